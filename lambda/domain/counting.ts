@@ -1,0 +1,100 @@
+/**
+ * Exact counting without hot keys.
+ *
+ * Stream processors add up a batch in memory and write one *partial* per batch and group (see `Partial`), never
+ * one write per answer to a shared item; whoever needs the total sums the partials.
+ */
+import type { AnswerCount, Question, QuestionStatistics, Response } from './schemas.ts';
+
+export interface Tally {
+  /** Count per option index. */
+  counts: number[];
+  correct: number;
+  total: number;
+}
+
+export const emptyTally = (options = 0): Tally => ({ counts: new Array<number>(options).fill(0), correct: 0, total: 0 });
+
+export function addToTally(t: Tally, r: Pick<Response, 'answer' | 'correct'>): Tally {
+  const counts = t.counts.slice();
+  while (counts.length <= r.answer) counts.push(0);
+  counts[r.answer] += 1;
+  return { counts, correct: t.correct + (r.correct ? 1 : 0), total: t.total + 1 };
+}
+
+export function sumTallies(a: Tally, b: Tally): Tally {
+  const counts = new Array<number>(Math.max(a.counts.length, b.counts.length)).fill(0);
+  a.counts.forEach((c, i) => (counts[i] += c));
+  b.counts.forEach((c, i) => (counts[i] += c));
+  return { counts, correct: a.correct + b.correct, total: a.total + b.total };
+}
+
+export type GroupedTallies = Map<string, Tally>;
+
+/** Adds up one batch of graded answers per (episode, question): the in-memory step before one write per group. */
+export function aggregateResponses(records: Pick<Response, 'episode_id' | 'question_index' | 'answer' | 'correct'>[]): GroupedTallies {
+  const groups: GroupedTallies = new Map();
+  for (const r of records) {
+    const key = statisticsKey(r.episode_id, r.question_index);
+    groups.set(key, addToTally(groups.get(key) ?? emptyTally(), r));
+  }
+  return groups;
+}
+
+export const statisticsKey = (episodeId: string, questionIndex: number) => `${episodeId}#q${questionIndex}`;
+export const registrationsKey = (episodeId: string) => `${episodeId}#registrations`;
+
+/**
+ * A per-batch partial sum, keyed by the sequence number of the batch's first stream record.
+ *
+ * Why the first record: a retried batch starts with the same record and overwrites its own partial; when Lambda
+ * bisects a failed batch, the left half starts with the same record and overwrites the whole batch's partial, while
+ * the right half, which starts elsewhere, writes its own. A batch is written only when all of it is counted (the
+ * processors never report a failure after writing), so the partials of one group always cover disjoint records and
+ * the total is their plain sum.
+ */
+export interface Partial<T> {
+  firstSequence: string;
+  lastSequence: string;
+  value: T;
+}
+
+export const partialSortKey = (firstSequence: string) => `p#${firstSequence.padStart(40, '0')}`;
+
+export function sumPartials<T>(partials: Partial<T>[], zero: T, add: (a: T, b: T) => T): T {
+  const bySequence = new Map<string, Partial<T>>();
+  for (const p of partials) bySequence.set(p.firstSequence, p);
+  let total = zero;
+  for (const p of bySequence.values()) total = add(total, p.value);
+  return total;
+}
+
+/**
+ * The contract's statistics for a closed question. `playersBefore` is the number of players in the game when the
+ * question opened: the participant count for question 0, the previous question's advancing count after that.
+ */
+export function buildStatistics(question: Question, questionIndex: number, tally: Tally, playersBefore: number): QuestionStatistics {
+  const answer_counts: AnswerCount[] = question.options.map((_, i) => ({
+    answer: String(i),
+    count: tally.counts[i] ?? 0,
+    correct: i === question.answer,
+  }));
+  return {
+    question_index: questionIndex,
+    question_id: question.id,
+    correct_answer: String(question.answer),
+    answer_counts,
+    answered_count: tally.total,
+    advancing_count: tally.correct,
+    eliminated_count: Math.max(0, playersBefore - tally.correct),
+    players_before: playersBefore,
+  };
+}
+
+/** The survival curve: players left after each finalized question, starting with everyone registered. */
+export function survivalCurve(participantCount: number, stats: QuestionStatistics[]): { after_question: number; remaining: number }[] {
+  return [
+    { after_question: -1, remaining: participantCount },
+    ...[...stats].sort((a, b) => a.question_index - b.question_index).map((s) => ({ after_question: s.question_index, remaining: s.advancing_count })),
+  ];
+}

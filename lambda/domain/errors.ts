@@ -1,0 +1,35 @@
+/**
+ * Typed domain errors. Each kind maps to exactly one HTTP status in lambda/shared/http.ts;
+ * the domain never speaks HTTP itself.
+ */
+export type ErrorKind =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unprocessable'
+  | 'throttled'
+  | 'not_implemented';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new DomainError('bad_request', code, message, details);
+export const forbidden = (code: string, message: string) => new DomainError('forbidden', code, message);
+export const notFound = (what: string, id: string) => new DomainError('not_found', `${what}_not_found`, `${what} ${id} does not exist`);
+export const conflict = (code: string, message: string, details?: unknown) =>
+  new DomainError('conflict', code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) =>
+  new DomainError('unprocessable', code, message, details);

@@ -1,0 +1,21 @@
+/** Resource names reach functions through environment variables named by lib/wiring.ts; nothing is hard-coded. */
+import { envNames, type QueueId, type TableId, type TopicId } from '../../lib/wiring.ts';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export const tableName = (t: TableId) => required(envNames.table(t));
+export const queueUrl = (q: QueueId) => required(envNames.queue(q));
+export const topicArn = (t: TopicId) => required(envNames.topic(t));
+
+export const numberFromEnv = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : fallback;
+};
+
+export const version = () => process.env.APP_VERSION ?? '0.1.0';
+export const stage = () => process.env.STAGE ?? 'local';
