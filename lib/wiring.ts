@@ -133,7 +133,6 @@ export const functions = {
   createEpisode: api('createEpisode', 'Admin creates an episode of a game', [http('POST', '/api/v1/episode', 'admin')], {
     reads: ['games', 'questions'],
     readWrites: ['episodes'],
-    sends: ['runnerTicks'],
   }),
   getEpisode: api('getEpisode', 'Read an episode (cached briefly)', [http('GET', '/api/v1/episode/{id}', 'user')], { reads: ['episodes'] }),
   cancelEpisode: api('cancelEpisode', 'Admin cancels an episode', [http('POST', '/api/v1/episode/{id}/cancel', 'admin')], {

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { unprocessable } from '../domain/errors.ts';
+import { DEFAULT_SETTLE_MS, DEFAULT_SHARD_COUNT, episodeView, newEpisode } from '../domain/episode.ts';
+import { episodeInput } from '../domain/schemas.ts';
+import { numberFromEnv } from '../shared/env.ts';
+import { httpHandler, json } from '../shared/http.ts';
+import { createEpisode } from '../store/episodes.ts';
+import { getGame } from '../store/games.ts';
+import { getQuestions } from '../store/questions.ts';
+import { fingerprint } from '../store/records.ts';
+
+export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async ({ body, now }) => {
+  const game = await getGame(body.game_id);
+  if (!game) throw unprocessable('unknown_game', `game ${body.game_id} does not exist`);
+  if (body.qset) {
+    const found = await getQuestions(body.qset);
+    const missing = body.qset.filter((id) => !found.has(id));
+    if (missing.length > 0) throw unprocessable('unknown_questions', 'every id in qset must be an existing question', { missing });
+  }
+  const { id, ...content } = body;
+  const episode = newEpisode(body, game, {
+    id: id ?? randomUUID(),
+    now,
+    settleMs: numberFromEnv('FINALIZE_SETTLE_MS', DEFAULT_SETTLE_MS),
+    shardCount: numberFromEnv('RESPONSE_SHARDS', DEFAULT_SHARD_COUNT),
+  });
+  const { item, created } = await createEpisode(episode, fingerprint(content));
+  return json(created ? 201 : 200, episodeView(item, now));
+});

@@ -1,0 +1,51 @@
+import { acceptAnswer, checkWindow } from '../domain/answers.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
+import { responseInput, type Episode } from '../domain/schemas.ts';
+import { httpHandler, json, ownUserId } from '../shared/http.ts';
+import { logger, metrics } from '../shared/powertools.ts';
+import { getEpisodeCached } from '../store/episodes.ts';
+import { enqueueAnswer } from '../store/queues.ts';
+import { loadPlayerRecord } from '../store/responses.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/** How stale a cached episode may be before a mismatch with the request is checked against a fresh read. */
+const RECHECK_AFTER_MS = 100;
+
+/**
+ * The hot path of a live show: check, stamp `received_at` by the server clock, queue, answer 202.
+ * Nothing is written to DynamoDB here; the queue consumer stores the answer.
+ */
+export const handler = httpHandler({ auth: 'user', body: responseInput }, async ({ body, caller, now }) => {
+  const userId = ownUserId(caller, body.user_id);
+  logger.appendKeys({ episode_id: body.episode_id });
+  const episode = await currentEpisode(body.episode_id, body.question_id, now);
+  const attempt = { episode, question_id: body.question_id, user_id: userId, answer: body.answer, now };
+  try {
+    const { questionIndex } = checkWindow(attempt);
+    logger.appendKeys({ question_index: questionIndex });
+    const player = await loadPlayerRecord(episode, questionIndex, userId);
+    const queued = acceptAnswer(attempt, player);
+    await enqueueAnswer(queued);
+    metrics.addMetric('AnswersAccepted', MetricUnit.Count, 1);
+    return json(202, { status: 'accepted', received_at: queued.received_at });
+  } catch (err) {
+    if (err instanceof DomainError) {
+      const rejected = metrics.singleMetric();
+      rejected.addDimension('reason', err.code);
+      rejected.addMetric('AnswersRejected', MetricUnit.Count, 1);
+    }
+    throw err;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+});
+
+/** The episode from the 1-second cache, re-read when the cache disagrees with the request (the question may just have opened). */
+async function currentEpisode(id: string, questionId: string, now: number): Promise<Episode> {
+  let entry = await getEpisodeCached(id);
+  const e = entry.value;
+  const looksCurrent = e && e.state === 'QUESTION_OPEN' && e.qset[e.current_question_index] === questionId;
+  if (!looksCurrent && now - entry.loadedAt > RECHECK_AFTER_MS) entry = await getEpisodeCached(id, 0);
+  if (!entry.value) throw notFound('episode', id);
+  return entry.value;
+}

@@ -1,0 +1,70 @@
+/**
+ * The episode runner, triggered two ways: its own delayed ticks on the runner-ticks queue (precise, per episode),
+ * and an EventBridge rule every minute (a safety net that sweeps every live episode).
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, ScheduledEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { logger, metrics } from '../shared/powertools.ts';
+import { now } from '../shared/clock.ts';
+import { listLiveEpisodeIds } from '../store/episodes.ts';
+import { runEpisode, type RunOptions } from '../usecases/runEpisode.ts';
+
+const tick = z.object({ episode_id: z.string().min(1), due_at: z.number().optional() });
+
+const options: RunOptions = {
+  clock: now,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+const isQueueEvent = (event: SQSEvent | ScheduledEvent): event is SQSEvent => Array.isArray((event as SQSEvent).Records);
+
+async function onTicks(event: SQSEvent): Promise<SQSBatchResponse> {
+  // One run per episode even when the batch holds several ticks for it.
+  const byEpisode = new Map<string, string[]>();
+  const failures: string[] = [];
+  for (const record of event.Records) {
+    const parsed = tick.safeParse(safeJson(record.body));
+    if (!parsed.success) {
+      logger.error('malformed runner tick', { message_id: record.messageId });
+      failures.push(record.messageId);
+      continue;
+    }
+    byEpisode.set(parsed.data.episode_id, [...(byEpisode.get(parsed.data.episode_id) ?? []), record.messageId]);
+  }
+  await Promise.all(
+    [...byEpisode].map(async ([episodeId, messageIds]) => {
+      try {
+        await runEpisode(episodeId, options);
+      } catch (err) {
+        logger.error('runner failed', { episode_id: episodeId, error: err as Error });
+        failures.push(...messageIds);
+      }
+    }),
+  );
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+async function onSchedule(): Promise<void> {
+  const ids = await listLiveEpisodeIds();
+  const results = await Promise.allSettled(ids.map((id) => runEpisode(id, options)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  for (const f of failed) logger.error('sweep failed for an episode', { error: (f as PromiseRejectedResult).reason as Error });
+  logger.info('sweep done', { live_episodes: ids.length, failed: failed.length });
+  if (failed.length > 0) throw new Error(`${failed.length} of ${ids.length} live episodes failed to advance`);
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+const base = async (event: SQSEvent | ScheduledEvent, _context: Context): Promise<SQSBatchResponse | void> =>
+  isQueueEvent(event) ? onTicks(event) : onSchedule();
+
+export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

@@ -1,0 +1,52 @@
+/**
+ * Consumer of the answers queue: grades each answer and stores it with a first-answer-wins condition.
+ * One DynamoDB write per answer, on a key no other player shares. Failed records are retried by SQS and, after
+ * the queue's maxReceiveCount, land in its dead-letter queue.
+ */
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { grade } from '../domain/answers.ts';
+import { queuedAnswer } from '../domain/schemas.ts';
+import { logger, metrics } from '../shared/powertools.ts';
+import { now } from '../shared/clock.ts';
+import { getEpisodeCached } from '../store/episodes.ts';
+import { getQuestionCached } from '../store/questions.ts';
+import { storeFirstAnswer, answerExists } from '../store/responses.ts';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Near finalization a cached episode could hide that the question's statistics are already final: read it fresh. */
+const FRESH_READ_MARGIN_MS = 1000;
+
+export class AnswerTooLateError extends Error {
+  readonly name = 'AnswerTooLateError';
+}
+
+async function recordAnswer(record: SQSRecord): Promise<void> {
+  const answer = queuedAnswer.parse(JSON.parse(record.body));
+  const cached = await getEpisodeCached(answer.episode_id);
+  let episode = cached.value;
+  if (episode && now() > episode.question_end_timestamp + episode.settle_ms - FRESH_READ_MARGIN_MS) {
+    episode = (await getEpisodeCached(answer.episode_id, 0)).value;
+  }
+  if (!episode) throw new Error(`episode ${answer.episode_id} does not exist`);
+  if (episode.finalized_index >= answer.question_index) {
+    // The statistics of this question are final: storing the answer now would make them wrong. A redelivered copy
+    // of an answer already stored is harmless; anything else goes to the dead-letter queue for an operator.
+    if (await answerExists(answer)) return;
+    throw new AnswerTooLateError(`answer of ${answer.user_id} to question ${answer.question_index} arrived after its statistics were final`);
+  }
+  const question = await getQuestionCached(answer.question_id);
+  if (!question) throw new Error(`question ${answer.question_id} does not exist`);
+  const stored = await storeFirstAnswer(grade(answer, question.answer));
+  metrics.addMetric(stored ? 'AnswersStored' : 'AnswersDuplicateDropped', MetricUnit.Count, 1);
+}
+
+const base = async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, recordAnswer, processor, { context, throwOnFullBatchFailure: false });
+
+export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

@@ -1,0 +1,20 @@
+/** Messages onto the answers and runner-tick queues. */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { QueuedAnswer } from '../domain/schemas.ts';
+import { queueUrl } from '../shared/env.ts';
+import { sqs } from './clients.ts';
+
+export async function enqueueAnswer(a: QueuedAnswer): Promise<void> {
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('answers'), MessageBody: JSON.stringify(a) }));
+}
+
+export interface RunnerTick {
+  episode_id: string;
+  due_at: number;
+}
+
+/** SQS delays are whole seconds up to 15 minutes: the tick may arrive up to a second early; the runner waits out the rest. */
+export async function scheduleTick(tick: RunnerTick, now: number): Promise<void> {
+  const delaySeconds = Math.min(900, Math.max(0, Math.floor((tick.due_at - now) / 1000)));
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('runnerTicks'), MessageBody: JSON.stringify(tick), DelaySeconds: delaySeconds }));
+}

@@ -1,0 +1,100 @@
+/**
+ * The responses table: one item per counted answer, graded when written. Keys spread over
+ * `${episode_id}#${question_index}#${shard}` partitions; nothing here is shared by all players.
+ */
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { shardOf, type PlayerRecord } from '../domain/answers.ts';
+import type { Episode, Response } from '../domain/schemas.ts';
+import { tableName } from '../shared/env.ts';
+import { documents } from './clients.ts';
+import { participantKey } from './participants.ts';
+
+const table = () => tableName('responses');
+const RETENTION_SECONDS = 400 * 24 * 3600;
+
+export const responseKey = (episodeId: string, questionIndex: number, userId: string, shardCount: number) => ({
+  pk: `${episodeId}#${questionIndex}#${shardOf(userId, shardCount)}`,
+  user_id: userId,
+});
+
+/**
+ * One round trip for everything the answer handler must know about a player: its registration, its answer to the
+ * previous question and its answer to this one.
+ */
+export async function loadPlayerRecord(episode: Episode, questionIndex: number, userId: string): Promise<PlayerRecord> {
+  const participants = tableName('participants');
+  const responseKeys = [responseKey(episode.id, questionIndex, userId, episode.shard_count)];
+  if (questionIndex > 0) responseKeys.push(responseKey(episode.id, questionIndex - 1, userId, episode.shard_count));
+  let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+    [participants]: { Keys: [participantKey(episode, userId)] },
+    [table()]: { Keys: responseKeys },
+  };
+  const items: { table: string; item: Record<string, unknown> }[] = [];
+  while (request && Object.keys(request).length > 0) {
+    const out = await documents.send(new BatchGetCommand({ RequestItems: request }));
+    for (const [t, list] of Object.entries(out.Responses ?? {})) for (const item of list) items.push({ table: t, item });
+    request = out.UnprocessedKeys as typeof request;
+  }
+  const registration = items.find((i) => i.table === participants);
+  const answerTo = (index: number) => items.find((i) => i.table !== participants && i.item.question_index === index)?.item;
+  const previous = questionIndex > 0 ? answerTo(questionIndex - 1) : undefined;
+  const current = answerTo(questionIndex);
+  return {
+    registered: !!registration,
+    ...(previous ? { previous: { correct: previous.correct === true } } : {}),
+    ...(current ? { current: { answer: current.answer as number } } : {}),
+  };
+}
+
+/** Stores an answer unless this player already has one for this question: the first answer stored wins. */
+export async function storeFirstAnswer(r: Response): Promise<boolean> {
+  try {
+    await documents.send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...responseKey(r.episode_id, r.question_index, r.user_id, r.shard_count),
+          ...r,
+          expires_at: Math.floor(r.received_at / 1000) + RETENTION_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** All stored answers to one question, shard by shard (reports and winners; not on the hot path). */
+export async function listAnswers(episode: Pick<Episode, 'id' | 'shard_count'>, questionIndex: number, onlyCorrect = false): Promise<Response[]> {
+  const shards = await Promise.all(
+    Array.from({ length: episode.shard_count }, async (_, shard) => {
+      const found: Response[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await documents.send(
+          new QueryCommand({
+            TableName: table(),
+            KeyConditionExpression: 'pk = :pk',
+            ...(onlyCorrect ? { FilterExpression: 'correct = :yes', ExpressionAttributeValues: { ':pk': `${episode.id}#${questionIndex}#${shard}`, ':yes': true } } : { ExpressionAttributeValues: { ':pk': `${episode.id}#${questionIndex}#${shard}` } }),
+            ExclusiveStartKey: start,
+          }),
+        );
+        found.push(...((out.Items ?? []) as Response[]));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return found;
+    }),
+  );
+  return shards.flat();
+}
+
+export async function answerExists(a: Pick<Response, 'episode_id' | 'question_index' | 'user_id' | 'shard_count'>): Promise<boolean> {
+  const out = await documents.send(
+    new GetCommand({ TableName: table(), Key: responseKey(a.episode_id, a.question_index, a.user_id, a.shard_count), ConsistentRead: true }),
+  );
+  return !!out.Item;
+}

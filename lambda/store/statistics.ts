@@ -1,0 +1,76 @@
+/**
+ * The statistics table: per-batch partial sums written by the stream processors, and each question's final
+ * statistics. Partials of one group live under one partition key, sorted by the batch's first sequence number.
+ */
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { partialSortKey, statisticsKey, sumPartials, type Partial } from '../domain/counting.ts';
+import type { QuestionStatistics } from '../domain/schemas.ts';
+import { tableName } from '../shared/env.ts';
+import { documents } from './clients.ts';
+
+const table = () => tableName('statistics');
+const FINAL = 'final';
+
+/** Writes one batch's partial; a retry of the same batch overwrites it (see lambda/domain/counting.ts). */
+export async function putPartial<T>(pk: string, partial: Partial<T>): Promise<void> {
+  await documents.send(
+    new PutCommand({
+      TableName: table(),
+      Item: { pk, sk: partialSortKey(partial.firstSequence), first: partial.firstSequence, last: partial.lastSequence, value: partial.value, written_at: Date.now() },
+    }),
+  );
+}
+
+export async function listPartials<T>(pk: string): Promise<Partial<T>[]> {
+  const partials: Partial<T>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documents.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': pk, ':p': 'p#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) partials.push({ firstSequence: item.first, lastSequence: item.last, value: item.value as T });
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return partials;
+}
+
+export async function sumOfPartials<T>(pk: string, zero: T, add: (a: T, b: T) => T): Promise<T> {
+  return sumPartials(await listPartials<T>(pk), zero, add);
+}
+
+export interface StoredStatistics extends QuestionStatistics {
+  episode_id: string;
+  question_start_timestamp: number;
+  question_end_timestamp: number;
+  finalized_at: number;
+}
+
+/** Stores a question's final statistics once; whoever comes second gets the first version back. */
+export async function putFinalOnce(stats: StoredStatistics): Promise<StoredStatistics> {
+  const pk = statisticsKey(stats.episode_id, stats.question_index);
+  try {
+    await documents.send(
+      new PutCommand({ TableName: table(), Item: { pk, sk: FINAL, ...stats }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return stats;
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    return (await getFinal(stats.episode_id, stats.question_index, true)) ?? stats;
+  }
+}
+
+export async function getFinal(episodeId: string, questionIndex: number, consistent = false): Promise<StoredStatistics | undefined> {
+  const out = await documents.send(
+    new GetCommand({ TableName: table(), Key: { pk: statisticsKey(episodeId, questionIndex), sk: FINAL }, ConsistentRead: consistent }),
+  );
+  if (!out.Item) return undefined;
+  const { pk: _pk, sk: _sk, ...stats } = out.Item;
+  return stats as StoredStatistics;
+}

@@ -1,0 +1,40 @@
+/**
+ * Shared shape of the counting stream processors: read the batch's new images, add them up in memory, write one
+ * partial per group. All or nothing: on any failure the whole batch is reported failed (its first record), so
+ * Lambda retries or bisects it and a partial is never left describing part of a batch it did not finish.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../shared/powertools.ts';
+
+export interface Batch<T> {
+  firstSequence: string;
+  lastSequence: string;
+  /** New images of inserted items: counting never looks at updates or deletes. */
+  inserted: T[];
+}
+
+export function readBatch<T>(event: DynamoDBStreamEvent): Batch<T> | null {
+  const records = event.Records.filter((r: DynamoDBRecord) => r.dynamodb?.SequenceNumber);
+  if (records.length === 0) return null;
+  return {
+    firstSequence: records[0].dynamodb!.SequenceNumber!,
+    lastSequence: records[records.length - 1].dynamodb!.SequenceNumber!,
+    inserted: records
+      .filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage)
+      .map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>) as T),
+  };
+}
+
+export async function allOrNothing<T>(event: DynamoDBStreamEvent, process: (batch: Batch<T>) => Promise<void>): Promise<DynamoDBBatchResponse> {
+  const batch = readBatch<T>(event);
+  if (!batch) return { batchItemFailures: [] };
+  try {
+    await process(batch);
+    return { batchItemFailures: [] };
+  } catch (err) {
+    logger.error('batch failed; it will be retried whole', { error: err as Error, first_sequence: batch.firstSequence, records: event.Records.length });
+    return { batchItemFailures: [{ itemIdentifier: batch.firstSequence }] };
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Keeps `participant_count` exact: each batch of registrations is added up per episode and written as one partial;
+ * then the episode's count is raised to the sum of all partials (a monotonic write, safe under parallel batches).
+ * When an episode reaches its minimum, the runner gets a tick at once instead of at the next minute.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { registrationsKey } from '../domain/counting.ts';
+import type { Participant } from '../domain/schemas.ts';
+import { logger } from '../shared/powertools.ts';
+import { now } from '../shared/clock.ts';
+import { raiseParticipantCount } from '../store/episodes.ts';
+import { scheduleTick } from '../store/queues.ts';
+import { putPartial, sumOfPartials } from '../store/statistics.ts';
+import { allOrNothing } from './batches.ts';
+
+const add = (a: number, b: number) => a + b;
+
+const base = async (event: DynamoDBStreamEvent, _context: Context) =>
+  allOrNothing<Participant>(event, async (batch) => {
+    const perEpisode = new Map<string, number>();
+    for (const p of batch.inserted) perEpisode.set(p.episode_id, (perEpisode.get(p.episode_id) ?? 0) + 1);
+    await Promise.all(
+      [...perEpisode].map(async ([episodeId, count]) => {
+        const pk = registrationsKey(episodeId);
+        await putPartial(pk, { firstSequence: batch.firstSequence, lastSequence: batch.lastSequence, value: count });
+        const total = await sumOfPartials(pk, 0, add);
+        const episode = await raiseParticipantCount(episodeId, total);
+        logger.info('participants counted', { episode_id: episodeId, batch: count, participant_count: total });
+        if (episode && episode.state === 'CREATED' && total >= episode.min_participant) {
+          await scheduleTick({ episode_id: episodeId, due_at: episode.start_at ?? now() }, now());
+        }
+      }),
+    );
+  });
+
+export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,101 @@
+/**
+ * The episode runner's use case: apply every step of `advance()` that is due, each as a conditional write, then
+ * schedule a tick for the next step. Duplicate ticks cannot multiply: at the next step only the runner whose write won
+ * goes on to schedule, so any number of chains collapses into one at every transition.
+ */
+import { advance, dueAt, isTerminal, type StepFacts } from '../domain/episode.ts';
+import type { Episode } from '../domain/schemas.ts';
+import { logger, metrics } from '../shared/powertools.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { getEpisode, saveTransition } from '../store/episodes.ts';
+import { publishNotification } from '../store/notifications.ts';
+import { getQuestionCached } from '../store/questions.ts';
+import { scheduleTick } from '../store/queues.ts';
+import { finalStatistics } from './finalizeQuestion.ts';
+
+/** A step due this soon is waited for in-process: SQS delays come in whole seconds. */
+export const WAIT_IN_PROCESS_MS = 1500;
+const MAX_STEPS_PER_RUN = 20;
+
+export interface RunOptions {
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface RunResult {
+  steps: string[];
+  state?: Episode['state'];
+  scheduledFor?: number;
+}
+
+export async function runEpisode(episodeId: string, opts: RunOptions): Promise<RunResult> {
+  const steps: string[] = [];
+  for (let n = 0; n < MAX_STEPS_PER_RUN; n++) {
+    const episode = await getEpisode(episodeId, true);
+    if (!episode) {
+      logger.warn('runner tick for an unknown episode', { episode_id: episodeId });
+      return { steps };
+    }
+    if (isTerminal(episode)) return { steps, state: episode.state };
+    const due = dueAt(episode);
+    const now = opts.clock();
+    if (due === null || due > now) {
+      if (due !== null && due - now <= WAIT_IN_PROCESS_MS) {
+        await opts.sleep(due - now);
+        continue;
+      }
+      if (due !== null) {
+        await scheduleTick({ episode_id: episodeId, due_at: due }, now);
+        return { steps, state: episode.state, scheduledFor: due };
+      }
+      return { steps, state: episode.state };
+    }
+    const next = await nextTransition(episode, now);
+    if (!next) return { steps, state: episode.state };
+    if (!(await saveTransition(episode, next.episode))) {
+      // Another runner moved the episode first; it owns the follow-up tick.
+      logger.info('another runner applied this step', { episode_id: episodeId, step: next.step, version: episode.version });
+      return { steps, state: episode.state };
+    }
+    steps.push(next.step);
+    const transition = metrics.singleMetric();
+    transition.addDimension('step', next.step);
+    transition.addMetric('RunnerTransitions', MetricUnit.Count, 1);
+    logger.info('episode advanced', {
+      episode_id: episodeId,
+      step: next.step,
+      state: next.episode.state,
+      question_index: next.episode.current_question_index,
+      version: next.episode.version,
+    });
+    if (next.step === 'start') {
+      await publishNotification({
+        type: 'episode.starting',
+        episode_id: episodeId,
+        first_question_at: next.episode.next_step_at,
+        participant_count: next.episode.participant_count,
+        ...(next.episode.title ? { title: next.episode.title } : {}),
+      });
+    }
+  }
+  return { steps };
+}
+
+/** Loads whatever facts the due step needs, then asks `advance` again. */
+async function nextTransition(episode: Episode, now: number) {
+  const facts: StepFacts = {};
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = advance(episode, now, facts);
+    if (!result) return null;
+    if (result.kind === 'transition') return result;
+    const question = await getQuestionCached(result.questionId);
+    if (!question) throw new Error(`question ${result.questionId} of episode ${episode.id} is missing`);
+    if (result.step === 'open') facts.nextQuestion = question;
+    else {
+      const stats = await finalStatistics(episode, question, now);
+      facts.statistics = stats;
+      metrics.addMetric('CloseToFinalMs', MetricUnit.Milliseconds, Math.max(0, stats.finalized_at - episode.question_end_timestamp));
+    }
+  }
+  return null;
+}
