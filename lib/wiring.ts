@@ -39,10 +39,11 @@ export const tables: Record<TableId, TableSpec> = {
     stream: 'NEW_IMAGE',
   },
   // pk = `${episode_id}#${question_index}#${shard}`: one item per counted answer, no shared item per answer.
+  // The stream carries old images too: when an earlier answer replaces a later one, the grader moves the count.
   responses: {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'user_id', type: 'S' },
-    stream: 'NEW_IMAGE',
+    stream: 'NEW_AND_OLD_IMAGES',
     timeToLiveAttribute: 'expires_at',
   },
   // Per-batch partial sums (sk = `p#${firstSequence}`) and final statistics (sk = `final`); pk = `${episode_id}#q${i}` or `${episode_id}#registrations`.

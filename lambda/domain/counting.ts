@@ -15,11 +15,14 @@ export interface Tally {
 
 export const emptyTally = (options = 0): Tally => ({ counts: new Array<number>(options).fill(0), correct: 0, total: 0 });
 
-export function addToTally(t: Tally, r: Pick<Response, 'answer' | 'correct'>): Tally {
+export const addToTally = (t: Tally, r: Pick<Response, 'answer' | 'correct'>): Tally => shiftTally(t, r, 1);
+
+/** Adds one answer to a tally, or takes one away (`sign` -1) when a stored answer is replaced by an earlier one. */
+function shiftTally(t: Tally, r: Pick<Response, 'answer' | 'correct'>, sign: 1 | -1): Tally {
   const counts = t.counts.slice();
   while (counts.length <= r.answer) counts.push(0);
-  counts[r.answer] += 1;
-  return { counts, correct: t.correct + (r.correct ? 1 : 0), total: t.total + 1 };
+  counts[r.answer] += sign;
+  return { counts, correct: t.correct + (r.correct ? sign : 0), total: t.total + sign };
 }
 
 export function sumTallies(a: Tally, b: Tally): Tally {
@@ -31,12 +34,28 @@ export function sumTallies(a: Tally, b: Tally): Tally {
 
 export type GroupedTallies = Map<string, Tally>;
 
+type Counted = Pick<Response, 'episode_id' | 'question_index' | 'answer' | 'correct'>;
+
+/** A change to the stored answers, as the table's stream reports it: an answer stored, or one replaced by another. */
+export interface AnswerChange {
+  added: Counted;
+  replaced?: Counted;
+}
+
 /** Adds up one batch of graded answers per (episode, question): the in-memory step before one write per group. */
-export function aggregateResponses(records: Pick<Response, 'episode_id' | 'question_index' | 'answer' | 'correct'>[]): GroupedTallies {
+export function aggregateResponses(records: Counted[]): GroupedTallies {
+  return aggregateChanges(records.map((added) => ({ added })));
+}
+
+export function aggregateChanges(changes: AnswerChange[]): GroupedTallies {
   const groups: GroupedTallies = new Map();
-  for (const r of records) {
+  const apply = (r: Counted, sign: 1 | -1) => {
     const key = statisticsKey(r.episode_id, r.question_index);
-    groups.set(key, addToTally(groups.get(key) ?? emptyTally(), r));
+    groups.set(key, shiftTally(groups.get(key) ?? emptyTally(), r, sign));
+  };
+  for (const c of changes) {
+    if (c.replaced) apply(c.replaced, -1);
+    apply(c.added, 1);
   }
   return groups;
 }

@@ -11,14 +11,26 @@ import type { Episode, EpisodeInput, Game, PublicQuestion, Question, QuestionSta
 export const DEFAULT_SETTLE_MS = 2000;
 export const DEFAULT_SHARD_COUNT = 16;
 
+export interface EpisodeTimings {
+  answer_window_seconds: number;
+  reveal_seconds: number;
+  lead_seconds: number;
+}
+
+/** The contract's defaults; a deployment may configure others (the local stack shortens them for tests). */
+export const DEFAULT_TIMINGS: EpisodeTimings = { answer_window_seconds: 10, reveal_seconds: 5, lead_seconds: 60 };
+
 export interface NewEpisodeOptions {
   id: string;
   now: number;
   settleMs?: number;
   shardCount?: number;
+  defaults?: EpisodeTimings;
 }
 
 export function newEpisode(input: EpisodeInput, game: Game, opts: NewEpisodeOptions): Episode {
+  const defaults = opts.defaults ?? DEFAULT_TIMINGS;
+  const seconds = (field: keyof EpisodeTimings) => input[field] ?? defaults[field];
   return {
     id: opts.id,
     game_id: game.id,
@@ -33,9 +45,9 @@ export function newEpisode(input: EpisodeInput, game: Game, opts: NewEpisodeOpti
     question_end_timestamp: 0,
     finalized_index: -1,
     start_at: input.start_at ?? null,
-    answer_window_ms: Math.round(input.answer_window_seconds * 1000),
-    reveal_ms: Math.round(input.reveal_seconds * 1000),
-    lead_ms: Math.round(input.lead_seconds * 1000),
+    answer_window_ms: Math.round(seconds('answer_window_seconds') * 1000),
+    reveal_ms: Math.round(seconds('reveal_seconds') * 1000),
+    lead_ms: Math.round(seconds('lead_seconds') * 1000),
     settle_ms: opts.settleMs ?? DEFAULT_SETTLE_MS,
     next_step_at: 0,
     shard_count: opts.shardCount ?? DEFAULT_SHARD_COUNT,

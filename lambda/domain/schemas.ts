@@ -66,9 +66,10 @@ export const episodeInput = z
     min_participant: z.number().int().min(1).max(10_000_000).default(2),
     qset: z.array(id).min(1).max(100).optional(),
     start_at: z.number().int().min(0).optional(),
-    answer_window_seconds: z.number().min(1).max(60).default(10),
-    reveal_seconds: z.number().min(0).max(60).default(5),
-    lead_seconds: z.number().min(0).max(3600).default(60),
+    // Absent timings take the deployment's defaults (10 s, 5 s, 60 s unless configured otherwise).
+    answer_window_seconds: z.number().min(1).max(60).optional(),
+    reveal_seconds: z.number().min(0).max(60).optional(),
+    lead_seconds: z.number().min(0).max(3600).optional(),
   })
   .strict();
 export type EpisodeInput = z.infer<typeof episodeInput>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unprocessable } from '../domain/errors.ts';
-import { DEFAULT_SETTLE_MS, DEFAULT_SHARD_COUNT, episodeView, newEpisode } from '../domain/episode.ts';
+import { DEFAULT_SETTLE_MS, DEFAULT_SHARD_COUNT, DEFAULT_TIMINGS, episodeView, newEpisode } from '../domain/episode.ts';
 import { episodeInput } from '../domain/schemas.ts';
 import { numberFromEnv } from '../shared/env.ts';
 import { httpHandler, json } from '../shared/http.ts';
@@ -23,6 +23,11 @@ export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async 
     now,
     settleMs: numberFromEnv('FINALIZE_SETTLE_MS', DEFAULT_SETTLE_MS),
     shardCount: numberFromEnv('RESPONSE_SHARDS', DEFAULT_SHARD_COUNT),
+    defaults: {
+      answer_window_seconds: numberFromEnv('DEFAULT_ANSWER_WINDOW_SECONDS', DEFAULT_TIMINGS.answer_window_seconds),
+      reveal_seconds: numberFromEnv('DEFAULT_REVEAL_SECONDS', DEFAULT_TIMINGS.reveal_seconds),
+      lead_seconds: numberFromEnv('DEFAULT_LEAD_SECONDS', DEFAULT_TIMINGS.lead_seconds),
+    },
   });
   const { item, created } = await createEpisode(episode, fingerprint(content));
   return json(created ? 201 : 200, episodeView(item, now));

@@ -47,7 +47,10 @@ export async function loadPlayerRecord(episode: Episode, questionIndex: number, 
   };
 }
 
-/** Stores an answer unless this player already has one for this question: the first answer stored wins. */
+/**
+ * Stores an answer unless this player already has one for this question received earlier. Queued answers may be
+ * stored out of order; comparing `received_at` (the server's stamp) makes the first answer given the one that counts.
+ */
 export async function storeFirstAnswer(r: Response): Promise<boolean> {
   try {
     await documents.send(
@@ -58,7 +61,8 @@ export async function storeFirstAnswer(r: Response): Promise<boolean> {
           ...r,
           expires_at: Math.floor(r.received_at / 1000) + RETENTION_SECONDS,
         },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        ConditionExpression: 'attribute_not_exists(pk) OR received_at > :received',
+        ExpressionAttributeValues: { ':received': r.received_at },
       }),
     );
     return true;

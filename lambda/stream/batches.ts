@@ -11,8 +11,10 @@ import { logger } from '../shared/powertools.ts';
 export interface Batch<T> {
   firstSequence: string;
   lastSequence: string;
-  /** New images of inserted items: counting never looks at updates or deletes. */
+  /** New images of inserted items. */
   inserted: T[];
+  /** Items overwritten in place, with their old image. Deletions (TTL expiry) are never counted. */
+  modified: { before: T; after: T }[];
 }
 
 export function readBatch<T>(event: DynamoDBStreamEvent): Batch<T> | null {
@@ -21,11 +23,14 @@ export function readBatch<T>(event: DynamoDBStreamEvent): Batch<T> | null {
   return {
     firstSequence: records[0].dynamodb!.SequenceNumber!,
     lastSequence: records[records.length - 1].dynamodb!.SequenceNumber!,
-    inserted: records
-      .filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage)
-      .map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>) as T),
+    inserted: records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage).map((r) => image<T>(r.dynamodb!.NewImage)),
+    modified: records
+      .filter((r) => r.eventName === 'MODIFY' && r.dynamodb?.NewImage && r.dynamodb?.OldImage)
+      .map((r) => ({ before: image<T>(r.dynamodb!.OldImage), after: image<T>(r.dynamodb!.NewImage) })),
   };
 }
+
+const image = <T>(raw: unknown) => unmarshall(raw as Record<string, AttributeValue>) as T;
 
 export async function allOrNothing<T>(event: DynamoDBStreamEvent, process: (batch: Batch<T>) => Promise<void>): Promise<DynamoDBBatchResponse> {
   const batch = readBatch<T>(event);

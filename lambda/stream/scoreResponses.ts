@@ -1,11 +1,12 @@
 /**
- * The grader's counting half: answers are graded when stored, so each batch of new answers is added up per
+ * The grader's counting half: answers are graded when stored, so each batch of stored answers is added up per
  * (episode, question) in memory and written as one partial per group. No per-answer write to a shared item.
+ * An answer replaced by an earlier one (a duplicate stored out of order) moves its count from the old to the new.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { aggregateResponses } from '../domain/counting.ts';
+import { aggregateChanges } from '../domain/counting.ts';
 import type { Response } from '../domain/schemas.ts';
 import { logger } from '../shared/powertools.ts';
 import { putPartial } from '../store/statistics.ts';
@@ -13,7 +14,10 @@ import { allOrNothing } from './batches.ts';
 
 const base = async (event: DynamoDBStreamEvent, _context: Context) =>
   allOrNothing<Response>(event, async (batch) => {
-    const groups = aggregateResponses(batch.inserted);
+    const groups = aggregateChanges([
+      ...batch.inserted.map((added) => ({ added })),
+      ...batch.modified.map(({ before, after }) => ({ added: after, replaced: before })),
+    ]);
     await Promise.all(
       [...groups].map(([pk, tally]) => putPartial(pk, { firstSequence: batch.firstSequence, lastSequence: batch.lastSequence, value: tally })),
     );
