@@ -47,6 +47,27 @@ export function aggregateResponses(records: Counted[]): GroupedTallies {
   return aggregateChanges(records.map((added) => ({ added })));
 }
 
+/** A batch's partials, one per group, each keyed by the group's first record in the batch (see `Partial`). */
+export function partialsOf<R>(
+  records: { sequence: string; record: R }[],
+  groupOf: (r: R) => string,
+  add: (value: Tally, r: R) => Tally,
+): Map<string, Partial<Tally>> {
+  const partials = new Map<string, Partial<Tally>>();
+  for (const { sequence, record } of records) {
+    const key = groupOf(record);
+    const p = partials.get(key) ?? { firstSequence: sequence, lastSequence: sequence, value: emptyTally() };
+    partials.set(key, { firstSequence: p.firstSequence, lastSequence: sequence, value: add(p.value, record) });
+  }
+  return partials;
+}
+
+/** The grader's partials: answers stored, and answers replaced by an earlier one (counted out, the new one in). */
+export const answerPartials = (changes: { sequence: string; record: AnswerChange }[]) =>
+  partialsOf(changes, (c) => statisticsKey(c.added.episode_id, c.added.question_index), (t, c) =>
+    shiftTally(c.replaced ? shiftTally(t, c.replaced, -1) : t, c.added, 1),
+  );
+
 export function aggregateChanges(changes: AnswerChange[]): GroupedTallies {
   const groups: GroupedTallies = new Map();
   const apply = (r: Counted, sign: 1 | -1) => {
@@ -64,13 +85,15 @@ export const statisticsKey = (episodeId: string, questionIndex: number) => `${ep
 export const registrationsKey = (episodeId: string) => `${episodeId}#registrations`;
 
 /**
- * A per-batch partial sum, keyed by the sequence number of the batch's first stream record.
+ * A per-batch partial sum of one group (a question, or an episode's registrations), keyed by the sequence number of
+ * the group's first stream record in the batch.
  *
- * Why the first record: a retried batch starts with the same record and overwrites its own partial; when Lambda
- * bisects a failed batch, the left half starts with the same record and overwrites the whole batch's partial, while
- * the right half, which starts elsewhere, writes its own. A batch is written only when all of it is counted (the
- * processors never report a failure after writing), so the partials of one group always cover disjoint records and
- * the total is their plain sum.
+ * Why that record: a retried batch starts with the same records and overwrites its own partials. When Lambda bisects
+ * a failed batch, whichever half holds a group's first record overwrites that group's partial with its share, and the
+ * other half, whose first record of the group comes later, writes a partial of its own; a half without records of
+ * the group leaves it alone. So even when a batch had written some of its partials before it failed, the partials of
+ * one group always cover disjoint records and the total is their plain sum. Processors report only whole-batch
+ * failures (the batch's first record), so a retry never starts in the middle of a batch.
  */
 export interface Partial<T> {
   firstSequence: string;

@@ -1,20 +1,24 @@
 /**
- * Shared shape of the counting stream processors: read the batch's new images, add them up in memory, write one
- * partial per group. All or nothing: on any failure the whole batch is reported failed (its first record), so
- * Lambda retries or bisects it and a partial is never left describing part of a batch it did not finish.
+ * Shared shape of the counting stream processors: read the batch's changes, add them up in memory, write one
+ * partial per group (see `Partial` in lambda/domain/counting.ts). On any failure the whole batch is reported failed
+ * (its first record), so Lambda retries it from its start or bisects it, never from a record in the middle.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../shared/powertools.ts';
 
+export interface Change<T> {
+  sequence: string;
+  /** The new image. */
+  after: T;
+  /** The old image, when an item was overwritten in place. Deletions (TTL expiry) are never counted. */
+  before?: T;
+}
+
 export interface Batch<T> {
   firstSequence: string;
-  lastSequence: string;
-  /** New images of inserted items. */
-  inserted: T[];
-  /** Items overwritten in place, with their old image. Deletions (TTL expiry) are never counted. */
-  modified: { before: T; after: T }[];
+  changes: Change<T>[];
 }
 
 export function readBatch<T>(event: DynamoDBStreamEvent): Batch<T> | null {
@@ -22,11 +26,13 @@ export function readBatch<T>(event: DynamoDBStreamEvent): Batch<T> | null {
   if (records.length === 0) return null;
   return {
     firstSequence: records[0].dynamodb!.SequenceNumber!,
-    lastSequence: records[records.length - 1].dynamodb!.SequenceNumber!,
-    inserted: records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage).map((r) => image<T>(r.dynamodb!.NewImage)),
-    modified: records
-      .filter((r) => r.eventName === 'MODIFY' && r.dynamodb?.NewImage && r.dynamodb?.OldImage)
-      .map((r) => ({ before: image<T>(r.dynamodb!.OldImage), after: image<T>(r.dynamodb!.NewImage) })),
+    changes: records
+      .filter((r) => (r.eventName === 'INSERT' || r.eventName === 'MODIFY') && r.dynamodb?.NewImage)
+      .map((r) => ({
+        sequence: r.dynamodb!.SequenceNumber!,
+        after: image<T>(r.dynamodb!.NewImage),
+        ...(r.eventName === 'MODIFY' && r.dynamodb?.OldImage ? { before: image<T>(r.dynamodb.OldImage) } : {}),
+      })),
   };
 }
 

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { registrationsKey } from '../domain/counting.ts';
+import { partialsOf, registrationsKey } from '../domain/counting.ts';
 import type { Participant } from '../domain/schemas.ts';
 import { logger } from '../shared/powertools.ts';
 import { now } from '../shared/clock.ts';
@@ -19,12 +19,13 @@ const add = (a: number, b: number) => a + b;
 
 const base = async (event: DynamoDBStreamEvent, _context: Context) =>
   allOrNothing<Participant>(event, async (batch) => {
-    const perEpisode = new Map<string, number>();
-    for (const p of batch.inserted) perEpisode.set(p.episode_id, (perEpisode.get(p.episode_id) ?? 0) + 1);
+    const registrations = batch.changes.filter((c) => !c.before).map(({ sequence, after }) => ({ sequence, record: after }));
+    const partials = partialsOf(registrations, (p) => p.episode_id, (t) => ({ ...t, total: t.total + 1 }));
     await Promise.all(
-      [...perEpisode].map(async ([episodeId, count]) => {
+      [...partials].map(async ([episodeId, partial]) => {
         const pk = registrationsKey(episodeId);
-        await putPartial(pk, { firstSequence: batch.firstSequence, lastSequence: batch.lastSequence, value: count });
+        const count = partial.value.total;
+        await putPartial(pk, { ...partial, value: count });
         const total = await sumOfPartials(pk, 0, add);
         const episode = await raiseParticipantCount(episodeId, total);
         logger.info('participants counted', { episode_id: episodeId, batch: count, participant_count: total });

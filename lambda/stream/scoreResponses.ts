@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { aggregateChanges } from '../domain/counting.ts';
+import { answerPartials } from '../domain/counting.ts';
 import type { Response } from '../domain/schemas.ts';
 import { logger } from '../shared/powertools.ts';
 import { putPartial } from '../store/statistics.ts';
@@ -14,14 +14,11 @@ import { allOrNothing } from './batches.ts';
 
 const base = async (event: DynamoDBStreamEvent, _context: Context) =>
   allOrNothing<Response>(event, async (batch) => {
-    const groups = aggregateChanges([
-      ...batch.inserted.map((added) => ({ added })),
-      ...batch.modified.map(({ before, after }) => ({ added: after, replaced: before })),
-    ]);
-    await Promise.all(
-      [...groups].map(([pk, tally]) => putPartial(pk, { firstSequence: batch.firstSequence, lastSequence: batch.lastSequence, value: tally })),
+    const partials = answerPartials(
+      batch.changes.map(({ sequence, after, before }) => ({ sequence, record: { added: after, ...(before ? { replaced: before } : {}) } })),
     );
-    logger.debug('scored batch', { answers: batch.inserted.length, groups: groups.size });
+    await Promise.all([...partials].map(([pk, partial]) => putPartial(pk, partial)));
+    logger.debug('scored batch', { changes: batch.changes.length, groups: partials.size });
   });
 
 export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
