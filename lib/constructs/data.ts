@@ -1,0 +1,49 @@
+/** DynamoDB tables, one per entry of `tables` in lib/wiring.ts: on demand, point-in-time recovery, encrypted, named by CloudFormation. */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { tables as tableSpecs, type KeySpec, type TableId, type TableSpec } from '../wiring.ts';
+import { isProd } from './functions.ts';
+
+const attribute = (k: KeySpec): Attribute => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
+
+const streamViewType = (s: NonNullable<TableSpec['stream']>) =>
+  s === 'NEW_IMAGE' ? StreamViewType.NEW_IMAGE : StreamViewType.NEW_AND_OLD_IMAGES;
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export interface DataProps {
+  readonly stage: string;
+}
+
+export class Data extends Construct {
+  readonly tables: Record<TableId, Table>;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    const prod = isProd(props.stage);
+
+    const entries = (Object.entries(tableSpecs) as [TableId, TableSpec][]).map(([tableId, spec]) => {
+      const table = new Table(this, pascal(tableId), {
+        partitionKey: attribute(spec.partitionKey),
+        sortKey: spec.sortKey && attribute(spec.sortKey),
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryption.AWS_MANAGED,
+        stream: spec.stream && streamViewType(spec.stream),
+        timeToLiveAttribute: spec.timeToLiveAttribute,
+        deletionProtection: prod,
+        removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      for (const gsi of spec.globalSecondaryIndexes ?? []) {
+        table.addGlobalSecondaryIndex({
+          indexName: gsi.indexName,
+          partitionKey: attribute(gsi.partitionKey),
+          sortKey: gsi.sortKey && attribute(gsi.sortKey),
+        });
+      }
+      return [tableId, table] as const;
+    });
+    this.tables = Object.fromEntries(entries) as Record<TableId, Table>;
+  }
+}

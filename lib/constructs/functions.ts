@@ -1,0 +1,156 @@
+/**
+ * Lambda functions, Powertools style: one wrapper (TriviaFunction) fixes runtime, architecture, tracing, logging and
+ * bundling for every function; `Functions` builds one per entry of `functions` in lib/wiring.ts and gives each the
+ * grants and environment variables its spec asks for, and nothing more.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  envNames,
+  functions as functionSpecs,
+  resourcesOf,
+  type FunctionId,
+  type FunctionSpec,
+  type QueueId,
+  type TableId,
+  type TopicId,
+  type Trigger,
+} from '../wiring.ts';
+
+/** The repository root (entries in lib/wiring.ts are relative to it). This file is lib/constructs/functions.ts. */
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The version in package.json, passed to every function as APP_VERSION. */
+export const appVersion: string = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+export const POWERTOOLS_SERVICE_NAME = 'trivia-live';
+export const METRICS_NAMESPACE = 'TriviaLive';
+
+export const isProd = (stage: string) => stage === 'prod';
+
+export interface TriviaFunctionProps {
+  readonly functionId: FunctionId;
+  readonly spec: FunctionSpec;
+  readonly stage: string;
+  /** Extra environment variables (resource names); the Powertools and app variables are always set. */
+  readonly environment?: Record<string, string>;
+}
+
+/** One Lambda function: NODEJS_22_X on ARM64, X-Ray active, its own log group, an ESM bundle with source maps. */
+export class TriviaFunction extends Construct {
+  readonly functionId: FunctionId;
+  readonly spec: FunctionSpec;
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+  /** The execution role: it starts with nothing but writing to its own log group; grants add the rest. */
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: TriviaFunctionProps) {
+    super(scope, id);
+    const { functionId, spec, stage } = props;
+    this.functionId = functionId;
+    this.spec = spec;
+    const prod = isProd(stage);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of the default one with the AWSLambdaBasicExecutionRole managed policy (logs:* on every
+    // log group): this one may only write to its own log group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${functionId}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: path.resolve(repoRoot, spec.entry),
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memorySize,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        STAGE: stage,
+        APP_VERSION: appVersion,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // ESM bundles of CommonJS dependencies still call require(); give them one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // The v3 SDK ships with the Node.js 22 runtime.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+  }
+}
+
+export interface FunctionsProps {
+  readonly stage: string;
+  readonly tables: Record<TableId, ITable>;
+  readonly queues: Record<QueueId, IQueue>;
+  readonly topics: Record<TopicId, ITopic>;
+}
+
+/** The queues a function consumes (its queue triggers). */
+export const consumedQueues = (spec: FunctionSpec): QueueId[] =>
+  (spec.triggers as Trigger[]).flatMap((t) => (t.kind === 'queue' ? [t.queue] : []));
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Every function of lib/wiring.ts, with least-privilege grants and the environment variables naming its resources. */
+export class Functions extends Construct {
+  readonly functions: Record<FunctionId, TriviaFunction>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { tables, queues, topics } = props;
+
+    const entries = (Object.entries(functionSpecs) as [FunctionId, FunctionSpec][]).map(([functionId, spec]) => {
+      const resources = resourcesOf(spec);
+      const queueIds = [...new Set([...resources.queues, ...consumedQueues(spec)])];
+      const environment: Record<string, string> = {};
+      for (const t of resources.tables) environment[envNames.table(t)] = tables[t].tableName;
+      for (const q of queueIds) environment[envNames.queue(q)] = queues[q].queueUrl;
+      for (const t of resources.topics) environment[envNames.topic(t)] = topics[t].topicArn;
+
+      const fn = new TriviaFunction(this, pascal(functionId), { functionId, spec, stage: props.stage, environment });
+
+      // Least privilege, through grant* only. Table grants cover the table's indexes too.
+      for (const t of spec.reads ?? []) tables[t].grantReadData(fn.fn);
+      for (const t of spec.writes ?? []) tables[t].grantWriteData(fn.fn);
+      for (const t of spec.readWrites ?? []) tables[t].grantReadWriteData(fn.fn);
+      for (const q of spec.sends ?? []) queues[q].grantSendMessages(fn.fn);
+      for (const t of spec.publishes ?? []) topics[t].grantPublish(fn.fn);
+      // Consuming a queue or reading a stream is granted by its event source (ingest.ts, streams.ts).
+      return [functionId, fn] as const;
+    });
+    this.functions = Object.fromEntries(entries) as Record<FunctionId, TriviaFunction>;
+  }
+}
