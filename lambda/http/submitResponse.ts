@@ -16,11 +16,11 @@ const RECHECK_AFTER_MS = 100;
  * Nothing is written to DynamoDB here; the queue consumer stores the answer.
  */
 export const handler = httpHandler({ auth: 'user', body: responseInput }, async ({ body, caller, now }) => {
-  const userId = ownUserId(caller, body.user_id);
-  logger.appendKeys({ episode_id: body.episode_id });
-  const episode = await currentEpisode(body.episode_id, body.question_id, now);
-  const attempt = { episode, question_id: body.question_id, user_id: userId, answer: body.answer, now };
   try {
+    const userId = ownUserId(caller, body.user_id);
+    logger.appendKeys({ episode_id: body.episode_id });
+    const episode = await currentEpisode(body.episode_id, body.question_id, now);
+    const attempt = { episode, question_id: body.question_id, user_id: userId, answer: body.answer, now };
     const { questionIndex } = checkWindow(attempt);
     logger.appendKeys({ question_index: questionIndex });
     const player = await loadPlayerRecord(episode, questionIndex, userId);
@@ -36,7 +36,7 @@ export const handler = httpHandler({ auth: 'user', body: responseInput }, async 
     }
     throw err;
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 });
 

@@ -47,9 +47,12 @@ async function onTicks(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
+/** A little more than the sweep's period: the next sweep takes over anything due later. */
+const SWEEP_HORIZON_MS = 70_000;
+
 async function onSchedule(): Promise<void> {
   const ids = await listLiveEpisodeIds();
-  const results = await Promise.allSettled(ids.map((id) => runEpisode(id, options)));
+  const results = await Promise.allSettled(ids.map((id) => runEpisode(id, { ...options, scheduleHorizonMs: SWEEP_HORIZON_MS })));
   const failed = results.filter((r) => r.status === 'rejected');
   for (const f of failed) logger.error('sweep failed for an episode', { error: (f as PromiseRejectedResult).reason as Error });
   logger.info('sweep done', { live_episodes: ids.length, failed: failed.length });

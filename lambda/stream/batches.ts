@@ -10,6 +10,7 @@ import { logger } from '../shared/powertools.ts';
 
 export interface Change<T> {
   sequence: string;
+  kind: 'INSERT' | 'MODIFY';
   /** The new image. */
   after: T;
   /** The old image, when an item was overwritten in place. Deletions (TTL expiry) are never counted. */
@@ -30,6 +31,7 @@ export function readBatch<T>(event: DynamoDBStreamEvent): Batch<T> | null {
       .filter((r) => (r.eventName === 'INSERT' || r.eventName === 'MODIFY') && r.dynamodb?.NewImage)
       .map((r) => ({
         sequence: r.dynamodb!.SequenceNumber!,
+        kind: r.eventName as 'INSERT' | 'MODIFY',
         after: image<T>(r.dynamodb!.NewImage),
         ...(r.eventName === 'MODIFY' && r.dynamodb?.OldImage ? { before: image<T>(r.dynamodb.OldImage) } : {}),
       })),

@@ -19,7 +19,7 @@ const add = (a: number, b: number) => a + b;
 
 const base = async (event: DynamoDBStreamEvent, _context: Context) =>
   allOrNothing<Participant>(event, async (batch) => {
-    const registrations = batch.changes.filter((c) => !c.before).map(({ sequence, after }) => ({ sequence, record: after }));
+    const registrations = batch.changes.filter((c) => c.kind === 'INSERT').map(({ sequence, after }) => ({ sequence, record: after }));
     const partials = partialsOf(registrations, (p) => p.episode_id, (t) => ({ ...t, total: t.total + 1 }));
     await Promise.all(
       [...partials].map(async ([episodeId, partial]) => {

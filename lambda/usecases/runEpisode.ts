@@ -20,6 +20,11 @@ const MAX_STEPS_PER_RUN = 20;
 export interface RunOptions {
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * Schedule a tick only for steps due within this horizon. Ticks carry on their own chain (no limit); the minute
+   * sweep only starts a chain for a step due before its next sweep, so sweeps never pile up chains for a far start.
+   */
+  scheduleHorizonMs?: number;
 }
 
 export interface RunResult {
@@ -44,7 +49,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
         await opts.sleep(due - now);
         continue;
       }
-      if (due !== null) {
+      if (due !== null && due - now <= (opts.scheduleHorizonMs ?? Infinity)) {
         await scheduleTick({ episode_id: episodeId, due_at: due }, now);
         return { steps, state: episode.state, scheduledFor: due };
       }

@@ -1,0 +1,304 @@
+/**
+ * The episode runner (lambda/usecases/runEpisode.ts and its queue/schedule entry point) against mocked clients.
+ * The episodes table is a small fake that honours the runner's conditional write on `version`, so a run can take
+ * several steps in a row exactly as it would against DynamoDB.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SQSBatchResponse } from 'aws-lambda';
+import type { Episode } from '../../lambda/domain/schemas.ts';
+import {
+  NOW,
+  QUEUES,
+  TABLES,
+  TOPIC_ARN,
+  conditionalCheckFailed,
+  episode,
+  lambdaContext,
+  openEpisode,
+  pinClock,
+  question,
+  setFields,
+  sqsEvent,
+  sqsRecord,
+  stubEnvironment,
+} from './support.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+const sns = mockClient(SNSClient);
+
+const outboxDir = mkdtempSync(join(tmpdir(), 'trivia-outbox-'));
+const OUTBOX = join(outboxDir, 'notifications.jsonl');
+
+let runEpisode: typeof import('../../lambda/usecases/runEpisode.ts').runEpisode;
+let episodeRunner: typeof import('../../lambda/queue/episodeRunner.ts').handler;
+
+beforeAll(async () => {
+  stubEnvironment({ NOTIFICATIONS_TOPIC_ARN: 'local:outbox', NOTIFICATIONS_OUTBOX_FILE: OUTBOX, POWERTOOLS_DEV: 'true' });
+  runEpisode = (await import('../../lambda/usecases/runEpisode.ts')).runEpisode;
+  episodeRunner = (await import('../../lambda/queue/episodeRunner.ts')).handler;
+});
+
+afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));
+
+beforeEach(() => {
+  ddb.reset();
+  sqs.reset();
+  sns.reset();
+  writeFileSync(OUTBOX, '');
+  pinClock();
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  ddb.on(GetCommand, { TableName: TABLES.questions }).callsFake((input: { Key: { id: string } }) => ({ Item: QUESTIONS[input.Key.id] }));
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'tick' });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+const QUESTIONS: Record<string, ReturnType<typeof question>> = {
+  q1: question('q1', 1),
+  q2: question('q2', 0, ['yes', 'no']),
+  q3: question('q3', 3, ['a', 'b', 'c', 'd']),
+};
+
+/** The episodes table holding one episode; updates apply only when `#version = :expected` holds, like DynamoDB. */
+function episodesTable(initial: Episode) {
+  let item: Record<string, unknown> = { ...initial, live: 'live' };
+  ddb.on(GetCommand, { TableName: TABLES.episodes }).callsFake(() => ({ Item: structuredClone(item) }));
+  ddb.on(UpdateCommand, { TableName: TABLES.episodes }).callsFake((input: UpdateCommandInput) => {
+    if (input.ConditionExpression !== '#version = :expected') throw new Error(`unexpected condition ${input.ConditionExpression}`);
+    if (item.version !== input.ExpressionAttributeValues?.[':expected']) throw conditionalCheckFailed();
+    const next = { ...item, ...setFields(input) };
+    const removes = (input.UpdateExpression ?? '').split(' REMOVE ')[1];
+    for (const name of removes ? removes.split(', ') : []) delete next[input.ExpressionAttributeNames?.[name] ?? name];
+    item = next;
+    return {};
+  });
+  return { current: () => item };
+}
+
+const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+const ticks = () => sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+
+function clockAt(start = NOW) {
+  let t = start;
+  return {
+    clock: () => t,
+    sleep: vi.fn(async (ms: number) => {
+      t += ms;
+    }),
+  };
+}
+
+describe('runEpisode', () => {
+  it('opens question 0 when STARTED and due, with a write conditioned on the version, then ticks for the close', async () => {
+    const table = episodesTable(episode({ state: 'STARTED', participant_count: 3, started_at: NOW - 60_000, next_step_at: NOW - 5, version: 1 }));
+    const opts = clockAt();
+    const result = await runEpisode('ep1', opts);
+
+    expect(result).toEqual({ steps: ['open'], state: 'QUESTION_OPEN', scheduledFor: NOW + 10_000 });
+    expect(updates()).toHaveLength(1);
+    const update = updates()[0];
+    expect(update.TableName).toBe(TABLES.episodes);
+    expect(update.Key).toEqual({ id: 'ep1' });
+    expect(update.ConditionExpression).toBe('#version = :expected');
+    expect(update.ExpressionAttributeNames?.['#version']).toBe('version');
+    expect(update.ExpressionAttributeValues?.[':expected']).toBe(1);
+    expect(setFields(update)).toMatchObject({
+      state: 'QUESTION_OPEN',
+      current_question_index: 0,
+      question_start_timestamp: NOW,
+      question_end_timestamp: NOW + 10_000,
+      current_question: { id: 'q1', question: 'What is q1?', options: ['alpha', 'bravo', 'charlie'] },
+      current_answer: 1,
+      next_step_at: NOW + 10_000,
+      version: 2,
+    });
+    expect(table.current()).toMatchObject({ state: 'QUESTION_OPEN', version: 2 });
+    expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 10_000 }), DelaySeconds: 10 }]);
+    expect(opts.sleep).not.toHaveBeenCalled();
+  });
+
+  it('schedules no tick when it loses the conditional write to another runner', async () => {
+    episodesTable(episode({ state: 'STARTED', participant_count: 3, next_step_at: NOW - 5, version: 1 }));
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
+    const result = await runEpisode('ep1', clockAt());
+    expect(result).toEqual({ steps: [], state: 'STARTED' });
+    expect(updates()).toHaveLength(1);
+    expect(ticks()).toHaveLength(0);
+  });
+
+  it('schedules one tick, DelaySeconds = whole seconds until due, when the step is more than 1.5 s away', async () => {
+    episodesTable(episode({ state: 'STARTED', participant_count: 3, next_step_at: NOW + 7_300, version: 1 }));
+    const opts = clockAt();
+    const result = await runEpisode('ep1', opts);
+    expect(result).toEqual({ steps: [], state: 'STARTED', scheduledFor: NOW + 7_300 });
+    expect(updates()).toHaveLength(0);
+    expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 7_300 }), DelaySeconds: 7 }]);
+    expect(opts.sleep).not.toHaveBeenCalled();
+  });
+
+  it('waits in process for a step due within 1.5 s, then applies it', async () => {
+    episodesTable(episode({ state: 'STARTED', participant_count: 3, next_step_at: NOW + 1_200, version: 1 }));
+    const opts = clockAt();
+    const result = await runEpisode('ep1', opts);
+    expect(opts.sleep).toHaveBeenCalledExactlyOnceWith(1_200);
+    expect(result.steps).toEqual(['open']);
+    expect(setFields(updates()[0])).toMatchObject({ question_start_timestamp: NOW + 1_200, question_end_timestamp: NOW + 11_200 });
+    expect(ticks()[0].DelaySeconds).toBe(10);
+  });
+
+  it('starts an episode at its minimum, publishes the "starting" notification to the outbox, and ticks for question 0', async () => {
+    const table = episodesTable(episode({ title: 'Friday Night', participant_count: 2, version: 0 }));
+    const result = await runEpisode('ep1', clockAt());
+
+    expect(result).toEqual({ steps: ['start'], state: 'STARTED', scheduledFor: NOW + 60_000 });
+    expect(setFields(updates()[0])).toMatchObject({ state: 'STARTED', started_at: NOW, next_step_at: NOW + 60_000, version: 1 });
+    expect(table.current()).toMatchObject({ state: 'STARTED', live: 'live' });
+
+    const lines = readFileSync(OUTBOX, 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toEqual({
+      type: 'episode.starting',
+      episode_id: 'ep1',
+      first_question_at: NOW + 60_000,
+      participant_count: 2,
+      title: 'Friday Night',
+      published_at: NOW,
+    });
+    expect(sns.calls()).toHaveLength(0);
+    expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 60_000 }), DelaySeconds: 60 }]);
+  });
+
+  it('publishes the notification to SNS when the topic is a real one', async () => {
+    vi.stubEnv('NOTIFICATIONS_TOPIC_ARN', TOPIC_ARN);
+    try {
+      sns.on(PublishCommand).resolves({ MessageId: 'n-1' });
+      episodesTable(episode({ participant_count: 4, version: 0 }));
+      await runEpisode('ep1', clockAt());
+      const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+      expect(published).toHaveLength(1);
+      expect(published[0].TopicArn).toBe(TOPIC_ARN);
+      expect(JSON.parse(published[0].Message as string)).toEqual({
+        type: 'episode.starting',
+        episode_id: 'ep1',
+        first_question_at: NOW + 60_000,
+        participant_count: 4,
+      });
+      expect(readFileSync(OUTBOX, 'utf8')).toBe('');
+    } finally {
+      vi.stubEnv('NOTIFICATIONS_TOPIC_ARN', 'local:outbox');
+    }
+  });
+
+  it('does nothing for an episode below its minimum: no write, no tick, no notification', async () => {
+    episodesTable(episode({ participant_count: 1, version: 0 }));
+    const result = await runEpisode('ep1', clockAt());
+    expect(result).toEqual({ steps: [], state: 'CREATED' });
+    expect(updates()).toHaveLength(0);
+    expect(ticks()).toHaveLength(0);
+    expect(readFileSync(OUTBOX, 'utf8')).toBe('');
+  });
+
+  it('does nothing for an episode that is over', async () => {
+    episodesTable(episode({ state: 'ENDED', participant_count: 3, ended_at: NOW - 1000, end_reason: 'last_question' }));
+    expect(await runEpisode('ep1', clockAt())).toEqual({ steps: [], state: 'ENDED' });
+    expect(updates()).toHaveLength(0);
+    expect(ticks()).toHaveLength(0);
+  });
+
+  it('closes a question whose window has passed, finalizes it from the partials, and ticks for the next question', async () => {
+    // Question 0 closed 3 s ago; the 2 s settle time has passed, so it is finalized in the same run.
+    const table = episodesTable(openEpisode(0, 13_000));
+    const start = NOW - 13_000;
+    ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
+    ddb.on(QueryCommand, { TableName: TABLES.statistics }).resolves({
+      Items: [
+        { first: '10', last: '19', value: { counts: [1, 2], correct: 2, total: 3 } },
+        { first: '20', last: '21', value: { counts: [0, 1, 0], correct: 1, total: 1 } },
+      ],
+    });
+    ddb.on(PutCommand, { TableName: TABLES.statistics }).resolves({});
+
+    const result = await runEpisode('ep1', clockAt());
+
+    expect(result).toEqual({ steps: ['close', 'finalize'], state: 'QUESTION_CLOSED', scheduledFor: NOW + 2_000 });
+    expect(updates().map((u) => u.ExpressionAttributeValues?.[':expected'])).toEqual([2, 3]);
+    expect(setFields(updates()[0])).toMatchObject({ state: 'QUESTION_CLOSED', next_step_at: start + 10_000 + 5_000, version: 3 });
+    expect(setFields(updates()[1])).toMatchObject({ finalized_index: 0, eliminated_count: 2, version: 4 });
+
+    const finals = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(finals).toHaveLength(1);
+    expect(finals[0].ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(finals[0].Item).toEqual({
+      pk: 'ep1#q0',
+      sk: 'final',
+      episode_id: 'ep1',
+      question_index: 0,
+      question_id: 'q1',
+      correct_answer: '1',
+      answer_counts: [
+        { answer: '0', count: 1, correct: false },
+        { answer: '1', count: 3, correct: true },
+        { answer: '2', count: 0, correct: false },
+      ],
+      answered_count: 4,
+      advancing_count: 3,
+      eliminated_count: 2,
+      players_before: 5,
+      question_start_timestamp: start,
+      question_end_timestamp: start + 10_000,
+      finalized_at: NOW,
+    });
+    expect(table.current()).toMatchObject({ state: 'QUESTION_CLOSED', finalized_index: 0, eliminated_count: 2, participant_count: 5 });
+    expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 2_000 }), DelaySeconds: 2 }]);
+  });
+
+  it('ends the episode when one player or none remains, and takes it off the live index', async () => {
+    const table = episodesTable({ ...openEpisode(0, 13_000), state: 'QUESTION_CLOSED', version: 3 });
+    ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
+    ddb.on(QueryCommand, { TableName: TABLES.statistics }).resolves({ Items: [{ first: '1', last: '4', value: { counts: [3, 1, 0], correct: 1, total: 4 } }] });
+    ddb.on(PutCommand).resolves({});
+
+    const result = await runEpisode('ep1', clockAt());
+    expect(result).toEqual({ steps: ['end'], state: 'ENDED' });
+    expect(setFields(updates()[0])).toMatchObject({ state: 'ENDED', ended_at: NOW, end_reason: 'one_or_none_left', eliminated_count: 4 });
+    expect(updates()[0].UpdateExpression).toMatch(/ REMOVE .*#live/);
+    expect(table.current().live).toBeUndefined();
+    expect(ticks()).toHaveLength(0);
+  });
+});
+
+describe('episodeRunner handler (runner-ticks queue)', () => {
+  const ctx = lambdaContext('trivia-test-episodeRunner');
+
+  it('runs each episode once per batch and reports malformed ticks', async () => {
+    episodesTable(episode({ state: 'STARTED', participant_count: 3, next_step_at: Date.now() + 30_000, version: 1 }));
+    const tick = JSON.stringify({ episode_id: 'ep1', due_at: NOW });
+    const result = (await episodeRunner(
+      sqsEvent([sqsRecord('t1', tick), sqsRecord('t2', 'not json'), sqsRecord('t3', tick), sqsRecord('t4', JSON.stringify({ due_at: 1 }))]),
+      ctx,
+    )) as SQSBatchResponse;
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 't2' }, { itemIdentifier: 't4' }]);
+    // Two ticks for ep1 in one batch: one run, one read, one tick scheduled.
+    expect(ddb.commandCalls(GetCommand, { TableName: TABLES.episodes })).toHaveLength(1);
+    expect(ticks()).toHaveLength(1);
+    expect(ticks()[0].DelaySeconds).toBe(30);
+  });
+
+  it('reports every tick of an episode whose run failed', async () => {
+    ddb.on(GetCommand, { TableName: TABLES.episodes }).rejects(new Error('InternalServerError'));
+    const tick = JSON.stringify({ episode_id: 'ep1' });
+    const result = (await episodeRunner(sqsEvent([sqsRecord('t1', tick), sqsRecord('t2', tick)]), ctx)) as SQSBatchResponse;
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 't1' }, { itemIdentifier: 't2' }]);
+  });
+});
