@@ -64,14 +64,15 @@ export async function saveTransition(from: Episode, to: Episode): Promise<boolea
   const sets: string[] = [];
   const removes: string[] = [];
   RUNNER_FIELDS.forEach((field, n) => {
-    names[`#f${n}`] = field;
     const value = to[field];
     if (value === undefined) {
-      if (from[field] !== undefined) removes.push(`#f${n}`);
+      if (from[field] === undefined) return;
+      removes.push(`#f${n}`);
     } else {
       values[`:v${n}`] = value;
       sets.push(`#f${n} = :v${n}`);
     }
+    names[`#f${n}`] = field;
   });
   if (isTerminal(to)) {
     names['#live'] = 'live';
