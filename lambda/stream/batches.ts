@@ -40,9 +40,20 @@ export function readBatch<T>(event: DynamoDBStreamEvent): Batch<T> | null {
 
 const image = <T>(raw: unknown) => unmarshall(raw as Record<string, AttributeValue>) as T;
 
-export async function allOrNothing<T>(event: DynamoDBStreamEvent, process: (batch: Batch<T>) => Promise<void>): Promise<DynamoDBBatchResponse> {
-  const batch = readBatch<T>(event);
-  if (!batch) return { batchItemFailures: [] };
+/**
+ * Runs `process` on the batch. Records whose image is not what the processor counts (`valid`) are logged and left
+ * out: retrying cannot fix them, and they must not hold up the records behind them.
+ */
+export async function allOrNothing<T>(
+  event: DynamoDBStreamEvent,
+  valid: (image: T) => boolean,
+  process: (batch: Batch<T>) => Promise<void>,
+): Promise<DynamoDBBatchResponse> {
+  const read = readBatch<T>(event);
+  if (!read) return { batchItemFailures: [] };
+  const invalid = read.changes.filter((c) => !valid(c.after));
+  if (invalid.length > 0) logger.warn('stream records that cannot be counted were skipped', { sequences: invalid.map((c) => c.sequence) });
+  const batch = { ...read, changes: read.changes.filter((c) => valid(c.after)) };
   try {
     await process(batch);
     return { batchItemFailures: [] };

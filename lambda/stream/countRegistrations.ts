@@ -18,7 +18,7 @@ import { allOrNothing } from './batches.ts';
 const add = (a: number, b: number) => a + b;
 
 const base = async (event: DynamoDBStreamEvent, _context: Context) =>
-  allOrNothing<Participant>(event, async (batch) => {
+  allOrNothing<Participant>(event, (p) => typeof p.episode_id === 'string' && typeof p.user_id === 'string', async (batch) => {
     const registrations = batch.changes.filter((c) => c.kind === 'INSERT').map(({ sequence, after }) => ({ sequence, record: after }));
     const partials = partialsOf(registrations, (p) => p.episode_id, (t) => ({ ...t, total: t.total + 1 }));
     await Promise.all(

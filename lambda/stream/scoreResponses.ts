@@ -12,8 +12,11 @@ import { logger } from '../shared/powertools.ts';
 import { putPartial } from '../store/statistics.ts';
 import { allOrNothing } from './batches.ts';
 
+const isCountable = (r: Response) =>
+  typeof r.episode_id === 'string' && Number.isInteger(r.question_index) && Number.isInteger(r.answer) && typeof r.correct === 'boolean';
+
 const base = async (event: DynamoDBStreamEvent, _context: Context) =>
-  allOrNothing<Response>(event, async (batch) => {
+  allOrNothing<Response>(event, isCountable, async (batch) => {
     const partials = answerPartials(
       batch.changes.map(({ sequence, after, before }) => ({ sequence, record: { added: after, ...(before ? { replaced: before } : {}) } })),
     );

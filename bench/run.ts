@@ -1,0 +1,305 @@
+/**
+ * `npm run bench`: one question, N players, two answer paths, the same DynamoDB Local.
+ *
+ * - ours: players register and answer through the real HTTP API (JWT authorizer, answer handler, answers queue,
+ *   consumer, stream grader, runner); "counted" means the grader's partial sums reached every accepted answer.
+ * - baseline: the original system's synchronous path (bench/baseline/submitResponse.ts), behind the same kind of
+ *   HTTP server and authorizer, at the same concurrency.
+ * A metering proxy in front of DynamoDB Local counts the write requests of each phase and the hottest item.
+ *
+ * Flags: --players N (2000), --concurrency C (64), --accuracy p (0.7), --out FILE (bench-results.json).
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { QueryCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startLocalStack, REPO_ROOT, type LocalStack } from '../lib/local/stack.ts';
+import { localIdToken } from '../lib/local/tokens.ts';
+import { createRouter } from '../lib/local/router.ts';
+import { createJwtAuthorizer } from '../lib/local/authorizer.ts';
+import { startApiServer } from '../lib/local/api-server.ts';
+import { createLambdaRuntime } from '../lib/local/runtime.ts';
+import { handlerEnvironment } from '../lib/local/env.ts';
+import { LOCAL_CREDENTIALS, REGION } from '../lib/local/names.ts';
+import type { FunctionId } from '../lib/wiring.ts';
+import { functions, tables } from '../lib/wiring.ts';
+import type { MeterSnapshot } from '../lib/local/dynamo-proxy.ts';
+import { costPerMillionAnswers, PRICES } from './cost.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    players: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '64' },
+    accuracy: { type: 'string', default: '0.7' },
+    out: { type: 'string', default: 'bench-results.json' },
+  },
+});
+const PLAYERS = Number(flags.players);
+const CONCURRENCY = Number(flags.concurrency);
+const ACCURACY = Number(flags.accuracy);
+const OPTIONS = ['A', 'B', 'C'];
+const RIGHT = 1;
+const WINDOW_SECONDS = 30;
+const REVEAL_SECONDS = 5;
+
+export interface PathResult {
+  answers_per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+  close_to_final_ms: number | null;
+  writes_per_answer: number;
+  hottest_item_writes_per_answer: number;
+  cost_per_million_usd: number;
+}
+
+const log = (...parts: unknown[]) => console.error('[bench]', ...parts);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+/** Runs `work` for every item with at most `limit` in flight; returns each call's latency in ms. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        const t0 = performance.now();
+        await work(item);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return latencies.sort((a, b) => a - b);
+}
+
+async function call(url: string, token: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await sleep(25);
+  }
+}
+
+async function meter(stack: LocalStack): Promise<MeterSnapshot> {
+  return stack.proxy!.meter.snapshot();
+}
+
+async function main() {
+  log(`starting a fresh local stack (players ${PLAYERS}, concurrency ${CONCURRENCY})`);
+  const stack = await startLocalStack({ quiet: true, demoUsers: false, dynamoProxy: true });
+  const direct = DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION, endpoint: stack.dynamoEndpoint, credentials: LOCAL_CREDENTIALS }));
+  const issuer = `${stack.outputs.CognitoEndpoint}/${stack.outputs.UserPoolId}`;
+  const token = (sub: string, groups?: string[]) => localIdToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub, groups });
+  try {
+    const run = `bench-${Date.now().toString(36)}`;
+    const admin = await token(`${run}-admin`, ['admin']);
+    const players = await Promise.all(Array.from({ length: PLAYERS }, async (_, i) => ({ sub: `${run}-p${i}`, token: await token(`${run}-p${i}`), right: i < Math.round(PLAYERS * ACCURACY) })));
+    const answerOf = (p: { right: boolean }, i: number) => (p.right ? RIGHT : i % 2 === 0 ? 0 : 2);
+
+    /* ---------------- ours ---------------- */
+    const api = stack.apiUrl;
+    const questionId = `${run}-q`;
+    await call(`${api}/api/v1/question`, admin, 'POST', { id: questionId, question: 'Benchmark?', options: OPTIONS, answer: RIGHT });
+    await call(`${api}/api/v1/game`, admin, 'POST', { id: `${run}-game`, qset: [questionId] });
+    const episodeId = `${run}-episode`;
+    const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
+      id: episodeId,
+      game_id: `${run}-game`,
+      min_participant: PLAYERS,
+      answer_window_seconds: WINDOW_SECONDS,
+      reveal_seconds: REVEAL_SECONDS,
+      lead_seconds: 2,
+    });
+    if (created.status !== 201) throw new Error(`episode not created: ${JSON.stringify(created.body)}`);
+    log('registering players through the API');
+    await pool(players, CONCURRENCY, async (p) => {
+      const r = await call(`${api}/api/v1/participant`, p.token, 'POST', { episode_id: episodeId });
+      if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${JSON.stringify(r.body)}`);
+    });
+    const open = await until(() => call(`${api}/api/v1/episode/${episodeId}`, admin, 'GET'), (r) => r.body?.state === 'QUESTION_OPEN', 120_000, 'question open');
+    log(`question open with ${open.body.participant_count} players; answering`);
+
+    stack.proxy!.meter.reset();
+    const t0 = performance.now();
+    let accepted = 0;
+    const oursLatencies = await pool(players, CONCURRENCY, async (p) => {
+      const i = players.indexOf(p);
+      const r = await call(`${api}/api/v1/response`, p.token, 'POST', { episode_id: episodeId, question_id: questionId, answer: answerOf(p, i) });
+      if (r.status === 202) accepted++;
+      else log('answer refused', r.status, r.body);
+    });
+    const tAccepted = performance.now();
+    // Counted: the grader's partial sums reach every accepted answer (read directly, not through the meter).
+    const countedSoFar = async () => {
+      const out = await direct.send(new QueryCommand({ TableName: stack.tableNames.statistics, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${episodeId}#q0` }, ConsistentRead: true }));
+      return (out.Items ?? []).filter((i) => String(i.sk).startsWith('p#')).reduce((n, i) => n + (i.value?.total ?? 0), 0);
+    };
+    await until(countedSoFar, (n) => n >= accepted, 120_000, 'every accepted answer counted');
+    const tCounted = performance.now();
+    log(`ours: ${accepted} accepted in ${((tAccepted - t0) / 1000).toFixed(2)} s, counted after ${((tCounted - t0) / 1000).toFixed(2)} s`);
+    const final = await until(
+      () => call(`${api}/api/v1/report/episode/${episodeId}`, admin, 'GET'),
+      (r) => (r.body?.questions?.length ?? 0) > 0,
+      (WINDOW_SECONDS + 60) * 1000,
+      'final statistics',
+    );
+    const q0 = final.body.questions[0];
+    const closeToFinal = final.body.timings.questions[0].close_to_final_ms as number;
+    if (q0.answered_count !== accepted) throw new Error(`statistics counted ${q0.answered_count} answers, ${accepted} were accepted`);
+    const oursMeter = await meter(stack);
+    const oursSeconds = (tCounted - t0) / 1000;
+
+    /* ---------------- baseline ---------------- */
+    log('baseline: the original per-answer path');
+    // Tables of its own, without streams, so that none of our processors reacts to (or is billed for) its writes.
+    const baselineTables = await createBaselineTables(stack.dynamoEndpoint, run);
+    const env = handlerEnvironment({
+      dynamoEndpoint: stack.proxy!.endpoint,
+      sqsEndpoint: stack.sqsEndpoint,
+      cognitoEndpoint: stack.outputs.CognitoEndpoint,
+      tableNames: { ...stack.tableNames, ...baselineTables },
+      queueUrls: stack.queueUrls,
+      userPoolId: stack.outputs.UserPoolId,
+      userPoolClientId: stack.outputs.UserPoolClientId,
+      outboxFile: stack.outboxFile,
+      quiet: true,
+      rootDir: REPO_ROOT,
+    });
+    const runtime = createLambdaRuntime({ rootDir: REPO_ROOT, env });
+    const baselineFn = { id: 'baselineSubmitResponse', spec: { entry: 'bench/baseline/submitResponse.ts', timeoutSeconds: 10, memorySize: functions.submitResponse.memorySize } };
+    await runtime.load(baselineFn);
+    const baselineApi = await startApiServer({
+      port: 0,
+      router: createRouter([{ functionId: 'baselineSubmitResponse' as FunctionId, method: 'POST', path: '/baseline/response', auth: 'user' }]),
+      authorizer: createJwtAuthorizer({ issuer, audience: [stack.outputs.UserPoolClientId], jwksUri: `${issuer}/.well-known/jwks.json` }),
+      invoke: (_id, event) => runtime.invoke(baselineFn, event),
+    });
+    const baselineEpisode = `${run}-baseline`;
+    const baselineEnd = Date.now() + 600_000;
+    await direct.send(new PutCommand({ TableName: baselineTables.episodes, Item: { id: `baseline#${baselineEpisode}`, question_id: questionId, answer: RIGHT, question_end_timestamp: baselineEnd } }));
+    stack.proxy!.meter.reset();
+    let baselineAccepted = 0;
+    const b0 = performance.now();
+    const baselineLatencies = await pool(players, CONCURRENCY, async (p) => {
+      const i = players.indexOf(p);
+      const r = await call(`${baselineApi.url}/baseline/response`, p.token, 'POST', { episode_id: baselineEpisode, question_id: questionId, answer: answerOf(p, i) });
+      if (r.status === 202) baselineAccepted++;
+    });
+    const baselineSeconds = (performance.now() - b0) / 1000;
+    const baselineMeter = await meter(stack);
+    await baselineApi.stop();
+    await runtime.stop();
+
+    /* ---------------- figures ---------------- */
+    const p50 = (l: number[]) => percentile(l, 50);
+    const oursCost = costPerMillionAnswers({
+      answers: accepted,
+      dynamoWrites: oursMeter.writes,
+      dynamoReads: oursMeter.reads,
+      httpRequests: accepted,
+      // SendMessage per answer; consumers receive and delete in batches of up to 10 requests' worth.
+      sqsRequests: accepted + 2 * Math.ceil(accepted / 10),
+      // The answer handler per answer; the consumer and the grader per batch (100 and up to 1000 records).
+      lambdaInvocations: accepted + Math.ceil(accepted / 100) + Math.ceil(accepted / 1000),
+      lambdaGbSeconds: (accepted * p50(oursLatencies) * (functions.submitResponse.memorySize / 1024)) / 1000 +
+        (Math.ceil(accepted / 100) * 200 * (functions.recordAnswers.memorySize / 1024)) / 1000,
+    });
+    const baselineCost = costPerMillionAnswers({
+      answers: baselineAccepted,
+      dynamoWrites: baselineMeter.writes,
+      dynamoReads: baselineMeter.reads,
+      httpRequests: baselineAccepted,
+      sqsRequests: 0,
+      lambdaInvocations: baselineAccepted,
+      lambdaGbSeconds: (baselineAccepted * p50(baselineLatencies) * (functions.submitResponse.memorySize / 1024)) / 1000,
+    });
+    const ours: PathResult = {
+      answers_per_second: round(accepted / oursSeconds),
+      p50_ms: round(p50(oursLatencies)),
+      p99_ms: round(percentile(oursLatencies, 99)),
+      close_to_final_ms: closeToFinal,
+      writes_per_answer: round(oursMeter.writes / accepted, 3),
+      hottest_item_writes_per_answer: round(oursMeter.hottestItem.writes / accepted, 4),
+      cost_per_million_usd: round(oursCost, 2),
+    };
+    const baseline: PathResult = {
+      answers_per_second: round(baselineAccepted / baselineSeconds),
+      p50_ms: round(p50(baselineLatencies)),
+      p99_ms: round(percentile(baselineLatencies, 99)),
+      close_to_final_ms: null,
+      writes_per_answer: round(baselineMeter.writes / baselineAccepted, 3),
+      hottest_item_writes_per_answer: round(baselineMeter.hottestItem.writes / baselineAccepted, 4),
+      cost_per_million_usd: round(baselineCost, 2),
+    };
+    const ratios = Object.fromEntries(
+      (Object.keys(ours) as (keyof PathResult)[]).map((k) => [k, ours[k] === null || baseline[k] === null || baseline[k] === 0 ? null : round((ours[k] as number) / (baseline[k] as number), 3)]),
+    );
+    const results = { players: PLAYERS, concurrency: CONCURRENCY, prices_as_of: PRICES.asOf, ours, baseline, ratios, hottest_items: { ours: oursMeter.hottestItem, baseline: baselineMeter.hottestItem } };
+    writeFileSync(flags.out!, `${JSON.stringify(results, null, 2)}\n`);
+
+    const rows: [string, keyof PathResult][] = [
+      ['accepted answers/s (counted)', 'answers_per_second'],
+      ['POST latency p50 ms', 'p50_ms'],
+      ['POST latency p99 ms', 'p99_ms'],
+      ['window close → final stats ms', 'close_to_final_ms'],
+      ['DynamoDB writes per answer', 'writes_per_answer'],
+      ['hottest item writes per answer', 'hottest_item_writes_per_answer'],
+      ['modelled USD per million answers', 'cost_per_million_usd'],
+    ];
+    const cell = (v: unknown) => String(v ?? '—').padStart(12);
+    console.log(`\n${'metric'.padEnd(34)}${'ours'.padStart(12)}${'baseline'.padStart(12)}${'ours/base'.padStart(12)}`);
+    for (const [label, key] of rows) console.log(`${label.padEnd(34)}${cell(ours[key])}${cell(baseline[key])}${cell(ratios[key])}`);
+    console.log(`\n${PLAYERS} players, concurrency ${CONCURRENCY}, prices ${PRICES.region} as of ${PRICES.asOf}; written to ${flags.out}`);
+    console.log(
+      `ratios ours/baseline: throughput ${ratios.answers_per_second}x, writes/answer ${ratios.writes_per_answer}, hottest item ${ratios.hottest_item_writes_per_answer}, cost ${ratios.cost_per_million_usd}`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** The original system's four tables, keyed as this project's (the baseline handler writes its own keys into them). */
+async function createBaselineTables(endpoint: string, run: string) {
+  const client = new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+  const names = { episodes: `${run}-b-episodes`, responses: `${run}-b-responses`, statistics: `${run}-b-statistics`, participants: `${run}-b-participants` };
+  for (const [id, name] of Object.entries(names) as [keyof typeof names, string][]) {
+    const spec = tables[id];
+    const keys = [spec.partitionKey, ...(spec.sortKey ? [spec.sortKey] : [])];
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+      }),
+    );
+  }
+  client.destroy();
+  return names;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+main().catch((err) => {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exit(1);
+});
