@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { QueryCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startLocalStack, REPO_ROOT, type LocalStack } from '../lib/local/stack.ts';
+import { startLocalStack, REPO_ROOT, type LocalStack, type SourceStats } from '../lib/local/stack.ts';
 import { localIdToken } from '../lib/local/tokens.ts';
 import { createRouter } from '../lib/local/router.ts';
 import { createJwtAuthorizer } from '../lib/local/authorizer.ts';
@@ -139,6 +139,7 @@ async function main() {
     log(`question open with ${open.body.participant_count} players; answering`);
 
     stack.proxy!.meter.reset();
+    const statsBefore = stack.stats().sources;
     const t0 = performance.now();
     let accepted = 0;
     const oursLatencies = await pool(players, CONCURRENCY, async (p) => {
@@ -167,6 +168,7 @@ async function main() {
     if (q0.answered_count !== accepted) throw new Error(`statistics counted ${q0.answered_count} answers, ${accepted} were accepted`);
     const oursMeter = await meter(stack);
     const oursSeconds = (tCounted - t0) / 1000;
+    const oursCompute = computeBetween(statsBefore, stack.stats().sources);
 
     /* ---------------- baseline ---------------- */
     log('baseline: the original per-answer path');
@@ -185,13 +187,22 @@ async function main() {
       rootDir: REPO_ROOT,
     });
     const runtime = createLambdaRuntime({ rootDir: REPO_ROOT, env });
+    const baselineCompute = { invocations: 0, gbSeconds: 0 };
     const baselineFn = { id: 'baselineSubmitResponse', spec: { entry: 'bench/baseline/submitResponse.ts', timeoutSeconds: 10, memorySize: functions.submitResponse.memorySize } };
     await runtime.load(baselineFn);
     const baselineApi = await startApiServer({
       port: 0,
       router: createRouter([{ functionId: 'baselineSubmitResponse' as FunctionId, method: 'POST', path: '/baseline/response', auth: 'user' }]),
       authorizer: createJwtAuthorizer({ issuer, audience: [stack.outputs.UserPoolClientId], jwksUri: `${issuer}/.well-known/jwks.json` }),
-      invoke: (_id, event) => runtime.invoke(baselineFn, event),
+      invoke: async (_id, event) => {
+        const started = performance.now();
+        try {
+          return await runtime.invoke(baselineFn, event);
+        } finally {
+          baselineCompute.invocations++;
+          baselineCompute.gbSeconds += ((performance.now() - started) / 1000) * (baselineFn.spec.memorySize / 1024);
+        }
+      },
     });
     const baselineEpisode = `${run}-baseline`;
     const baselineEnd = Date.now() + 600_000;
@@ -218,10 +229,8 @@ async function main() {
       httpRequests: accepted,
       // SendMessage per answer; consumers receive and delete in batches of up to 10 requests' worth.
       sqsRequests: accepted + 2 * Math.ceil(accepted / 10),
-      // The answer handler per answer; the consumer and the grader per batch (100 and up to 1000 records).
-      lambdaInvocations: accepted + Math.ceil(accepted / 100) + Math.ceil(accepted / 1000),
-      lambdaGbSeconds: (accepted * p50(oursLatencies) * (functions.submitResponse.memorySize / 1024)) / 1000 +
-        (Math.ceil(accepted / 100) * 200 * (functions.recordAnswers.memorySize / 1024)) / 1000,
+      lambdaInvocations: oursCompute.invocations,
+      lambdaGbSeconds: oursCompute.gbSeconds,
     });
     const baselineCost = costPerMillionAnswers({
       answers: baselineAccepted,
@@ -229,8 +238,8 @@ async function main() {
       dynamoReads: baselineMeter.reads,
       httpRequests: baselineAccepted,
       sqsRequests: 0,
-      lambdaInvocations: baselineAccepted,
-      lambdaGbSeconds: (baselineAccepted * p50(baselineLatencies) * (functions.submitResponse.memorySize / 1024)) / 1000,
+      lambdaInvocations: baselineCompute.invocations,
+      lambdaGbSeconds: baselineCompute.gbSeconds,
     });
     const ours: PathResult = {
       answers_per_second: round(accepted / oursSeconds),
@@ -275,6 +284,23 @@ async function main() {
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * Lambda work of the answer path between two snapshots of the local stack's source statistics: invocations and
+ * GB-seconds (measured durations × configured memory) of every function the path runs, HTTP, queue and stream alike.
+ */
+function computeBetween(before: Record<string, SourceStats>, after: Record<string, SourceStats>) {
+  let invocations = 0;
+  let gbSeconds = 0;
+  for (const [source, s] of Object.entries(after)) {
+    const functionId = source.split(/->|:/).pop() as FunctionId;
+    if (!['submitResponse', 'recordAnswers', 'scoreResponses', 'episodeRunner'].includes(functionId)) continue;
+    const b = before[source] ?? { invocations: 0, totalMs: 0 };
+    invocations += s.invocations - b.invocations;
+    gbSeconds += ((s.totalMs - b.totalMs) / 1000) * (functions[functionId].memorySize / 1024);
+  }
+  return { invocations, gbSeconds };
 }
 
 /** The original system's four tables, keyed as this project's (the baseline handler writes its own keys into them). */

@@ -170,6 +170,7 @@ export async function startDynamoProxy(target: string, keyNamesOf: (table: strin
     }
   });
   server.keepAliveTimeout = 65_000;
+  server.on('connection', (socket) => socket.setNoDelay(true));
 
   async function control(req: IncomingMessage, res: ServerResponse) {
     const path = req.url ?? '';
