@@ -16,8 +16,10 @@ export interface FaultPlan {
   operations?: string[];
   /** Only requests to tables whose name contains this text. */
   tableIncludes?: string;
-  /** Share of matching requests to disturb, 0..1. */
-  rate: number;
+  /** Share of matching requests to disturb, 0..1 (random). */
+  rate?: number;
+  /** Disturb every n-th matching request instead (deterministic; a request and its retry are never both hit). */
+  every?: number;
   /** `throttle`: ProvisionedThroughputExceededException (400, retried by the SDK); `fail`: a non-retryable error. */
   kind: 'throttle' | 'fail';
   /** Disturb at most this many requests (unbounded when absent). */
@@ -117,15 +119,17 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 export async function startDynamoProxy(target: string, keyNamesOf: (table: string) => string[]): Promise<DynamoProxy> {
   const upstream = new URL(target);
   const meter = new DynamoMeter(keyNamesOf);
-  let faults: (FaultPlan & { used: number }) | null = null;
+  let faults: (FaultPlan & { used: number; seen: number }) | null = null;
 
   const matches = (operation: string, body: Record<string, unknown>) => {
-    if (!faults || faults.rate <= 0) return false;
+    if (!faults) return false;
     if (faults.limit !== undefined && faults.used >= faults.limit) return false;
     if (faults.operations && !faults.operations.includes(operation)) return false;
     const tables = [body.TableName, ...Object.keys((body.RequestItems ?? {}) as object)].filter(Boolean) as string[];
     if (faults.tableIncludes && !tables.some((t) => t.includes(faults!.tableIncludes!))) return false;
-    return Math.random() < faults.rate;
+    faults.seen++;
+    if (faults.every) return faults.seen % faults.every === 0;
+    return Math.random() < (faults.rate ?? 0);
   };
 
   const server: Server = createServer(async (req, res) => {
@@ -181,7 +185,7 @@ export async function startDynamoProxy(target: string, keyNamesOf: (table: strin
     }
     if (path === '/__faults' && req.method === 'POST') {
       const plan = JSON.parse((await readBody(req)).toString('utf8')) as FaultPlan;
-      faults = { ...plan, used: 0 };
+      faults = { ...plan, used: 0, seen: 0 };
       return sendJson(res, 200, { ok: true });
     }
     if (path === '/__faults' && req.method === 'DELETE') {
@@ -201,7 +205,7 @@ export async function startDynamoProxy(target: string, keyNamesOf: (table: strin
     endpoint: `http://127.0.0.1:${port}`,
     meter,
     setFaults: (plan) => {
-      faults = plan ? { ...plan, used: 0 } : null;
+      faults = plan ? { ...plan, used: 0, seen: 0 } : null;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,114 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm start`: the whole system on this machine (see lib/local/stack.ts).
+ *
+ *   npm start                          in memory; API on PORT (default 3000)
+ *   npm start -- --data-dir .local-data  keep tables, users and stream checkpoints between runs
+ *   npm start -- --no-seed --quiet
+ *   npm start -- --outputs-file FILE     where to write the outputs (default cdk-outputs.local.json)
+ *
+ * Writes cdk-outputs.local.json as `cdk deploy --outputs-file` would, so the same clients and tests run against it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../lib/local/cognito.ts';
+import { LocalStackError } from '../lib/local/errors.ts';
+import { createLog } from '../lib/local/log.ts';
+import { STACK_NAME } from '../lib/local/names.ts';
+import { REPO_ROOT, startLocalStack, type LocalStack } from '../lib/local/stack.ts';
+
+interface Args {
+  dataDir?: string;
+  outputsFile: string;
+  seed: boolean;
+  quiet: boolean;
+  port: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { seed: true, quiet: false, port: 3000, outputsFile: join(REPO_ROOT, 'cdk-outputs.local.json') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--data-dir') args.dataDir = argv[++i];
+    else if (a.startsWith('--data-dir=')) args.dataDir = a.slice('--data-dir='.length);
+    else if (a === '--outputs-file') args.outputsFile = resolve(argv[++i] ?? '');
+    else if (a.startsWith('--outputs-file=')) args.outputsFile = resolve(a.slice('--outputs-file='.length));
+    else if (a === '--no-seed') args.seed = false;
+    else if (a === '--quiet') args.quiet = true;
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm start [-- --data-dir DIR] [--outputs-file FILE] [--no-seed] [--quiet]   (PORT=3000 by default)');
+      process.exit(0);
+    } else throw new LocalStackError('startup_failed', `unknown argument ${a} (try --help)`);
+  }
+  if (args.dataDir === '') throw new LocalStackError('startup_failed', '--data-dir needs a directory');
+  const port = process.env.PORT === undefined || process.env.PORT === '' ? 3000 : Number(process.env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LocalStackError('startup_failed', `PORT must be a port number, not "${process.env.PORT}"`);
+  args.port = port;
+  return args;
+}
+
+const fail = (err: unknown): never => {
+  const message = err instanceof LocalStackError ? err.message : `the local stack failed: ${(err as Error)?.message ?? String(err)}`;
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+};
+
+let stack: LocalStack | undefined;
+let shuttingDown = false;
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  const force = setTimeout(() => process.exit(code), 10_000);
+  force.unref();
+  try {
+    await stack?.stop();
+  } finally {
+    process.exit(code);
+  }
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`${JSON.stringify({ level: 'ERROR', service: 'trivia-local', message: 'uncaught exception', error: { name: err.name, message: err.message } })}\n`);
+  void shutdown(1);
+});
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`${JSON.stringify({ level: 'ERROR', service: 'trivia-local', message: 'unhandled rejection', error: String(reason) })}\n`);
+});
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const log = createLog({ level: args.quiet ? 'WARN' : 'INFO' });
+  stack = await startLocalStack({ port: args.port, dataDir: args.dataDir, quiet: args.quiet, seedDemo: args.seed, log });
+  if (shuttingDown) return;
+
+  const outputsFile = args.outputsFile;
+  writeFileSync(outputsFile, `${JSON.stringify({ [STACK_NAME]: stack.outputs }, null, 2)}\n`);
+
+  const lines = [
+    '',
+    `  Trivia Live (local) is up: ${stack.apiUrl}/api/v1/health`,
+    '',
+    `  API          ${stack.outputs.ApiUrl}`,
+    `  Cognito      ${stack.outputs.CognitoEndpoint}  user pool ${stack.outputs.UserPoolId}, client ${stack.outputs.UserPoolClientId}`,
+    `  DynamoDB     ${stack.dynamoEndpoint}${args.dataDir ? `  (data in ${stack.dataDir})` : '  (in memory)'}`,
+    `  SQS          ${stack.sqsEndpoint}`,
+    `  Outputs      ${outputsFile}`,
+    `  Outbox       ${stack.outboxFile}`,
+    '',
+    `  Demo users (password ${DEMO_PASSWORD}): ${DEMO_ADMIN_EMAIL} (admin), ${demoPlayerEmail(1)} … ${demoPlayerEmail(DEMO_PLAYER_COUNT)}`,
+    `  Sign in:     aws cognito-idp initiate-auth --region us-east-1 --endpoint-url ${stack.outputs.CognitoEndpoint} --client-id ${stack.outputs.UserPoolClientId} \\`,
+    `                 --auth-flow USER_PASSWORD_AUTH --auth-parameters USERNAME=${DEMO_ADMIN_EMAIL},PASSWORD=${DEMO_PASSWORD}`,
+    '',
+    '  Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch(async (err) => {
+  await stack?.stop().catch(() => {});
+  fail(err);
+});

@@ -1,0 +1,61 @@
+/**
+ * The functions' environment, locally: what the deployed stack gives each function (resource names through the
+ * variables of `envNames`, Powertools settings, stage, version), plus the endpoints of the local peers. Every
+ * function gets every resource name (they share one runtime); in AWS each gets only its own.
+ */
+import { readFileSync } from 'node:fs';
+import { envNames, queues, tables, topics, type QueueId, type TableId } from '../wiring.ts';
+import { LOCAL_CREDENTIALS, REGION } from './names.ts';
+
+export interface HandlerEnvInput {
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  cognitoEndpoint: string;
+  tableNames: Record<TableId, string>;
+  queueUrls: Record<QueueId, string>;
+  userPoolId: string;
+  userPoolClientId: string;
+  outboxFile: string;
+  settleMs?: number;
+  quiet?: boolean;
+  rootDir: string;
+}
+
+/** Nothing listens here: an accidental SNS call fails at once instead of reaching AWS. */
+const NO_SNS = 'http://127.0.0.1:9';
+
+export function handlerEnvironment(input: HandlerEnvInput): Record<string, string> {
+  const version = (JSON.parse(readFileSync(`${input.rootDir}/package.json`, 'utf8')) as { version: string }).version;
+  const env: Record<string, string> = {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // The functions run on Node 22 in AWS; the SDK's warning about this machine's Node 20 is noise here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: input.dynamoEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: input.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SQS: input.sqsEndpoint,
+    AWS_ENDPOINT_URL_SNS: NO_SNS,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: input.cognitoEndpoint,
+    NOTIFICATIONS_OUTBOX_FILE: input.outboxFile,
+    USER_POOL_ID: input.userPoolId,
+    USER_POOL_CLIENT_ID: input.userPoolClientId,
+    STAGE: 'local',
+    LOCAL: 'true',
+    APP_VERSION: version,
+    POWERTOOLS_SERVICE_NAME: 'trivia-live',
+    POWERTOOLS_METRICS_NAMESPACE: 'TriviaLive',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    // Quiet (tests): warnings and errors only, no metric lines.
+    LOG_LEVEL: input.quiet ? 'WARN' : 'INFO',
+    ...(input.quiet ? { POWERTOOLS_METRICS_DISABLED: 'true' } : {}),
+    ...(input.settleMs !== undefined ? { FINALIZE_SETTLE_MS: String(input.settleMs) } : {}),
+  };
+  for (const t of Object.keys(tables) as TableId[]) env[envNames.table(t)] = input.tableNames[t];
+  for (const q of Object.keys(queues) as QueueId[]) env[envNames.queue(q)] = input.queueUrls[q];
+  // No local SNS: notifications go to the outbox file (lambda/store/notifications.ts).
+  for (const t of topics) env[envNames.topic(t)] = 'local:outbox';
+  return env;
+}

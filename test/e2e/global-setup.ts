@@ -1,0 +1,22 @@
+/**
+ * Starts the whole local stack once for the e2e project (vitest globalSetup) and hands its endpoints to the test
+ * files (`inject('stack')`, see support/stack.ts). Handlers run in the stack's own runtime thread, so their
+ * environment does not leak into the test workers.
+ */
+import type { TestProject } from 'vitest/node';
+import { startLocalStack } from '../../lib/local/stack.ts';
+import './support/stack.ts';
+
+export default async function setup(project: TestProject) {
+  const stack = await startLocalStack({
+    quiet: true,
+    settleMs: 800,
+    scheduleIntervalMs: 2000,
+    // Shows whose bodies leave the timings to the defaults (the original API examples) run in seconds, not minutes.
+    functionEnv: { DEFAULT_LEAD_SECONDS: '2', DEFAULT_ANSWER_WINDOW_SECONDS: '5', DEFAULT_REVEAL_SECONDS: '1' },
+  });
+  project.provide('stack', stack.info());
+  return async () => {
+    await stack.stop();
+  };
+}
