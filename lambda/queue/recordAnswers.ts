@@ -16,6 +16,8 @@ import { now } from '../shared/clock.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { getQuestionCached } from '../store/questions.ts';
 import { storeFirstAnswer, answerExists } from '../store/responses.ts';
+import { releaseMessages } from '../store/queues.ts';
+import { queueUrl } from '../shared/env.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -46,7 +48,25 @@ async function recordAnswer(record: SQSRecord): Promise<void> {
   metrics.addMetric(stored ? 'AnswersStored' : 'AnswersDuplicateDropped', MetricUnit.Count, 1);
 }
 
-const base = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordAnswer, processor, { context, throwOnFullBatchFailure: false });
+const base = async (event: SQSEvent, context: Context) => {
+  const response = await processPartialResponse(event, recordAnswer, processor, { context, throwOnFullBatchFailure: false });
+  await retrySoon(event, response.batchItemFailures.map((f) => f.itemIdentifier));
+  return response;
+};
+
+/**
+ * Failed answers are made visible again at once instead of after the queue's visibility timeout: an answer must be
+ * stored before its question's statistics are finalized, seconds after the window closes, or it ends in the
+ * dead-letter queue. Repeated failures still reach the DLQ through the queue's maxReceiveCount.
+ */
+async function retrySoon(event: SQSEvent, failedIds: string[]): Promise<void> {
+  if (failedIds.length === 0) return;
+  const failed = event.Records.filter((r) => failedIds.includes(r.messageId));
+  try {
+    await releaseMessages(queueUrl('answers'), failed.map((r) => r.receiptHandle));
+  } catch (err) {
+    logger.warn('could not release failed answers early; they return after the visibility timeout', { error: err as Error });
+  }
+}
 
 export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

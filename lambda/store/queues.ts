@@ -1,5 +1,5 @@
 /** Messages onto the answers and runner-tick queues. */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { QueuedAnswer } from '../domain/schemas.ts';
 import { queueUrl } from '../shared/env.ts';
 import { sqs } from './clients.ts';
@@ -17,4 +17,16 @@ export interface RunnerTick {
 export async function scheduleTick(tick: RunnerTick, now: number): Promise<void> {
   const delaySeconds = Math.min(900, Math.max(0, Math.floor((tick.due_at - now) / 1000)));
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('runnerTicks'), MessageBody: JSON.stringify(tick), DelaySeconds: delaySeconds }));
+}
+
+/** Makes received messages visible again now (visibility timeout 0), so that they are retried without waiting. */
+export async function releaseMessages(queue: string, receiptHandles: string[]): Promise<void> {
+  for (let i = 0; i < receiptHandles.length; i += 10) {
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queue,
+        Entries: receiptHandles.slice(i, i + 10).map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle, VisibilityTimeout: 0 })),
+      }),
+    );
+  }
 }

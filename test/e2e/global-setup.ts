@@ -12,6 +12,8 @@ export default async function setup(project: TestProject) {
     quiet: true,
     settleMs: 800,
     scheduleIntervalMs: 2000,
+    // The functions reach DynamoDB through a proxy that fault tests use to inject throttling and failures.
+    dynamoProxy: true,
     // Shows whose bodies leave the timings to the defaults (the original API examples) run in seconds, not minutes.
     functionEnv: { DEFAULT_LEAD_SECONDS: '2', DEFAULT_ANSWER_WINDOW_SECONDS: '5', DEFAULT_REVEAL_SECONDS: '1' },
   });
