@@ -2,7 +2,7 @@
  * The episodes table: one item per episode. Hot for reads during a show (served through a 1-second cache), and
  * written only by the runner's transitions (conditional on `version`) and once per registration batch.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { isTerminal } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
@@ -10,6 +10,7 @@ import { TtlCache } from '../shared/cache.ts';
 import { numberFromEnv, tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
 import { createOnce, getById } from './records.ts';
+import { queryAll } from './query.ts';
 
 const table = () => tableName('episodes');
 const LIVE = 'live';
@@ -121,22 +122,13 @@ export async function raiseParticipantCount(id: string, count: number): Promise<
 
 /** Ids of episodes that are not over, from the sparse `live` index. */
 export async function listLiveEpisodeIds(): Promise<string[]> {
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'live',
-        KeyConditionExpression: '#live = :live',
-        ExpressionAttributeNames: { '#live': 'live' },
-        ExpressionAttributeValues: { ':live': LIVE },
-        ProjectionExpression: 'id',
-        ExclusiveStartKey: start,
-      }),
-    );
-    ids.push(...(out.Items ?? []).map((i) => i.id as string));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return ids;
+  const items = await queryAll<{ id: string }>({
+    TableName: table(),
+    IndexName: 'live',
+    KeyConditionExpression: '#live = :live',
+    ExpressionAttributeNames: { '#live': 'live' },
+    ExpressionAttributeValues: { ':live': LIVE },
+    ProjectionExpression: 'id',
+  });
+  return items.map((i) => i.id);
 }

@@ -2,7 +2,7 @@
  * The participants table: one item per (episode, user). The partition key carries a shard of the user id, so an
  * episode's registrations spread over `shard_count` partitions instead of one hot key.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { shardOf } from '../domain/answers.ts';
 import type { Episode, Participant } from '../domain/schemas.ts';
@@ -39,28 +39,4 @@ export async function register(episode: Episode, userId: string, now: number): P
     const existing = await documents.send(new GetCommand({ TableName: table(), Key: participantKey(episode, userId), ConsistentRead: true }));
     return { participant: existing.Item ? toParticipant(existing.Item) : participant, created: false };
   }
-}
-
-/** Every registration of an episode, shard by shard (reports and exact recounts; never on the hot path). */
-export async function countParticipants(episode: Pick<Episode, 'id' | 'shard_count'>): Promise<number> {
-  let total = 0;
-  await Promise.all(
-    Array.from({ length: episode.shard_count }, async (_, shard) => {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await documents.send(
-          new QueryCommand({
-            TableName: table(),
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `${episode.id}#${shard}` },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        );
-        total += out.Count ?? 0;
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }),
-  );
-  return total;
 }

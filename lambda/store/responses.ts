@@ -2,13 +2,14 @@
  * The responses table: one item per counted answer, graded when written. Keys spread over
  * `${episode_id}#${question_index}#${shard}` partitions; nothing here is shared by all players.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { shardOf, type PlayerRecord } from '../domain/answers.ts';
 import type { Episode, Response } from '../domain/schemas.ts';
 import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
 import { participantKey } from './participants.ts';
+import { queryAll } from './query.ts';
 
 const table = () => tableName('responses');
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -75,23 +76,14 @@ export async function storeFirstAnswer(r: Response): Promise<boolean> {
 /** All stored answers to one question, shard by shard (reports and winners; not on the hot path). */
 export async function listAnswers(episode: Pick<Episode, 'id' | 'shard_count'>, questionIndex: number, onlyCorrect = false): Promise<Response[]> {
   const shards = await Promise.all(
-    Array.from({ length: episode.shard_count }, async (_, shard) => {
-      const found: Response[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await documents.send(
-          new QueryCommand({
-            TableName: table(),
-            KeyConditionExpression: 'pk = :pk',
-            ...(onlyCorrect ? { FilterExpression: 'correct = :yes', ExpressionAttributeValues: { ':pk': `${episode.id}#${questionIndex}#${shard}`, ':yes': true } } : { ExpressionAttributeValues: { ':pk': `${episode.id}#${questionIndex}#${shard}` } }),
-            ExclusiveStartKey: start,
-          }),
-        );
-        found.push(...((out.Items ?? []) as Response[]));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return found;
-    }),
+    Array.from({ length: episode.shard_count }, (_, shard) =>
+      queryAll<Response>({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${episode.id}#${questionIndex}#${shard}`, ...(onlyCorrect ? { ':yes': true } : {}) },
+        ...(onlyCorrect ? { FilterExpression: 'correct = :yes' } : {}),
+      }),
+    ),
   );
   return shards.flat();
 }

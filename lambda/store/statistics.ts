@@ -2,12 +2,13 @@
  * The statistics table: per-batch partial sums written by the stream processors, and each question's final
  * statistics. Partials of one group live under one partition key, sorted by the batch's first sequence number.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { partialSortKey, statisticsKey, sumPartials, type Partial } from '../domain/counting.ts';
 import type { QuestionStatistics } from '../domain/schemas.ts';
 import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
+import { queryAll } from './query.ts';
 
 const table = () => tableName('statistics');
 const FINAL = 'final';
@@ -23,22 +24,13 @@ export async function putPartial<T>(pk: string, partial: Partial<T>): Promise<vo
 }
 
 export async function listPartials<T>(pk: string): Promise<Partial<T>[]> {
-  const partials: Partial<T>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': pk, ':p': 'p#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) partials.push({ firstSequence: item.first, lastSequence: item.last, value: item.value as T });
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return partials;
+  const items = await queryAll<{ first: string; last: string; value: T }>({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': pk, ':p': 'p#' },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({ firstSequence: item.first, lastSequence: item.last, value: item.value }));
 }
 
 export async function sumOfPartials<T>(pk: string, zero: T, add: (a: T, b: T) => T): Promise<T> {
