@@ -3,7 +3,9 @@
  * against the local stack. Timings are shortened through the stack's configured defaults, not by editing bodies.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { admin, episode, player, waitForEpisode, questionOpen, type Player } from './support/game.ts';
+import { stack } from './support/index.ts';
 
 const Q1 = {
   id: 'aab6384d-e392-4508-8a2f-21b1bdd5b551',
@@ -144,6 +146,16 @@ describe('the original API examples', () => {
     const report = await producer.call('GET', `/api/v1/report/episode/${EPISODE.id}`);
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ winners_count: 1, winners: [{ user_id: USER_1 }] });
+
+    // Players were told the show was starting: one "episode starting" notification, from the STARTED transition.
+    const notifications = readFileSync(stack().outboxFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; episode_id: string; participant_count: number; first_question_at: number })
+      .filter((n) => n.episode_id === EPISODE.id);
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]).toMatchObject({ type: 'episode.starting', participant_count: 2 });
+    expect(notifications[0].first_question_at).toBeLessThanOrEqual(open.question_start_timestamp);
 
     // The eliminated player can no longer answer anything in this episode.
     const late = await second.call('POST', '/api/v1/response/', { episode_id: EPISODE.id, question_id: Q1.id, answer: '0' });
