@@ -7,9 +7,10 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import type { TriviaStack } from './trivia-stack.ts';
-import { resourcesOf, tables as tableSpecs } from './wiring.ts';
+import { buckets as bucketSpecs, resourcesOf, tables as tableSpecs, type BucketId } from './wiring.ts';
 
 const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
 
@@ -52,6 +53,7 @@ export function applyNagSuppressions(stack: TriviaStack): void {
   const tablesWithIndexes = (Object.keys(tableSpecs) as (keyof typeof tableSpecs)[]).filter(
     (t) => (tableSpecs[t].globalSecondaryIndexes ?? []).length > 0,
   );
+  const bucketsById: Record<BucketId, IConstruct> = { media: stack.media.bucket };
   for (const fn of Object.values(stack.functions)) {
     ack(
       fn.fn,
@@ -77,5 +79,67 @@ export function applyNagSuppressions(stack: TriviaStack): void {
           'only (e.g. the sparse `live` index the runner queries); it reaches no other table.',
       );
     }
+    for (const b of fn.spec.puts ?? []) {
+      const bucketId = stack.getLogicalId(bucketsById[b].node.defaultChild as CfnBucket);
+      ack(
+        fn.role,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${bucketSpecs[b].prefix}*]`,
+        `s3:PutObject alone, under the ${bucketSpecs[b].prefix} prefix of the ${b} bucket alone: the function presigns uploads of ` +
+          'new objects whose keys (a fresh uuid each) cannot be named in advance. It cannot read, list, delete or tag objects, ' +
+          'nor reach another prefix or bucket (checked by test/infra/cdn.test.ts).',
+      );
+    }
   }
+
+  // --- Monitoring (the canary, where context canary=true) --------------------------------------------------------
+  const canary = stack.monitoring.canary;
+  if (canary) {
+    ack(
+      canary.fn,
+      'AwsSolutions-L1',
+      'Node.js 22 (LTS) is pinned on purpose, as for every function of the stack: the bundle targets node22 and the code and ' +
+        'tests are validated on it. Moving to a newer runtime is a deliberate change, not an automatic one.',
+    );
+    ack(
+      canary.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing), which support no resource-level permissions. ' +
+        'The canary reads its one secret (by name) and otherwise only calls the public API and Cognito like any player.',
+    );
+  }
+
+  // --- Analytics archive (lib/constructs/analytics.ts) ----------------------------------------------------------
+  const archiveBucketId = stack.getLogicalId(stack.analytics.bucket.node.defaultChild as CfnBucket);
+  for (const prefix of ['events/', 'errors/']) {
+    ack(
+      stack.analytics.deliveryRole,
+      `AwsSolutions-IAM5[Resource::<${archiveBucketId}.Arn>/${prefix}*]`,
+      `Firehose writes (and may abort and re-read the multipart uploads of) objects under ${prefix} of the analytics archive bucket, ` +
+        'with keys it makes up itself (partition, time and a random suffix), so they cannot be named in advance. Nothing else, ' +
+        'no other prefix or bucket; only the Firehose service of this account can assume the role (test/infra/analytics.test.ts).',
+    );
+  }
+
+  // --- CloudFront ----------------------------------------------------------------------------------------------
+  const distribution = stack.cdn.distribution.node.defaultChild as IConstruct;
+  ack(
+    distribution,
+    'AwsSolutions-CFR1',
+    'No geo restriction: shows are for a worldwide audience and nothing served is licensed per country. Every API route ' +
+      'but health needs a Cognito token, and media objects are unguessable uuid keys. Add a GeoRestriction if a show needs one.',
+  );
+  ack(
+    distribution,
+    'AwsSolutions-CFR2',
+    'No AWS WAF web ACL yet: a CloudFront web ACL must live in us-east-1 (a second stack) and is billed per request at show-time ' +
+      'rates. Today: AWS Shield Standard on the distribution, API Gateway stage throttling, JWT auth on every non-public route. ' +
+      'A rate-based rule per IP is the next step before a public launch (docs/SCALING.md, CDN and media).',
+  );
+  ack(
+    distribution,
+    'AwsSolutions-CFR4',
+    'The distribution uses the default *.cloudfront.net certificate, with which CloudFront fixes the viewer security policy ' +
+      'at TLSv1 (a minimum protocol version can only be chosen with a custom certificate). Clients (mobile apps, current browsers) ' +
+      'negotiate TLS 1.2 or later. With a custom domain, set minimumProtocolVersion TLS_V1_2_2021. Origins are TLS 1.2 only (CFR5).',
+  );
 }

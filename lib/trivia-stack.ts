@@ -1,5 +1,5 @@
 /** The Trivia Live stack, built from the one definition of the wiring in lib/wiring.ts. */
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -7,13 +7,17 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
+import { Analytics } from './constructs/analytics.ts';
+import { Cdn, MediaStorage } from './constructs/cdn.ts';
 import { Data } from './constructs/data.ts';
-import { Functions, type TriviaFunction } from './constructs/functions.ts';
+import { Functions, isProd, type TriviaFunction } from './constructs/functions.ts';
 import { Ingest, QueueConsumers } from './constructs/ingest.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
-import type { FunctionId, QueueId, TableId, TopicId } from './wiring.ts';
+import { responseShards } from './sizing.ts';
+import type { FunctionId, QueueId, SettingId, TableId, TopicId } from './wiring.ts';
 
 export interface TriviaStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, ...): `prod` keeps data on deletion and logs for a year. */
@@ -35,6 +39,16 @@ export class TriviaStack extends Stack {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly runner: Runner;
+  /** Dashboard, alarms and their topic, and the canary where context `canary=true` (lib/constructs/monitoring.ts). */
+  readonly monitoring: Monitoring;
+  /** The question-media bucket and the access-log bucket. */
+  readonly media: MediaStorage;
+  /** CloudFront in front of the API and the media bucket. */
+  readonly cdn: Cdn;
+  /** Deployment settings given to the functions that read them (lib/wiring.ts `settings`); may be tokens. */
+  readonly settings: Record<SettingId, string>;
+  /** The domain-events bus, its replay archive, and the analytics archive (Firehose → S3, Glue table, Athena). */
+  readonly analytics: Analytics;
 
   constructor(scope: Construct, id: string, props: TriviaStackProps) {
     super(scope, id, props);
@@ -51,12 +65,24 @@ export class TriviaStack extends Stack {
     this.notificationsTopic = ingest.topics.notifications;
     this.userPool = auth.userPool;
     this.userPoolClient = auth.userPoolClient;
+    this.media = new MediaStorage(this, 'Media', { stage: props.stage });
+    this.analytics = new Analytics(this, 'Analytics', { stage: props.stage, accessLogsBucket: this.media.logBucket });
+    this.settings = {
+      // The distribution is created after the API (its origin), which is created after the functions: resolved at synth.
+      cdnUrl: Lazy.string({ produce: () => this.cdn.url }),
+      // Context `responseShards`; 128 in prod, 16 elsewhere (lib/sizing.ts has the arithmetic).
+      responseShards: String(responseShards((name) => this.node.tryGetContext(name), isProd(props.stage))),
+    };
 
     this.functions = new Functions(this, 'Functions', {
       stage: props.stage,
       tables: this.tables,
       queues: this.queues,
       topics: this.topics,
+      buckets: { media: this.media.bucket },
+      buses: { events: this.analytics.bus },
+      settings: this.settings,
+      deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
     }).functions;
 
     new QueueConsumers(this, 'QueueConsumers', { functions: this.functions, queues: this.queues });
@@ -69,7 +95,22 @@ export class TriviaStack extends Stack {
       userPoolClient: auth.userPoolClient,
     });
 
+    this.cdn = new Cdn(this, 'Cdn', { stage: props.stage, api: this.api, media: this.media });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: props.stage,
+      api: this.api,
+      functions: this.functions,
+      tables: this.tables,
+      queues: this.queues,
+      deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
+      userPoolClient: this.userPoolClient,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /api/v1)' });
+    new CfnOutput(this, 'CdnUrl', {
+      value: this.cdn.url,
+      description: 'CloudFront: the same API (routes start with /api/v1; episode reads cached up to 1 s) and question media (/media/*)',
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'CognitoEndpoint', {
@@ -77,6 +118,9 @@ export class TriviaStack extends Stack {
       description: 'Cognito endpoint for InitiateAuth (USER_PASSWORD_AUTH)',
     });
     new CfnOutput(this, 'NotificationsTopicArn', { value: this.notificationsTopic.topicArn });
+    new CfnOutput(this, 'EventBusName', { value: this.analytics.bus.eventBusName, description: 'EventBridge bus of the domain events' });
+    new CfnOutput(this, 'EventsArchiveBucket', { value: this.analytics.bucket.bucketName, description: 'S3 archive of the domain events (events/event_type=<type>/dt=<day>/)' });
+    new CfnOutput(this, 'AnalyticsDatabase', { value: this.analytics.databaseName, description: 'Glue database with the `events` table (Athena workgroup <stack>-analytics)' });
 
     Tags.of(this).add('project', 'trivia-live');
     Tags.of(this).add('stage', props.stage);

@@ -6,9 +6,14 @@
  * Plain data only: no CDK or SDK imports, so the local stack and the tests can read it cheaply.
  */
 
-export type TableId = 'questions' | 'games' | 'episodes' | 'participants' | 'responses' | 'statistics' | 'users';
+export type TableId = 'questions' | 'games' | 'episodes' | 'participants' | 'responses' | 'statistics' | 'users' | 'errors' | 'liveStats';
 export type QueueId = 'answers' | 'runnerTicks';
 export type TopicId = 'notifications';
+/** EventBridge buses (lib/constructs/analytics.ts): the domain events. */
+export type BusId = 'events';
+export type BucketId = 'media';
+/** Deployment settings that reach functions as environment variables (from CDK context in AWS; lib/local/env.ts locally). */
+export type SettingId = 'cdnUrl' | 'responseShards';
 
 export interface KeySpec {
   name: string;
@@ -29,6 +34,8 @@ export const tables: Record<TableId, TableSpec> = {
   games: { partitionKey: { name: 'id', type: 'S' } },
   episodes: {
     partitionKey: { name: 'id', type: 'S' },
+    // Domain events (publishEvents) read each runner transition from the stream, old and new state side by side.
+    stream: 'NEW_AND_OLD_IMAGES',
     // Sparse index: only episodes still running carry `live`, so the runner's sweep never scans finished shows.
     globalSecondaryIndexes: [{ indexName: 'live', partitionKey: { name: 'live', type: 'S' }, sortKey: { name: 'id', type: 'S' } }],
   },
@@ -52,6 +59,26 @@ export const tables: Record<TableId, TableSpec> = {
     sortKey: { name: 'sk', type: 'S' },
   },
   users: { partitionKey: { name: 'id', type: 'S' } },
+  // Live aggregates of the domain events (lambda/store/liveStats.ts): one small partial per stream batch and minute,
+  // pk = `h#${hour}#${shard}`, sk = `m#${minute}#${source}#${firstSequence}`; items expire two days after their minute.
+  liveStats: {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expires_at',
+  },
+  // Rejected and unprocessable input, and dead letters (lambda/store/errors.ts): pk = `${reason}#${day}#${shard}`,
+  // sk = `${at}#${id}`. Sixteen shards (and sampling per container) keep a flood of one rejection during a show off any
+  // one partition; the sparse `episode` index (`${episode_id}#${shard}`) finds an episode's errors, `time`
+  // (`${day}#${shard}`) the latest of every reason. Items expire after 14 days, as long as a dead letter is kept.
+  errors: {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expires_at',
+    globalSecondaryIndexes: [
+      { indexName: 'episode', partitionKey: { name: 'episode_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+      { indexName: 'time', partitionKey: { name: 'time_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+    ],
+  },
 };
 
 export interface QueueSpec {
@@ -67,6 +94,18 @@ export const queues: Record<QueueId, QueueSpec> = {
 };
 
 export const topics: TopicId[] = ['notifications'];
+
+export const buses: BusId[] = ['events'];
+
+export interface BucketSpec {
+  /** The only key prefix functions may write to; CloudFront serves the bucket under the same path (`/media/*`). */
+  prefix: string;
+}
+
+/** S3 buckets (lib/constructs/cdn.ts): question media, uploaded with presigned PUTs and served through CloudFront. */
+export const buckets: Record<BucketId, BucketSpec> = {
+  media: { prefix: 'media/' },
+};
 
 export type Auth = 'public' | 'user' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -111,7 +150,21 @@ export interface FunctionSpec {
   /** Read and write. */
   readWrites?: TableId[];
   sends?: QueueId[];
+  /** Queues whose depth it reads (sqs:GetQueueAttributes only): the runner waits for queued answers before finalizing. */
+  watches?: QueueId[];
   publishes?: TopicId[];
+  /** Event buses it puts events on (events:PutEvents on the bus only). */
+  putsEvents?: BusId[];
+  /** Buckets it may put objects into: s3:PutObject on the bucket's prefix only (it presigns uploads with it). */
+  puts?: BucketId[];
+  /** Deployment settings it reads (environment variables named by `envNames.setting`). */
+  settings?: SettingId[];
+  /**
+   * Access to every dead-letter queue (each queue's and the stream failures'), their URLs in the environment
+   * (`envNames.deadLetterQueue`): `status` reads depth and move tasks; `inspect` also peeks at messages (receives and
+   * releases them, never deletes); `redrive` moves them back to their source queue (SQS message move tasks).
+   */
+  deadLetters?: 'status' | 'inspect' | 'redrive';
 }
 
 const http = (method: HttpMethod, path: string, auth: Auth): HttpTrigger => ({ kind: 'http', method, path, auth });
@@ -123,6 +176,8 @@ const api = (entry: string, description: string, triggers: HttpTrigger[], grants
   timeoutSeconds: 10,
   triggers,
   ...grants,
+  // Every route that takes a token records what it rejects (lambda/shared/http.ts → the errors table).
+  ...(triggers.some((t) => t.auth !== 'public') ? { writes: [...new Set([...(grants.writes ?? []), 'errors' as const])] } : {}),
 });
 
 export const functions = {
@@ -134,6 +189,7 @@ export const functions = {
   createEpisode: api('createEpisode', 'Admin creates an episode of a game', [http('POST', '/api/v1/episode', 'admin')], {
     reads: ['games', 'questions'],
     readWrites: ['episodes'],
+    settings: ['responseShards'],
   }),
   getEpisode: api('getEpisode', 'Read an episode (cached briefly)', [http('GET', '/api/v1/episode/{id}', 'user')], { reads: ['episodes'] }),
   cancelEpisode: api('cancelEpisode', 'Admin cancels an episode', [http('POST', '/api/v1/episode/{id}/cancel', 'admin')], {
@@ -153,14 +209,24 @@ export const functions = {
     ...api('submitResponse', 'A player answers the open question: checks, then queues', [http('POST', '/api/v1/response', 'user')], {
       reads: ['episodes', 'participants', 'responses'],
       sends: ['answers'],
+      // response.rejected: refusals are stored nowhere, so the handler publishes them itself (lambda/http/submitResponse.ts).
+      putsEvents: ['events'],
     }),
     memorySize: 1024,
   },
   getReport: api('getReport', 'Admin report of an episode', [http('GET', '/api/v1/report/episode/{id}', 'admin')], {
-    reads: ['episodes', 'statistics', 'responses', 'users'],
+    reads: ['episodes', 'statistics', 'responses', 'users', 'participants', 'questions'],
   }),
   getMe: api('getMe', 'The signed-in user', [http('GET', '/api/v1/user/me', 'user')], { readWrites: ['users'] }),
   updateMe: api('updateMe', 'Update the signed-in user', [http('PUT', '/api/v1/user/me', 'user')], { readWrites: ['users'] }),
+  openapiSpec: api('openapiSpec', 'The OpenAPI 3.1 document of API v1', [http('GET', '/api/v1/openapi.json', 'public')], {}),
+  listQuestions: api('listQuestions', 'Admin lists questions, a page at a time (paginated Scan)', [http('GET', '/api/v1/question', 'admin')], {
+    reads: ['questions'],
+  }),
+  createMediaUpload: api('createMediaUpload', 'Admin gets a presigned upload URL for question media', [http('POST', '/api/v1/media', 'admin')], {
+    puts: ['media'],
+    settings: ['cdnUrl'],
+  }),
 
   recordAnswers: {
     entry: 'lambda/queue/recordAnswers.ts',
@@ -169,7 +235,8 @@ export const functions = {
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'answers', batchSize: 100, maxBatchingWindowSeconds: 1 }],
     reads: ['episodes', 'questions'],
-    writes: ['responses'],
+    // errors: an answer that fails its last attempt is recorded (with why) before SQS moves it to the DLQ.
+    writes: ['responses', 'errors'],
   },
   scoreResponses: {
     entry: 'lambda/stream/scoreResponses.ts',
@@ -204,9 +271,72 @@ export const functions = {
     reads: ['questions', 'responses', 'participants'],
     readWrites: ['episodes', 'statistics'],
     sends: ['runnerTicks'],
+    watches: ['answers'],
     publishes: ['notifications'],
+    // A malformed tick that fails its last attempt is recorded before SQS moves it to the DLQ.
+    writes: ['errors'],
+  },
+
+  /* operations (docs/operations.md) */
+  listErrors: api('listErrors', 'Admin queries recorded rejections and dead letters', [http('GET', '/api/v1/errors', 'admin')], { reads: ['errors'] }),
+  deadLetterStatus: api('deadLetterStatus', 'Admin reads the depth of every dead-letter queue and its redrives', [http('GET', '/api/v1/dlq', 'admin')], {
+    deadLetters: 'status',
+  }),
+  redriveDeadLetters: api(
+    'redriveDeadLetters',
+    'Admin moves the dead letters of a queue back to it (an SQS message move task)',
+    [http('POST', '/api/v1/dlq/{queue}/redrive', 'admin')],
+    // sends: the move task puts the messages on the source queue on the caller's behalf.
+    { deadLetters: 'redrive', sends: ['answers', 'runnerTicks'] },
+  ),
+  inspectDeadLetters: {
+    entry: 'lambda/schedule/inspectDeadLetters.ts',
+    description: 'Records new arrivals in the dead-letter queues in the errors table, leaving the messages in place',
+    memorySize: 256,
+    timeoutSeconds: 60,
+    triggers: [{ kind: 'schedule', rateMinutes: 1 }],
+    readWrites: ['errors'],
+    deadLetters: 'inspect',
+  },
+
+  /* domain events and analytics (lambda/domain/events.ts, lib/constructs/analytics.ts) */
+  getLiveStats: api('getLiveStats', 'Admin reads live aggregates of the domain events', [http('GET', '/api/v1/stats/live', 'admin')], {
+    reads: ['liveStats', 'episodes'],
+  }),
+  publishEvents: {
+    entry: 'lambda/stream/publishEvents.ts',
+    description: 'Derives domain events from the table streams, puts them on the event bus, adds up live aggregates per batch',
+    memorySize: 1024,
+    timeoutSeconds: 120,
+    // The second consumer of the participants and responses streams (after countRegistrations and scoreResponses).
+    triggers: [
+      { kind: 'stream', table: 'episodes', batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, parallelizationFactor: 1 },
+      { kind: 'stream', table: 'participants', batchSize: 1000, maxBatchingWindowSeconds: 1, retryAttempts: 10, parallelizationFactor: 1 },
+      { kind: 'stream', table: 'responses', batchSize: 1000, maxBatchingWindowSeconds: 1, retryAttempts: 10, parallelizationFactor: 1 },
+    ],
+    // episodes/participants/responses: the names that tell the streams apart, and the facts of a question's close.
+    reads: ['episodes', 'participants', 'responses', 'statistics'],
+    writes: ['liveStats'],
+    putsEvents: ['events'],
   },
 } satisfies Record<string, FunctionSpec>;
+
+/**
+ * The canary (lambda/schedule/canary.ts): signs in and plays a one-question episode through the public API on a
+ * schedule. Not in `functions`: it is deployed only where context `canary=true` (lib/constructs/monitoring.ts), and the
+ * local stack never schedules it; `npm run canary` runs the same check (lambda/usecases/canaryCheck.ts) against any stack.
+ */
+export const canaryFunction: FunctionSpec = {
+  entry: 'lambda/schedule/canary.ts',
+  description: 'Canary: signs in, plays a one-question episode through the public API and checks the outcome',
+  memorySize: 256,
+  timeoutSeconds: 120,
+  triggers: [{ kind: 'schedule', rateMinutes: 5 }],
+};
+
+/** Dead-letter queues: one per queue, and one for stream batches that failed all their retries. */
+export type DeadLetterQueueId = QueueId | 'streams';
+export const deadLetterQueueIds = (): DeadLetterQueueId[] => [...(Object.keys(queues) as QueueId[]), 'streams'];
 
 export type FunctionId = keyof typeof functions;
 
@@ -215,12 +345,16 @@ export const envNames = {
   table: (t: TableId) => `${t.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_TABLE`,
   queue: (q: QueueId) => `${q.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_QUEUE_URL`,
   topic: (t: TopicId) => `${t.toUpperCase()}_TOPIC_ARN`,
+  bus: (b: BusId) => (b === 'events' ? 'EVENT_BUS_NAME' : `${String(b).toUpperCase()}_EVENT_BUS_NAME`),
+  bucket: (b: BucketId) => `${b.toUpperCase()}_BUCKET`,
+  setting: (s: SettingId) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+  deadLetterQueue: (q: DeadLetterQueueId) => `${q.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_DLQ_URL`,
 };
 
 /** Every table and queue a function touches, for its environment. */
-export function resourcesOf(spec: FunctionSpec): { tables: TableId[]; queues: QueueId[]; topics: TopicId[] } {
+export function resourcesOf(spec: FunctionSpec): { tables: TableId[]; queues: QueueId[]; topics: TopicId[]; buckets: BucketId[]; buses: BusId[] } {
   const tableSet = new Set<TableId>([...(spec.reads ?? []), ...(spec.writes ?? []), ...(spec.readWrites ?? [])]);
-  return { tables: [...tableSet], queues: spec.sends ?? [], topics: spec.publishes ?? [] };
+  return { tables: [...tableSet], queues: [...new Set([...(spec.sends ?? []), ...(spec.watches ?? [])])], topics: spec.publishes ?? [], buckets: spec.puts ?? [], buses: spec.putsEvents ?? [] };
 }
 
 export const httpRoutes = () =>

@@ -22,6 +22,7 @@ export const episodeInput = inputs.episodeInput.meta({ id: 'EpisodeInput' });
 export const participantInput = inputs.participantInput.meta({ id: 'ParticipantInput' });
 export const responseInput = inputs.responseInput.meta({ id: 'ResponseInput' });
 export const userUpdateInput = inputs.userUpdateInput.meta({ id: 'UserUpdateInput' });
+export const mediaUploadInput = inputs.mediaUploadInput.meta({ id: 'MediaUploadInput' });
 
 /** What a client sends (before the server's defaults and transforms): `answer` may be `2` or `"2"`. */
 export type QuestionInputBody = z.input<typeof questionInput>;
@@ -30,6 +31,7 @@ export type EpisodeInputBody = z.input<typeof episodeInput>;
 export type ParticipantInputBody = z.input<typeof participantInput>;
 export type ResponseInputBody = z.input<typeof responseInput>;
 export type UserUpdateBody = z.input<typeof userUpdateInput>;
+export type MediaUploadBody = z.input<typeof mediaUploadInput>;
 
 /** Epoch milliseconds. */
 const epochMs = z.number().int().describe('epoch milliseconds');
@@ -150,12 +152,44 @@ const questionStatisticsFields = {
 export const statistics = z.object(questionStatisticsFields).meta({ id: 'QuestionStatistics' });
 export type StatisticsOut = z.infer<typeof statistics>;
 
+/** How long answers took: `received_at - question_start_timestamp` of every counted answer (lambda/domain/reportAnalytics.ts). */
+export const latencyDistribution = z.object({
+  count,
+  min_ms: z.number().int().nullable(),
+  p50_ms: z.number().int().nullable(),
+  p90_ms: z.number().int().nullable(),
+  p99_ms: z.number().int().nullable(),
+  max_ms: z.number().int().nullable(),
+  mean_ms: z.number().nullable(),
+  histogram: z.array(z.object({ from_ms: z.number().int().min(0), to_ms: z.number().int().min(0), count })).describe('one-second buckets across the answer window'),
+  sampled: z.boolean().describe('true when computed from a sample of the answers (very large episodes)'),
+}).meta({ id: 'LatencyDistribution' });
+
+/** How hard a question was: the share of the players in the game who got it right, and of those who answered. */
+export const questionDifficulty = z.object({
+  share_right: z.number().min(0).max(1),
+  share_right_of_answers: z.number().min(0).max(1),
+  level: z.enum(['easy', 'medium', 'hard']).describe('easy: at least 80% right; hard: under 50%'),
+}).meta({ id: 'QuestionDifficulty' });
+
+/** A key event of the show, described for people ("Player #12 (ann) was eliminated on question 3 of ... at 20:04 UTC"). */
+export const keyEvent = z.object({
+  time: epochMs,
+  type: z.string().describe('the domain event type (episode.started, question.closed, player.eliminated, ...), or `player.won`'),
+  user_id: z.string().optional(),
+  question_index: z.number().int().min(0).optional(),
+  description: z.string(),
+}).meta({ id: 'KeyEvent' });
+
 /** `GET /api/v1/report/episode/{id}` (lambda/usecases/episodeReport.ts). */
 export const report = z.object({
   episode: episodeView,
   winners_count: count.describe('exact, even when `winners` is cut short'),
   winners: z.array(z.object({ user_id: z.string(), nickname: z.string().nullable() })).describe('at most 1000, by user id'),
-  questions: z.array(z.object({ ...questionStatisticsFields, finalized_at: epochMs })),
+  questions: z.array(z.object({ ...questionStatisticsFields, finalized_at: epochMs, difficulty: questionDifficulty, latency: latencyDistribution })),
+  /** Answer latency over every counted answer of the episode. */
+  latency: latencyDistribution,
+  key_events: z.array(keyEvent).describe('in time order; eliminations beyond the first 500 are summed up in one line per question'),
   survival_curve: z.array(z.object({ after_question: z.number().int().min(-1), remaining: count })),
   timings: z.object({
     created_at: epochMs,
@@ -176,11 +210,51 @@ export const report = z.object({
 export type ReportOut = z.infer<typeof report>;
 
 export const user = z.object({ id: z.string(), nickname: z.string(), created_at: epochMs }).meta({ id: 'User' });
+
+/** `POST /api/v1/media`: a presigned upload (lambda/http/createMediaUpload.ts). */
+export const mediaUpload = z.object({
+  upload_url: z.string().describe('presigned S3 URL: PUT the bytes here before `expires_in` seconds have passed'),
+  upload_method: z.literal('PUT'),
+  upload_headers: z.record(z.string(), z.string()).describe('headers the PUT must carry (the signed Content-Type)'),
+  media_url: z.string().describe("where the object is served once uploaded: use it as a question's `media_url`"),
+  key: z.string().describe('the object key, `media/<uuid>.<ext>`'),
+  expires_in: z.number().int().min(1).describe('seconds the upload URL stays valid'),
+}).meta({ id: 'MediaUpload' });
+export type MediaUploadOut = z.infer<typeof mediaUpload>;
 export type UserOut = z.infer<typeof user>;
+
+/** `GET /api/v1/openapi.json`: an OpenAPI 3.1 document (only its frame is checked here). */
+export const openapiDocument = z
+  .looseObject({
+    openapi: z.string().startsWith('3.1'),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+    components: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'OpenApiDocument' });
+export type OpenApiDocumentOut = z.infer<typeof openapiDocument>;
 
 /** Path parameters. */
 export const idPath = z.object({ id: z.string().min(1) });
 export const statisticsPath = z.object({ id: z.string().min(1), index: z.number().int().min(0).max(99) });
+/** `GET /api/v1/stats/live` (lambda/http/getLiveStats.ts, lambda/domain/liveStats.ts). */
+export const liveStatsQuery = z.object({
+  window_minutes: z.coerce.number().int().min(1).max(1440).optional().describe('the window of the totals and top players (default 60)'),
+});
+const playerCount = z.object({ id: z.string().describe('user id'), count }).meta({ id: 'PlayerCount' });
+export const liveStats = z.object({
+  as_of: epochMs.describe("the server's clock when the aggregates were computed"),
+  window_minutes: z.number().int().min(1),
+  events_total: count.describe('domain events with a time in the window (the current minute and the ones before it); answers refused by the answer handler (`response.rejected`) are archived but not counted here'),
+  events_per_minute: z.number().min(0).describe('events_total / window_minutes'),
+  events_per_second_moving_average: z.number().min(0).describe('events of the last 60 seconds / 60'),
+  events_by_type: z.record(z.string(), count),
+  top_player_wins: playerCount.nullable().describe('most episodes won in the window (ties: smallest id)'),
+  top_player_correct_answers: playerCount.nullable().describe('most right answers in the window (ties: smallest id)'),
+  live_episodes: count.describe('episodes started and not over'),
+}).meta({ id: 'LiveStats' });
+export type LiveStatsOut = z.infer<typeof liveStats>;
+
 export const questionListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   next: z.string().min(1).max(2048).optional(),

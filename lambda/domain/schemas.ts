@@ -3,6 +3,7 @@
  * Input schemas validate every request body; record types are what the domain functions work on.
  */
 import { z } from 'zod';
+import { MAX_MEDIA_BYTES, MEDIA_CONTENT_TYPES } from './media.ts';
 
 export const EPISODE_STATES = ['CREATED', 'STARTED', 'QUESTION_OPEN', 'QUESTION_CLOSED', 'ENDED', 'CANCELLED'] as const;
 export type EpisodeState = (typeof EPISODE_STATES)[number];
@@ -182,6 +183,15 @@ export interface User {
   nickname: string;
   created_at: number;
 }
+
+/** `POST /api/v1/media`: what the admin is about to upload. `content_length`, when given, is signed into the URL. */
+export const mediaUploadInput = z
+  .object({
+    content_type: z.enum(MEDIA_CONTENT_TYPES),
+    content_length: z.number().int().min(1).max(MAX_MEDIA_BYTES).optional(),
+  })
+  .strict();
+export type MediaUploadInput = z.infer<typeof mediaUploadInput>;
 
 export const episodeIdParam = z.object({ id });
 export const statisticsParams = z.object({ id, index: z.coerce.number().int().min(0).max(99) });

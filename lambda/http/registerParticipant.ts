@@ -1,8 +1,9 @@
 import { conflict, notFound } from '../domain/errors.ts';
 import { registrationOpen } from '../domain/episode.ts';
 import { participantInput } from '../domain/schemas.ts';
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
-import { logger } from '../shared/powertools.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { annotate, httpHandler, json, ownUserId } from '../shared/http.ts';
+import { metrics } from '../shared/powertools.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { register } from '../store/participants.ts';
 
@@ -11,7 +12,7 @@ const SAFE_LEAD_MS = 5000;
 
 export const handler = httpHandler({ auth: 'user', body: participantInput }, async ({ body, caller, now }) => {
   const userId = ownUserId(caller, body.user_id);
-  logger.appendKeys({ episode_id: body.episode_id });
+  annotate({ episode_id: body.episode_id });
   let { value: episode } = await getEpisodeCached(body.episode_id);
   if (!episode) throw notFound('episode', body.episode_id);
   if (!(episode.state === 'CREATED' && episode.lead_ms >= SAFE_LEAD_MS)) {
@@ -21,5 +22,8 @@ export const handler = httpHandler({ auth: 'user', body: participantInput }, asy
     throw conflict('registration_closed', `registration for episode ${episode.id} closed when its first question opened`);
   }
   const { participant, created } = await register(episode, userId, now);
+  // Registrations: new ones; RegistrationsRepeated: a second POST by the same player (answered with the first).
+  metrics.addMetric(created ? 'Registrations' : 'RegistrationsRepeated', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
   return json(created ? 201 : 200, participant);
 });

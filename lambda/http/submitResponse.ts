@@ -1,11 +1,12 @@
 import { acceptAnswer, checkWindow } from '../domain/answers.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { responseInput, type Episode } from '../domain/schemas.ts';
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
-import { logger, metrics } from '../shared/powertools.ts';
+import { annotate, httpHandler, json, ownUserId } from '../shared/http.ts';
+import { metrics } from '../shared/powertools.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { enqueueAnswer } from '../store/queues.ts';
 import { loadPlayerRecord } from '../store/responses.ts';
+import { publishRejection } from '../usecases/rejections.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** How stale a cached episode may be before a mismatch with the request is checked against a fresh read. */
@@ -15,14 +16,19 @@ const RECHECK_AFTER_MS = 100;
  * The hot path of a live show: check, stamp `received_at` by the server clock, queue, answer 202.
  * Nothing is written to DynamoDB here; the queue consumer stores the answer.
  */
-export const handler = httpHandler({ auth: 'user', body: responseInput }, async ({ body, caller, now }) => {
+export const handler = httpHandler({ auth: 'user', body: responseInput }, async ({ body, caller, now, event }) => {
+  // Kept for the refusal's event (response.rejected), if it comes to that.
+  let seen: Episode | undefined;
   try {
     const userId = ownUserId(caller, body.user_id);
-    logger.appendKeys({ episode_id: body.episode_id });
+    annotate({ episode_id: body.episode_id });
     const episode = await currentEpisode(body.episode_id, body.question_id, now);
+    seen = episode;
+    // The question's index in the show, whether or not it is open: a key of the logs and of a rejection's record.
+    const index = episode.qset.indexOf(body.question_id);
+    if (index >= 0) annotate({ question_index: index });
     const attempt = { episode, question_id: body.question_id, user_id: userId, answer: body.answer, now };
     const { questionIndex } = checkWindow(attempt);
-    logger.appendKeys({ question_index: questionIndex });
     const player = await loadPlayerRecord(episode, questionIndex, userId);
     const queued = acceptAnswer(attempt, player);
     await enqueueAnswer(queued);
@@ -33,6 +39,7 @@ export const handler = httpHandler({ auth: 'user', body: responseInput }, async 
       const rejected = metrics.singleMetric();
       rejected.addDimension('reason', err.code);
       rejected.addMetric('AnswersRejected', MetricUnit.Count, 1);
+      await publishRejection({ error: err, requestId: event.requestContext.requestId, body, userId: caller?.sub, episode: seen, now });
     }
     throw err;
   } finally {

@@ -18,6 +18,9 @@ import { getQuestionCached } from '../store/questions.ts';
 import { storeFirstAnswer, answerExists } from '../store/responses.ts';
 import { releaseMessages } from '../store/queues.ts';
 import { queueUrl } from '../shared/env.ts';
+import { onRecordFailure, type RecordKeys } from '../shared/deadLetters.ts';
+import { CONSUMER_REASONS } from '../domain/operations.ts';
+import { errorSampler, putError } from '../store/errors.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -28,8 +31,23 @@ export class AnswerTooLateError extends Error {
   readonly name = 'AnswerTooLateError';
 }
 
+/** Dropped duplicates are recorded like HTTP rejections: sampled per instance (lambda/store/errors.ts). */
+const duplicateSampler = errorSampler();
+
+/** One record: its failures are logged with their correlation keys, and recorded when they are the last attempt. */
 async function recordAnswer(record: SQSRecord): Promise<void> {
+  const keys: RecordKeys = {};
+  try {
+    await storeAnswer(record, keys);
+  } catch (err) {
+    await onRecordFailure('answers', record, err, keys);
+    throw err;
+  }
+}
+
+async function storeAnswer(record: SQSRecord, keys: RecordKeys): Promise<void> {
   const answer = queuedAnswer.parse(JSON.parse(record.body));
+  Object.assign(keys, { episode_id: answer.episode_id, question_index: answer.question_index, user_id: answer.user_id });
   const cached = await getEpisodeCached(answer.episode_id);
   let episode = cached.value;
   if (episode && now() > episode.question_end_timestamp + episode.settle_ms - FRESH_READ_MARGIN_MS) {
@@ -46,6 +64,25 @@ async function recordAnswer(record: SQSRecord): Promise<void> {
   if (!question) throw new Error(`question ${answer.question_id} does not exist`);
   const stored = await storeFirstAnswer(grade(answer, question.answer));
   metrics.addMetric(stored ? 'AnswersStored' : 'AnswersDuplicateDropped', MetricUnit.Count, 1);
+  if (!stored) await recordDuplicate(record, keys);
+}
+
+async function recordDuplicate(record: SQSRecord, keys: RecordKeys): Promise<void> {
+  const represents = duplicateSampler(CONSUMER_REASONS.duplicateDropped);
+  if (represents === 0) return;
+  try {
+    await putError({
+      reason: CONSUMER_REASONS.duplicateDropped,
+      source: 'sqs:answers',
+      at: now(),
+      detail: 'a second answer to the same question was still queued when the first was stored: only the first counts',
+      message_id: record.messageId,
+      represents,
+      ...keys,
+    });
+  } catch (err) {
+    logger.warn('could not record a dropped duplicate', { message_id: record.messageId, error: err as Error });
+  }
 }
 
 const base = async (event: SQSEvent, context: Context) => {

@@ -1,5 +1,5 @@
 /** Resource names reach functions through environment variables named by lib/wiring.ts; nothing is hard-coded. */
-import { envNames, type QueueId, type TableId, type TopicId } from '../../lib/wiring.ts';
+import { envNames, type BusId, type BucketId, type QueueId, type SettingId, type TableId, type TopicId } from '../../lib/wiring.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -10,6 +10,9 @@ function required(name: string): string {
 export const tableName = (t: TableId) => required(envNames.table(t));
 export const queueUrl = (q: QueueId) => required(envNames.queue(q));
 export const topicArn = (t: TopicId) => required(envNames.topic(t));
+export const busName = (b: BusId) => required(envNames.bus(b));
+export const bucketName = (b: BucketId) => required(envNames.bucket(b));
+export const setting = (s: SettingId) => required(envNames.setting(s));
 
 export const numberFromEnv = (name: string, fallback: number) => {
   const raw = process.env[name];

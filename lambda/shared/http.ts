@@ -1,14 +1,23 @@
 /**
  * The primary adapter for API Gateway (HTTP API, payload 2.0): parse and validate, identify the caller, call the
  * use case, and map every error to the contract's shape in one place.
+ *
+ * Every rejection (a DomainError: bad body, late or duplicate answer, …) is counted (metric `Rejections` by reason)
+ * and recorded, sampled, in the errors table with its reason, route, time and redacted body (GET /api/v1/errors).
+ * Recording is best effort: it waits at most RECORD_TIMEOUT_MS and never changes the response.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z, type ZodType } from 'zod';
+import { envNames } from '../../lib/wiring.ts';
 import { DomainError, type ErrorKind } from '../domain/errors.ts';
-import { logger } from './powertools.ts';
+import { errorSampler, putError } from '../store/errors.ts';
+import { logger, metrics } from './powertools.ts';
 import { now } from './clock.ts';
+import { redactPayload } from './redact.ts';
 
 export type Auth = 'public' | 'user' | 'admin';
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -79,6 +88,85 @@ export function callerOf(event: HttpEvent): Caller | null {
   };
 }
 
+/** Correlation keys of the request being served: in the logs, and in the error record if it is rejected. */
+export interface RequestKeys {
+  episode_id?: string;
+  question_index?: number;
+}
+
+const requestKeys = new AsyncLocalStorage<RequestKeys>();
+
+/** Adds correlation keys to the current request's log lines (and to its error record, if it is rejected). */
+export function annotate(keys: RequestKeys): void {
+  const store = requestKeys.getStore();
+  if (store) Object.assign(store, keys);
+  logger.appendKeys({ ...keys });
+}
+
+/** Per function instance and reason: a burst of 5 records, then one every 5 s (see lambda/store/errors.ts). */
+const rejectionSampler = errorSampler();
+/** The most a rejection's response waits for its record (a DynamoDB put takes a few ms). */
+export const RECORD_TIMEOUT_MS = 200;
+
+const rawBody = (event: HttpEvent) =>
+  event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : undefined;
+
+const episodeInPath = (event: HttpEvent) => {
+  const id = event.pathParameters?.id;
+  return id && /\/episode\/\{id\}/.test(event.routeKey ?? '') ? id : undefined;
+};
+const indexInPath = (event: HttpEvent): RequestKeys => {
+  const index = Number(event.pathParameters?.index);
+  return event.pathParameters?.index !== undefined && Number.isInteger(index) ? { question_index: index } : {};
+};
+
+/** The episode a rejected request was about: from the handler, the body, or the path. */
+function episodeOf(event: HttpEvent, keys: RequestKeys, raw: string | undefined): string | undefined {
+  if (keys.episode_id) return keys.episode_id;
+  if (raw && raw.length <= MAX_BODY_BYTES) {
+    try {
+      const id = (JSON.parse(raw) as { episode_id?: unknown } | null)?.episode_id;
+      if (typeof id === 'string' && id.length > 0 && id.length <= 200) return id;
+    } catch {
+      // Not JSON (malformed_json): the episode is still worth knowing when the text names one.
+      const named = /"episode_id"\s*:\s*"([^"\\]{1,200})"/.exec(raw)?.[1];
+      if (named) return named;
+    }
+  }
+  return episodeInPath(event);
+}
+
+async function recordRejection(err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): Promise<void> {
+  const counted = metrics.singleMetric();
+  counted.addDimension('reason', err.code);
+  counted.addMetric('Rejections', MetricUnit.Count, 1);
+  if (!process.env[envNames.table('errors')]) return; // a function without the errors table (public routes)
+  const represents = rejectionSampler(err.code);
+  if (represents === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const raw = rawBody(event);
+    const index = keys.question_index ?? indexInPath(event).question_index;
+    const write = putError({
+      reason: err.code,
+      source: event.routeKey ?? `${event.requestContext?.http?.method} ${event.rawPath}`,
+      at: now(),
+      status,
+      detail: err.message,
+      episode_id: episodeOf(event, keys, raw),
+      question_index: index,
+      user_id: caller?.sub,
+      payload: redactPayload(raw),
+      represents,
+    }).catch((recordErr: unknown) => logger.warn('could not record a rejection', { reason: err.code, error: recordErr as Error }));
+    await Promise.race([write, new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_TIMEOUT_MS)))]);
+  } catch (recordErr) {
+    logger.warn('could not record a rejection', { reason: err.code, error: recordErr as Error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function errorReply(err: unknown): Reply {
   if (err instanceof DomainError) {
     return json(STATUS[err.kind], {
@@ -127,13 +215,17 @@ export interface RouteOptions<B> {
 }
 
 export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: Request<B>) => Promise<Reply>) {
-  const base = async (event: HttpEvent, _context: Context): Promise<HttpResult> => {
+  const serve = async (event: HttpEvent, keys: RequestKeys): Promise<HttpResult> => {
     let reply: Reply;
+    let caller: Caller | null = null;
+    logger.appendKeys({ request_id: event.requestContext?.requestId, route: event.routeKey });
+    const pathEpisode = episodeInPath(event);
+    if (pathEpisode) annotate({ episode_id: pathEpisode, ...indexInPath(event) });
     try {
-      const caller = callerOf(event);
+      caller = callerOf(event);
+      if (caller) logger.appendKeys({ user_id: caller.sub });
       authorize(opts.auth, caller);
       const parsed = opts.body ? validate(opts.body, parseBody(event)) : (undefined as B);
-      if (caller) logger.appendKeys({ user_id: caller.sub });
       reply = await handle({
         body: parsed,
         params: (event.pathParameters ?? {}) as Record<string, string>,
@@ -144,14 +236,19 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
       });
     } catch (err) {
       reply = errorReply(err);
+      if (err instanceof DomainError) await recordRejection(err, reply.status, event, caller, keys);
     } finally {
-      logger.removeKeys(['user_id', 'episode_id', 'question_index']);
+      logger.removeKeys(['request_id', 'route', 'user_id', 'episode_id', 'question_index']);
     }
     return {
       statusCode: reply.status,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...reply.headers },
       body: reply.body === undefined ? '' : JSON.stringify(reply.body),
     };
+  };
+  const base = async (event: HttpEvent, _context: Context): Promise<HttpResult> => {
+    const keys: RequestKeys = {};
+    return requestKeys.run(keys, () => serve(event, keys));
   };
   return middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
 }

@@ -1,6 +1,7 @@
 /** Messages onto the answers and runner-tick queues. */
-import { ChangeMessageVisibilityBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { QueuedAnswer } from '../domain/schemas.ts';
+import { realMs } from '../shared/clock.ts';
 import { queueUrl } from '../shared/env.ts';
 import { sqs } from './clients.ts';
 
@@ -15,7 +16,7 @@ export interface RunnerTick {
 
 /** SQS delays are whole seconds up to 15 minutes: the tick may arrive up to a second early; the runner waits out the rest. */
 export async function scheduleTick(tick: RunnerTick, now: number): Promise<void> {
-  const delaySeconds = Math.min(900, Math.max(0, Math.floor((tick.due_at - now) / 1000)));
+  const delaySeconds = Math.min(900, Math.max(0, Math.floor(realMs(tick.due_at - now) / 1000)));
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('runnerTicks'), MessageBody: JSON.stringify(tick), DelaySeconds: delaySeconds }));
 }
 
@@ -29,4 +30,16 @@ export async function releaseMessages(queue: string, receiptHandles: string[]): 
       }),
     );
   }
+}
+
+/** Answers queued, in flight at a consumer or delayed (SQS's approximate counts, which settle within seconds). */
+export async function answersInFlight(): Promise<number> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl('answers'),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  const a = out.Attributes ?? {};
+  return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
 }

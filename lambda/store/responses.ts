@@ -9,7 +9,7 @@ import type { Episode, Response } from '../domain/schemas.ts';
 import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
 import { participantKey } from './participants.ts';
-import { queryAll } from './query.ts';
+import { countAll, queryAll } from './query.ts';
 
 const table = () => tableName('responses');
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -74,11 +74,17 @@ export async function storeFirstAnswer(r: Response): Promise<boolean> {
 }
 
 /** All stored answers to one question, shard by shard (reports and winners; not on the hot path). */
-export async function listAnswers(episode: Pick<Episode, 'id' | 'shard_count'>, questionIndex: number, onlyCorrect = false): Promise<Response[]> {
+export async function listAnswers(
+  episode: Pick<Episode, 'id' | 'shard_count'>,
+  questionIndex: number,
+  onlyCorrect = false,
+  consistent = false,
+): Promise<Response[]> {
   const shards = await Promise.all(
     Array.from({ length: episode.shard_count }, (_, shard) =>
       queryAll<Response>({
         TableName: table(),
+        ...(consistent ? { ConsistentRead: true } : {}),
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': `${episode.id}#${questionIndex}#${shard}`, ...(onlyCorrect ? { ':yes': true } : {}) },
         ...(onlyCorrect ? { FilterExpression: 'correct = :yes' } : {}),
@@ -93,4 +99,14 @@ export async function answerExists(a: Pick<Response, 'episode_id' | 'question_in
     new GetCommand({ TableName: table(), Key: responseKey(a.episode_id, a.question_index, a.user_id, a.shard_count), ConsistentRead: true }),
   );
   return !!out.Item;
+}
+
+/** How many answers to one question are stored, shard by shard (the runner's check that every answer is counted). */
+export async function countAnswers(episode: Pick<Episode, 'id' | 'shard_count'>, questionIndex: number): Promise<number> {
+  const counts = await Promise.all(
+    Array.from({ length: episode.shard_count }, (_, shard) =>
+      countAll({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${episode.id}#${questionIndex}#${shard}` } }),
+    ),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }

@@ -1,10 +1,11 @@
-/** The admin report of an episode: winners, per-question statistics, the survival curve and timings. */
+/** The admin report of an episode: winners, per-question statistics (with difficulty and answer latencies), the survival curve, timings and key events. */
 import { survivalCurve } from '../domain/counting.ts';
 import { episodeView } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
 import { listAnswers } from '../store/responses.ts';
 import { getFinal, type StoredStatistics } from '../store/statistics.ts';
 import { getUsers } from '../store/users.ts';
+import { reportInsights } from './reportInsights.ts';
 
 /** Reports list at most this many winners by name; `winners_count` is always exact. */
 const MAX_NAMED_WINNERS = 1000;
@@ -17,11 +18,15 @@ export async function episodeReport(episode: Episode, now: number) {
   const last = episode.finalized_index;
   const winnerIds = ended && last >= 0 ? (await listAnswers(episode, last, true)).map((r) => r.user_id).sort() : [];
   const users = await getUsers(winnerIds.slice(0, MAX_NAMED_WINNERS));
+  // Difficulty, answer latencies and the key events described for people (./reportInsights.ts).
+  const insights = await reportInsights(episode, finals, winnerIds);
   return {
     episode: episodeView(episode, now),
     winners_count: winnerIds.length,
     winners: winnerIds.slice(0, MAX_NAMED_WINNERS).map((id) => ({ user_id: id, nickname: users.get(id)?.nickname ?? null })),
-    questions: finals.map(({ episode_id: _e, ...s }) => s),
+    questions: finals.map(({ episode_id: _e, ...s }) => ({ ...s, ...insights.perQuestion.get(s.question_index)! })),
+    latency: insights.latency,
+    key_events: insights.key_events,
     survival_curve: survivalCurve(episode.participant_count, finals),
     timings: {
       created_at: episode.created_at,

@@ -1,14 +1,36 @@
-/** Final statistics of a closed question: the sum of the grader's per-batch partials, stored once. */
+/**
+ * Final statistics of a closed question: the sum of the grader's per-batch partials, stored once.
+ *
+ * A question is finalized only when its answers have settled: no answer is waiting in the answers queue, and the
+ * partials count every answer stored for the question. Until then this returns null and the runner looks again.
+ * Past `FINALIZE_MAX_WAIT_MS` after the settle time it finalizes anyway (an answer stored later is refused by the
+ * consumer and lands in the dead-letter queue, where operators see it), so a stuck queue cannot stall a show.
+ */
 import { buildStatistics, emptyTally, statisticsKey, sumTallies, type Tally } from '../domain/counting.ts';
 import { remainingCount } from '../domain/episode.ts';
 import type { Episode, Question } from '../domain/schemas.ts';
+import { numberFromEnv } from '../shared/env.ts';
+import { logger } from '../shared/powertools.ts';
+import { answersInFlight } from '../store/queues.ts';
+import { countAnswers } from '../store/responses.ts';
 import { getFinal, putFinalOnce, sumOfPartials, type StoredStatistics } from '../store/statistics.ts';
 
-export async function finalStatistics(episode: Episode, question: Question, now: number): Promise<StoredStatistics> {
+const FINALIZE_MAX_WAIT_MS = numberFromEnv('FINALIZE_MAX_WAIT_MS', 30_000);
+
+export async function finalStatistics(episode: Episode, question: Question, now: number): Promise<StoredStatistics | null> {
   const index = episode.current_question_index;
   const existing = await getFinal(episode.id, index, true);
   if (existing) return existing;
   const tally = await sumOfPartials<Tally>(statisticsKey(episode.id, index), emptyTally(question.options.length), sumTallies);
+  const overdue = now >= episode.question_end_timestamp + episode.settle_ms + FINALIZE_MAX_WAIT_MS;
+  if (!overdue) {
+    const queued = await answersInFlight();
+    if (queued > 0) return null;
+    const stored = await countAnswers(episode, index);
+    if (stored !== tally.total) return null;
+  } else {
+    logger.warn('finalizing a question whose answers did not settle in time', { episode_id: episode.id, question_index: index, counted: tally.total });
+  }
   const stats = buildStatistics(question, index, tally, remainingCount(episode));
   return putFinalOnce({
     ...stats,

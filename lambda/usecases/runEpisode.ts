@@ -16,6 +16,9 @@ import { finalStatistics } from './finalizeQuestion.ts';
 /** A step due this soon is waited for in-process: SQS delays come in whole seconds. */
 export const WAIT_IN_PROCESS_MS = 1500;
 const MAX_STEPS_PER_RUN = 20;
+/** How long one invocation keeps polling for a question's answers to settle before it hands over to a tick. */
+const SETTLE_POLL_BUDGET_MS = 8000;
+const SETTLE_POLL_MS = 250;
 
 export interface RunOptions {
   clock: () => number;
@@ -35,6 +38,7 @@ export interface RunResult {
 
 export async function runEpisode(episodeId: string, opts: RunOptions): Promise<RunResult> {
   const steps: string[] = [];
+  const started = opts.clock();
   for (let n = 0; n < MAX_STEPS_PER_RUN; n++) {
     const episode = await getEpisode(episodeId, true);
     if (!episode) {
@@ -56,6 +60,16 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
       return { steps, state: episode.state };
     }
     const next = await nextTransition(episode, now);
+    if (next === 'settling') {
+      // Answers of the closed question are still queued or not yet counted: look again shortly.
+      if (opts.clock() - started < SETTLE_POLL_BUDGET_MS) {
+        await opts.sleep(SETTLE_POLL_MS);
+        n--;
+        continue;
+      }
+      await scheduleTick({ episode_id: episodeId, due_at: now + 1000 }, now);
+      return { steps, state: episode.state, scheduledFor: now + 1000 };
+    }
     if (!next) return { steps, state: episode.state };
     if (!(await saveTransition(episode, next.episode))) {
       // Another runner moved the episode first; it owns the follow-up tick.
@@ -86,7 +100,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
   return { steps };
 }
 
-/** Loads whatever facts the due step needs, then asks `advance` again. */
+/** Loads whatever facts the due step needs, then asks `advance` again; 'settling' while a question cannot be finalized yet. */
 async function nextTransition(episode: Episode, now: number) {
   const facts: StepFacts = {};
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -98,6 +112,7 @@ async function nextTransition(episode: Episode, now: number) {
     if (result.step === 'open') facts.nextQuestion = question;
     else {
       const stats = await finalStatistics(episode, question, now);
+      if (!stats) return 'settling' as const;
       facts.statistics = stats;
       metrics.addMetric('CloseToFinalMs', MetricUnit.Milliseconds, Math.max(0, stats.finalized_at - episode.question_end_timestamp));
     }

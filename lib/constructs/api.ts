@@ -72,6 +72,11 @@ export class Api extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
+      // Stage-wide rate and burst from context. Over them, API Gateway answers 429 itself, with its own body
+      // {"message":"Too Many Requests"} (not the contract's error shape; clients retry any 429 with backoff), and the
+      // request never reaches a function. The handlers' own 429 (DynamoDB throttling) has the contract's shape.
+      // Tracing: HTTP APIs do not support X-Ray (REST APIs do); traces start at the functions (active tracing), and
+      // the access log's requestId is the functions' request_id log key.
       throttle: {
         rateLimit: numberFromContext(this, 'throttleRateLimit', DEFAULT_THROTTLE_RATE_LIMIT),
         burstLimit: numberFromContext(this, 'throttleBurstLimit', DEFAULT_THROTTLE_BURST_LIMIT),

@@ -2,6 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { WARM_TABLES, warmThroughput, type WarmTable } from '../sizing.ts';
 import { tables as tableSpecs, type KeySpec, type TableId, type TableSpec } from '../wiring.ts';
 import { isProd } from './functions.ts';
 
@@ -22,6 +23,11 @@ export class Data extends Construct {
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
     const prod = isProd(props.stage);
+    // Production sizing (lib/sizing.ts has the arithmetic): in prod, or with context warmThroughput=true, the tables on
+    // the answer path are pre-warmed, so that the first big show is not throttled while on-demand capacity catches up
+    // (a new on-demand table takes 4,000 writes/s at once). Values from context `warmThroughput.<table>.read|write`.
+    const warm = warmThroughput((name) => this.node.tryGetContext(name), prod);
+    const isWarm = (t: TableId): t is WarmTable => (WARM_TABLES as TableId[]).includes(t);
 
     const entries = (Object.entries(tableSpecs) as [TableId, TableSpec][]).map(([tableId, spec]) => {
       const table = new Table(this, pascal(tableId), {
@@ -34,6 +40,7 @@ export class Data extends Construct {
         timeToLiveAttribute: spec.timeToLiveAttribute,
         deletionProtection: prod,
         removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        warmThroughput: warm && isWarm(tableId) ? warm[tableId] : undefined,
       });
       for (const gsi of spec.globalSecondaryIndexes ?? []) {
         table.addGlobalSecondaryIndex({

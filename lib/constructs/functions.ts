@@ -8,17 +8,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
+  buckets as bucketSpecs,
   envNames,
   functions as functionSpecs,
   resourcesOf,
+  deadLetterQueueIds,
+  type BucketId,
+  type BusId,
+  type DeadLetterQueueId,
+  type SettingId,
   type FunctionId,
   type FunctionSpec,
   type QueueId,
@@ -38,8 +46,9 @@ export const METRICS_NAMESPACE = 'TriviaLive';
 
 export const isProd = (stage: string) => stage === 'prod';
 
-export interface TriviaFunctionProps {
-  readonly functionId: FunctionId;
+export interface TriviaFunctionProps<Id extends string = FunctionId> {
+  /** A function of the wiring's `functions`, or one built beside them (the canary, lib/constructs/monitoring.ts). */
+  readonly functionId: Id;
   readonly spec: FunctionSpec;
   readonly stage: string;
   /** Extra environment variables (resource names); the Powertools and app variables are always set. */
@@ -47,15 +56,15 @@ export interface TriviaFunctionProps {
 }
 
 /** One Lambda function: NODEJS_22_X on ARM64, X-Ray active, its own log group, an ESM bundle with source maps. */
-export class TriviaFunction extends Construct {
-  readonly functionId: FunctionId;
+export class TriviaFunction<Id extends string = FunctionId> extends Construct {
+  readonly functionId: Id;
   readonly spec: FunctionSpec;
   readonly fn: NodejsFunction;
   readonly logGroup: LogGroup;
   /** The execution role: it starts with nothing but writing to its own log group; grants add the rest. */
   readonly role: Role;
 
-  constructor(scope: Construct, id: string, props: TriviaFunctionProps) {
+  constructor(scope: Construct, id: string, props: TriviaFunctionProps<Id>) {
     super(scope, id);
     const { functionId, spec, stage } = props;
     this.functionId = functionId;
@@ -116,13 +125,34 @@ export interface FunctionsProps {
   readonly tables: Record<TableId, ITable>;
   readonly queues: Record<QueueId, IQueue>;
   readonly topics: Record<TopicId, ITopic>;
+  /** Buckets of lib/wiring.ts (needed when a function `puts` into one). */
+  readonly buckets?: Partial<Record<BucketId, IBucket>>;
+  /** Values of the deployment settings (needed when a function reads one); may be tokens. */
+  readonly settings?: Partial<Record<SettingId, string>>;
+  /** Event buses of lib/wiring.ts (needed when a function `putsEvents` on one). */
+  readonly buses?: Partial<Record<BusId, IEventBus>>;
+  /** Every dead-letter queue (needed when a function has `deadLetters` access). */
+  readonly deadLetterQueues?: Partial<Record<DeadLetterQueueId, IQueue>>;
 }
+
+/** What each level of `deadLetters` (lib/wiring.ts) may do on the dead-letter queues; nothing can send to them. */
+export const DEAD_LETTER_ACTIONS: Record<NonNullable<FunctionSpec['deadLetters']>, string[]> = {
+  status: ['sqs:GetQueueAttributes', 'sqs:ListMessageMoveTasks'],
+  // Receive and release (ChangeMessageVisibility); no DeleteMessage: the sweep leaves dead letters in place.
+  inspect: ['sqs:GetQueueAttributes', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility'],
+  // What SQS asks of whoever starts a message move task on the source (the DLQ).
+  redrive: ['sqs:GetQueueAttributes', 'sqs:ListMessageMoveTasks', 'sqs:StartMessageMoveTask', 'sqs:CancelMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+};
 
 /** The queues a function consumes (its queue triggers). */
 export const consumedQueues = (spec: FunctionSpec): QueueId[] =>
   (spec.triggers as Trigger[]).flatMap((t) => (t.kind === 'queue' ? [t.queue] : []));
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
 
 /** Every function of lib/wiring.ts, with least-privilege grants and the environment variables naming its resources. */
 export class Functions extends Construct {
@@ -139,6 +169,13 @@ export class Functions extends Construct {
       for (const t of resources.tables) environment[envNames.table(t)] = tables[t].tableName;
       for (const q of queueIds) environment[envNames.queue(q)] = queues[q].queueUrl;
       for (const t of resources.topics) environment[envNames.topic(t)] = topics[t].topicArn;
+      const bucketOf = (b: BucketId) => props.buckets?.[b] ?? fail(`${functionId} puts into bucket ${b}, which was not given`);
+      for (const b of resources.buckets) environment[envNames.bucket(b)] = bucketOf(b).bucketName;
+      const busOf = (b: BusId) => props.buses?.[b] ?? fail(`${functionId} puts events on bus ${b}, which was not given`);
+      for (const b of resources.buses) environment[envNames.bus(b)] = busOf(b).eventBusName;
+      for (const s of spec.settings ?? []) environment[envNames.setting(s)] = props.settings?.[s] ?? fail(`${functionId} reads setting ${s}, which was not given`);
+      const dlqOf = (q: DeadLetterQueueId) => props.deadLetterQueues?.[q] ?? fail(`${functionId} reads dead-letter queue ${q}, which was not given`);
+      if (spec.deadLetters) for (const q of deadLetterQueueIds()) environment[envNames.deadLetterQueue(q)] = dlqOf(q).queueUrl;
 
       const fn = new TriviaFunction(this, pascal(functionId), { functionId, spec, stage: props.stage, environment });
 
@@ -147,7 +184,20 @@ export class Functions extends Construct {
       for (const t of spec.writes ?? []) tables[t].grantWriteData(fn.fn);
       for (const t of spec.readWrites ?? []) tables[t].grantReadWriteData(fn.fn);
       for (const q of spec.sends ?? []) queues[q].grantSendMessages(fn.fn);
+      for (const q of spec.watches ?? []) queues[q].grant(fn.fn, 'sqs:GetQueueAttributes');
       for (const t of spec.publishes ?? []) topics[t].grantPublish(fn.fn);
+      for (const b of spec.putsEvents ?? []) busOf(b).grantPutEventsTo(fn.fn);
+      // s3:PutObject alone (not grantPut, which adds tagging, legal hold, retention...), on the bucket's prefix alone.
+      for (const b of spec.puts ?? []) {
+        fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucketOf(b).arnForObjects(`${bucketSpecs[b].prefix}*`)] }));
+      }
+      if (spec.deadLetters) {
+        for (const q of deadLetterQueueIds()) {
+          // The stream failures' DLQ holds batch descriptions, which cannot be moved back: looked at, never redriven.
+          const level = q === 'streams' && spec.deadLetters === 'redrive' ? 'status' : spec.deadLetters;
+          dlqOf(q).grant(fn.fn, ...DEAD_LETTER_ACTIONS[level]);
+        }
+      }
       // Consuming a queue or reading a stream is granted by its event source (ingest.ts, streams.ts).
       return [functionId, fn] as const;
     });

@@ -10,6 +10,7 @@ import type { FunctionId } from '../wiring.ts';
 import type { JwtAuthorizer } from './authorizer.ts';
 import { httpEvent, httpResponse } from './events.ts';
 import { errorFields, silentLog, type LocalLog } from './log.ts';
+import { LOCAL_MEDIA_PATH, type LocalMedia } from './media.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from './ports.ts';
 import type { Router } from './router.ts';
 
@@ -31,6 +32,8 @@ export interface ApiServerOptions {
   invoke: (functionId: FunctionId, event: unknown) => Promise<unknown>;
   /** Local-only endpoints under `/_local/` (not part of the API); return undefined for 404. */
   local?: (path: string) => unknown;
+  /** The local stand-in for S3 and CloudFront of question media, under `/_local/media/` (lib/local/media.ts). */
+  media?: LocalMedia;
   log?: LocalLog;
 }
 
@@ -121,6 +124,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           return;
         }
         throw err;
+      }
+
+      if (options.media && rawPath.startsWith(`${LOCAL_MEDIA_PATH}/`)) {
+        const answer = options.media.handle({ method, path: rawPath, query: new URLSearchParams(rawQueryString), headers: req.headers, body });
+        send(answer.status, answer.body, answer.headers);
+        return;
       }
 
       if (rawPath.startsWith('/_local/') && options.local) {

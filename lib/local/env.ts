@@ -4,7 +4,9 @@
  * function gets every resource name (they share one runtime); in AWS each gets only its own.
  */
 import { readFileSync } from 'node:fs';
-import { envNames, queues, tables, topics, type QueueId, type TableId } from '../wiring.ts';
+import { LOCAL_RESPONSE_SHARDS } from '../sizing.ts';
+import { buckets, buses, envNames, queues, tables, topics, type BucketId, type QueueId, type TableId, type DeadLetterQueueId } from '../wiring.ts';
+import { localBucketName } from './media.ts';
 import { LOCAL_CREDENTIALS, REGION } from './names.ts';
 
 export interface HandlerEnvInput {
@@ -13,9 +15,15 @@ export interface HandlerEnvInput {
   cognitoEndpoint: string;
   tableNames: Record<TableId, string>;
   queueUrls: Record<QueueId, string>;
+  /** Every dead-letter queue (each queue's, and the stream failures'). */
+  deadLetterQueueUrls?: Partial<Record<DeadLetterQueueId, string>>;
   userPoolId: string;
   userPoolClientId: string;
   outboxFile: string;
+  /** Where the stand-in for PutEvents archives the domain events (EVENT_BUS_NAME=local:archive). */
+  eventsArchiveDir?: string;
+  /** Test time control (lambda/shared/clock.ts): read only with STAGE=local and LOCAL=true. */
+  clockFile?: string;
   settleMs?: number;
   quiet?: boolean;
   rootDir: string;
@@ -54,8 +62,16 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     ...(input.settleMs !== undefined ? { FINALIZE_SETTLE_MS: String(input.settleMs) } : {}),
   };
   for (const t of Object.keys(tables) as TableId[]) env[envNames.table(t)] = input.tableNames[t];
+  // No local EventBridge: domain events go straight to the archive directory (lambda/store/events.ts).
+  for (const b of buses) env[envNames.bus(b)] = 'local:archive';
+  if (input.eventsArchiveDir) env.EVENTS_ARCHIVE_DIR = input.eventsArchiveDir;
+  if (input.clockFile) env.LOCAL_CLOCK_FILE = input.clockFile;
   for (const q of Object.keys(queues) as QueueId[]) env[envNames.queue(q)] = input.queueUrls[q];
+  for (const [q, url] of Object.entries(input.deadLetterQueueUrls ?? {})) env[envNames.deadLetterQueue(q as DeadLetterQueueId)] = url;
   // No local SNS: notifications go to the outbox file (lambda/store/notifications.ts).
   for (const t of topics) env[envNames.topic(t)] = 'local:outbox';
+  // No local S3: lib/local/media.ts serves the buckets; stack.ts adds its endpoint and CDN_URL once the API is up.
+  for (const b of Object.keys(buckets) as BucketId[]) env[envNames.bucket(b)] = localBucketName(b);
+  env[envNames.setting('responseShards')] = String(LOCAL_RESPONSE_SHARDS);
   return env;
 }

@@ -28,6 +28,7 @@ import { startSqsPoller, type BatchOutcome, type Poller } from './sqs-poller.ts'
 import { fileCheckpoints, memoryCheckpoints, startStreamPoller } from './stream-poller.ts';
 import { seedDemo as seedDemoContent } from './demo.ts';
 import { startDynamoProxy, type DynamoProxy } from './dynamo-proxy.ts';
+import { createLocalMedia, localMediaDir, localMediaEnvironment } from './media.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -89,6 +90,10 @@ export interface LocalStackInfo {
   streamArns: Partial<Record<TableId, string>>;
   outboxFile: string;
   dataDir: string;
+  /** The local analytics archive: domain events as JSON lines, `<dir>/<type>/<yyyy-mm-dd>.jsonl` (lambda/store/eventArchive.ts). */
+  eventsArchiveDir: string;
+  /** Test time control: JSON `{at, anchor, speed}` written here moves the functions' clock (lambda/shared/clock.ts). */
+  clockFile: string;
   /** The endpoint the functions use for DynamoDB when a proxy is in front of it (control paths under `/__`). */
   dynamoProxyEndpoint?: string;
 }
@@ -160,6 +165,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.demoUsers ?? true) await createDemoUsers(pool);
 
     const outboxFile = join(dataDir, 'outbox.jsonl');
+    const eventsArchiveDir = join(dataDir, 'events');
+    const clockFile = join(dataDir, 'clock.json');
     const queueUrls = Object.fromEntries(Object.entries(localQueues.queues).map(([k, v]) => [k, v.url])) as Record<QueueId, string>;
     const dlqUrls = Object.fromEntries(Object.entries(localQueues.dlqs).map(([k, v]) => [k, v.url])) as Record<QueueId, string>;
     let proxy: DynamoProxy | undefined;
@@ -177,9 +184,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cognitoEndpoint: cognito.endpoint,
       tableNames: localTables.tableNames,
       queueUrls,
+      deadLetterQueueUrls: { ...dlqUrls, streams: localQueues.streamDlq.url },
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
       outboxFile,
+      eventsArchiveDir,
+      clockFile,
       settleMs: options.settleMs,
       quiet: options.quiet,
       rootDir,
@@ -228,9 +238,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }
       },
       local: (path) => (path === '/_local/stats' ? stats() : undefined),
+      media: createLocalMedia(localMediaDir(dataDir)),
       log,
     });
     cleanups.push(() => api.stop());
+    // The media endpoint and CDN_URL need the API's URL. The runtime reads `env` when it starts its thread, at the
+    // first invocation, and nothing has been invoked yet.
+    Object.assign(env, localMediaEnvironment(api.url), options.functionEnv);
 
     /* event sources */
     const windowMs = (seconds: number) => Math.min(seconds * 1000, options.batchingWindowCapMs ?? 100);
@@ -324,6 +338,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       streamArns: localTables.streamArns,
       outboxFile,
       dataDir,
+      eventsArchiveDir,
+      clockFile,
       ...(proxy ? { dynamoProxyEndpoint: proxy.endpoint } : {}),
     };
     function stats(): LocalStackStats {

@@ -15,7 +15,8 @@ export default async function setup(project: TestProject) {
     // The functions reach DynamoDB through a proxy that fault tests use to inject throttling and failures.
     dynamoProxy: true,
     // Shows whose bodies leave the timings to the defaults (the original API examples) run in seconds, not minutes.
-    functionEnv: { DEFAULT_LEAD_SECONDS: '2', DEFAULT_ANSWER_WINDOW_SECONDS: '5', DEFAULT_REVEAL_SECONDS: '1' },
+    // Every rejection is recorded in the errors table (no sampling), so that tests can find each case they send.
+    functionEnv: { DEFAULT_LEAD_SECONDS: '2', DEFAULT_ANSWER_WINDOW_SECONDS: '5', DEFAULT_REVEAL_SECONDS: '1', ERRORS_SAMPLE_BURST: '100000' },
   });
   project.provide('stack', stack.info());
   return async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { Episode } from '../../lambda/domain/schemas.ts';
@@ -88,6 +88,14 @@ function episodesTable(initial: Episode) {
 
 const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
 const ticks = () => sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+
+/** The answers have settled: nothing queued, and `stored` answers to question 0 in the responses table (shard 0). */
+function settled(stored: number, queued = 0) {
+  sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: String(queued), ApproximateNumberOfMessagesNotVisible: '0', ApproximateNumberOfMessagesDelayed: '0' } });
+  ddb.on(QueryCommand, { TableName: TABLES.responses }).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
+    Count: input.ExpressionAttributeValues[':pk'].endsWith('#0#0') ? stored : 0,
+  }));
+}
 
 function clockAt(start = NOW) {
   let t = start;
@@ -228,6 +236,7 @@ describe('runEpisode', () => {
       ],
     });
     ddb.on(PutCommand, { TableName: TABLES.statistics }).resolves({});
+    settled(4);
 
     const result = await runEpisode('ep1', clockAt());
 
@@ -268,6 +277,7 @@ describe('runEpisode', () => {
     ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
     ddb.on(QueryCommand, { TableName: TABLES.statistics }).resolves({ Items: [{ first: '1', last: '4', value: { counts: [3, 1, 0], correct: 1, total: 4 } }] });
     ddb.on(PutCommand).resolves({});
+    settled(4);
 
     const result = await runEpisode('ep1', clockAt());
     expect(result).toEqual({ steps: ['end'], state: 'ENDED' });
@@ -275,6 +285,45 @@ describe('runEpisode', () => {
     expect(updates()[0].UpdateExpression).toMatch(/ REMOVE .*#live/);
     expect(table.current().live).toBeUndefined();
     expect(ticks()).toHaveLength(0);
+  });
+});
+
+describe('runEpisode waits for answers to settle before it finalizes', () => {
+  const closed = () => episodesTable({ ...openEpisode(0, 13_000), state: 'QUESTION_CLOSED', version: 3 });
+  const partials = () =>
+    ddb.on(QueryCommand, { TableName: TABLES.statistics }).resolves({ Items: [{ first: '1', last: '4', value: { counts: [1, 3, 0], correct: 3, total: 4 } }] });
+
+  it('does not finalize while answers are still queued, and hands over to a tick when they stay queued', async () => {
+    closed();
+    ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
+    partials();
+    settled(4, 7);
+    const result = await runEpisode('ep1', clockAt());
+    expect(result.steps).toEqual([]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(updates()).toHaveLength(0);
+    expect(ticks()).toHaveLength(1);
+  });
+
+  it('does not finalize while a stored answer is not counted yet', async () => {
+    closed();
+    ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
+    partials();
+    settled(5);
+    const result = await runEpisode('ep1', clockAt());
+    expect(result.steps).toEqual([]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('finalizes once the partials count every stored answer and nothing is queued', async () => {
+    closed();
+    ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
+    partials();
+    ddb.on(PutCommand).resolves({});
+    settled(4);
+    const result = await runEpisode('ep1', clockAt());
+    expect(result.steps[0]).toBe('finalize');
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ answered_count: 4, advancing_count: 3 });
   });
 });
 

@@ -33,6 +33,8 @@ export const TABLES: Record<TableId, string> = {
   responses: 'test-responses',
   statistics: 'test-statistics',
   users: 'test-users',
+  errors: 'test-errors',
+  liveStats: 'test-live-stats',
 };
 
 export const QUEUES: Record<QueueId, string> = {
@@ -44,7 +46,9 @@ export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:test-notifications'
 
 /** Every variable the functions read, named as lib/wiring.ts names them. */
 export function stubEnvironment(extra: Record<string, string> = {}): void {
-  for (const [id, name] of Object.entries(TABLES)) vi.stubEnv(envNames.table(id as TableId), name);
+  // Not the errors table: without its variable, rejections are not recorded, so that "writes nothing" means the game's
+  // tables. test/handlers/operations.test.ts sets it (stubEnvironment({ ERRORS_TABLE: TABLES.errors })) to test recording.
+  for (const [id, name] of Object.entries(TABLES)) if (id !== 'errors') vi.stubEnv(envNames.table(id as TableId), name);
   for (const [id, url] of Object.entries(QUEUES)) vi.stubEnv(envNames.queue(id as QueueId), url);
   vi.stubEnv(envNames.topic('notifications'), TOPIC_ARN);
   vi.stubEnv('AWS_REGION', 'eu-west-1');

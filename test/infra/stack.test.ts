@@ -6,6 +6,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TriviaStack } from '../../lib/trivia-stack.ts';
 import {
+  deadLetterQueueIds,
   envNames,
   functions as functionSpecs,
   httpRoutes,
@@ -124,7 +125,7 @@ describe('SQS queues and SNS topics', () => {
   });
 
   it('has the notifications topic, encrypted with the AWS managed key, TLS only', () => {
-    template.resourceCountIs('AWS::SNS::Topic', topicIds.length);
+    template.resourceCountIs('AWS::SNS::Topic', topicIds.length + 1); // and the alarm topic (test/infra/monitoring.test.ts)
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const topicId = logicalId(stack.notificationsTopic);
     expect(JSON.stringify(resource(template, topicId).Properties.KmsMasterKeyId)).toContain('alias/aws/sns');
@@ -354,12 +355,18 @@ describe('Lambda functions', () => {
     for (const t of resources.tables) expected[envNames.table(t)] = { Ref: logicalId(stack.tables[t]) };
     for (const q of new Set([...resources.queues, ...consumed])) expected[envNames.queue(q)] = { Ref: logicalId(stack.queues[q]) };
     for (const t of resources.topics) expected[envNames.topic(t)] = { Ref: logicalId(stack.topics[t]) };
+    for (const b of resources.buckets) expected[envNames.bucket(b)] = { Ref: logicalId(stack.media.bucket) };
+    for (const b of resources.buses) expected[envNames.bus(b)] = { Ref: logicalId(stack.analytics.bus) };
+    for (const s of spec.settings ?? []) expected[envNames.setting(s)] = stack.resolve(stack.settings[s]);
+    for (const q of spec.deadLetters ? deadLetterQueueIds() : []) {
+      expected[envNames.deadLetterQueue(q)] = { Ref: logicalId(q === 'streams' ? stack.streamDlq : stack.dlqs[q]) };
+    }
     expect(vars).toEqual(expected);
   });
 
   it('keeps logs 30 days (a year in prod), and deletes them with a dev stage', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as CfnResourceJson[];
-    expect(groups.length).toBe(functionIds.length + 1); // one per function, plus the API access log
+    expect(groups.length).toBe(functionIds.length + 2); // one per function, the API access log, the events archive's delivery errors
     for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(30);
       expect(g.DeletionPolicy).toBe('Delete');
@@ -441,7 +448,7 @@ describe('IAM: least privilege', () => {
   it('submitResponse may send to the answers queue, and may not write the responses table', () => {
     const st = statementsOf('submitResponse');
     expect(touched(st, ['sqs:SendMessage'], stack.queues)).toEqual(['answers']);
-    expect(touched(st, DDB_WRITE, stack.tables)).toEqual([]);
+    expect(touched(st, DDB_WRITE, stack.tables)).toEqual(['errors']); // only the records of what it rejects
     expect(touched(st, DDB_READ, stack.tables)).toContain('responses');
   });
 

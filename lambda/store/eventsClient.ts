@@ -1,0 +1,4 @@
+/** The EventBridge client, at module scope (one per container), apart from clients.ts so only publishers load it. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+
+export const eventBridge = new EventBridgeClient({ maxAttempts: 6 });

@@ -1,0 +1,58 @@
+/**
+ * `response.rejected`: the answer handler's refusals by the game's rules (late, not open, duplicate, not registered,
+ * eliminated, out of range). They are stored nowhere (the answer path writes nothing), so no stream can yield them:
+ * the handler publishes each one itself, best effort — it waits at most PUBLISH_TIMEOUT_MS and never changes the
+ * response. The id is a digest of the API request id, so a retry inside the handler cannot duplicate it, while a
+ * client that tries again is refused (and recorded) again. Unlike the stream-derived events, these are not counted
+ * in the live aggregates.
+ */
+import { DomainError } from '../domain/errors.ts';
+import { REJECTION_CODES, rejectionEvent } from '../domain/events.ts';
+import type { Episode, ResponseInput } from '../domain/schemas.ts';
+import { logger } from '../shared/powertools.ts';
+import { publishEvents } from '../store/events.ts';
+
+export const PUBLISH_TIMEOUT_MS = 1000;
+const STATUS: Partial<Record<DomainError['kind'], number>> = { forbidden: 403, conflict: 409, unprocessable: 422 };
+
+export interface RefusedAnswer {
+  error: unknown;
+  requestId: string;
+  body: Pick<ResponseInput, 'episode_id' | 'question_id' | 'answer'>;
+  userId: string | undefined;
+  /** The episode as the handler saw it, if it got that far. */
+  episode: Episode | undefined;
+  now: number;
+}
+
+export async function publishRejection(r: RefusedAnswer): Promise<boolean> {
+  const err = r.error;
+  if (!(err instanceof DomainError) || !REJECTION_CODES.has(err.code) || !r.userId || !r.episode) return false;
+  const index = r.episode.qset.indexOf(r.body.question_id);
+  const event = rejectionEvent({
+    request_id: r.requestId,
+    episode_id: r.episode.id,
+    question_id: r.body.question_id,
+    question_index: index >= 0 ? index : null,
+    user_id: r.userId,
+    answer: r.body.answer,
+    code: err.code,
+    status: STATUS[err.kind] ?? 400,
+    at: r.now,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      publishEvents([event]),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`publishing took over ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+      }),
+    ]);
+    return true;
+  } catch (e) {
+    logger.warn('response.rejected was not published', { error: e as Error, event_id: event.id, code: err.code });
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

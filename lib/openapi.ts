@@ -1,0 +1,364 @@
+/**
+ * OpenAPI 3.1 for API v1, generated from the wiring (lib/wiring.ts: every http route, its method, path and auth) and
+ * from the zod schemas the handlers validate with (lambda/domain/schemas.ts) and the response shapes
+ * (lambda/domain/contract.ts).
+ *
+ * `routeDocs` maps each function id to what its route takes and answers. A route in the wiring without an entry makes
+ * the generator throw, so a new route cannot ship undocumented. `npm run openapi` writes docs/openapi.json;
+ * `GET /api/v1/openapi.json` serves the same document.
+ *
+ * Pure: no CDK, no SDK (it is bundled into the openapiSpec function).
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z, type ZodObject, type ZodType } from 'zod';
+import * as c from '../lambda/domain/contract.ts';
+import * as ops from '../lambda/domain/operations.ts';
+import { httpRoutes, type Auth, type FunctionId, type HttpMethod } from './wiring.ts';
+
+/** The contract's version (API v1), not the package's: the document changes only when the contract does. */
+export const API_VERSION = '1.0.0';
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+type Status = 200 | 201 | 202 | 400 | 403 | 404 | 409 | 413 | 422;
+
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: ZodObject;
+  query?: ZodObject;
+  body?: ZodType;
+  /** Success and route-specific error statuses. 401 (non-public), 403 (admin), 429 and 500 are added for every route. */
+  responses: Partial<Record<Status, { description: string; schema: ZodType; headers?: Record<string, string> }>>;
+}
+
+const err = (description: string) => ({ description, schema: c.errorBody });
+const badBody = err('malformed JSON, or the body does not match the schema (`details` has the fields)');
+const badPath = err('a path parameter is malformed');
+const tooLarge = err('the body is larger than 16 KiB');
+
+/** What every http function's route takes and answers, by function id. */
+export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
+  health: {
+    summary: 'Liveness check',
+    tag: 'meta',
+    responses: { 200: { description: 'the API is up', schema: c.health } },
+  },
+  openapiSpec: {
+    summary: 'This document',
+    tag: 'meta',
+    responses: { 200: { description: 'the OpenAPI 3.1 document of API v1', schema: c.openapiDocument } },
+  },
+  createQuestion: {
+    summary: 'Create a question',
+    description: 'Posting the same id with the same body again answers 200 with the stored question; a different body under that id is 409.',
+    tag: 'content',
+    body: c.questionInput,
+    responses: {
+      201: { description: 'created', schema: c.question },
+      200: { description: 'the same question was already stored under this id', schema: c.question },
+      400: badBody,
+      409: err('a different question already has this id (`id_conflict`)'),
+      413: tooLarge,
+      422: err('`answer` is not an index of `options` (`answer_out_of_range`)'),
+    },
+  },
+  listQuestions: {
+    summary: 'List questions (a page at a time)',
+    description: 'Pages through the question bank; pass `next` from one page to get the following one. Order is unspecified.',
+    tag: 'content',
+    query: c.questionListQuery,
+    responses: {
+      200: { description: 'one page', schema: c.questionPage },
+      400: err('`limit` or `next` is malformed'),
+    },
+  },
+  getQuestion: {
+    summary: 'Read a question with its answer',
+    tag: 'content',
+    params: c.idPath,
+    responses: { 200: { description: 'the question', schema: c.question }, 400: badPath, 404: err('no such question') },
+  },
+  createGame: {
+    summary: 'Create a game (an ordered set of questions)',
+    tag: 'content',
+    body: c.gameInput,
+    responses: {
+      201: { description: 'created', schema: c.game },
+      200: { description: 'the same game was already stored under this id', schema: c.game },
+      400: badBody,
+      409: err('a different game already has this id'),
+      413: tooLarge,
+      422: err('an id in `qset` is not a question (`unknown_questions`, `details.missing`)'),
+    },
+  },
+  getGame: {
+    summary: 'Read a game',
+    tag: 'content',
+    params: c.idPath,
+    responses: { 200: { description: 'the game', schema: c.game }, 400: badPath, 404: err('no such game') },
+  },
+  createEpisode: {
+    summary: 'Create an episode (a live run of a game)',
+    tag: 'episodes',
+    body: c.episodeInput,
+    responses: {
+      201: { description: 'created', schema: c.episodeView },
+      200: { description: 'the same episode was already stored under this id', schema: c.episodeView },
+      400: badBody,
+      409: err('a different episode already has this id'),
+      413: tooLarge,
+      422: err('unknown game (`unknown_game`) or unknown questions in `qset`'),
+    },
+  },
+  getEpisode: {
+    summary: 'Read an episode: state, current question, counts, server time',
+    description:
+      'The current question carries `answer` only once it has closed. `server_time` is the server clock: draw countdowns from ' +
+      '`question_end_timestamp - server_time`. Cached for up to 1 s.',
+    tag: 'episodes',
+    params: c.idPath,
+    responses: { 200: { description: 'the episode', schema: c.episodeView }, 400: badPath, 404: err('no such episode') },
+  },
+  cancelEpisode: {
+    summary: 'Cancel an episode',
+    tag: 'episodes',
+    params: c.idPath,
+    responses: {
+      200: { description: 'the cancelled episode', schema: c.episodeView },
+      400: badPath,
+      404: err('no such episode'),
+      409: err('the episode is already over (`episode_over`) or moved meanwhile (`episode_moved`)'),
+    },
+  },
+  getStatistics: {
+    summary: 'Statistics of a closed question',
+    tag: 'episodes',
+    params: c.statisticsPath,
+    responses: {
+      200: { description: 'the final statistics', schema: c.statistics },
+      400: badPath,
+      404: err('no such episode, or no such question index'),
+      409: err('the question has not closed yet, or is still being counted (`statistics_not_ready`)'),
+    },
+  },
+  registerParticipant: {
+    summary: 'Register the signed-in player for an episode',
+    description: 'Registering twice returns the first registration (200).',
+    tag: 'play',
+    body: c.participantInput,
+    responses: {
+      201: { description: 'registered', schema: c.participant },
+      200: { description: 'already registered: the first registration', schema: c.participant },
+      400: badBody,
+      403: err('`user_id` is not the signed-in user (`user_mismatch`)'),
+      404: err('no such episode'),
+      409: err('registration closed when the first question opened (`registration_closed`)'),
+      413: tooLarge,
+    },
+  },
+  submitResponse: {
+    summary: 'Answer the open question',
+    description:
+      '202 once the answer is durably queued. Only the first answer counts: a second one gets 409 `duplicate_answer` once the first is ' +
+      'stored (a client that retried a 202 may treat that 409 as success).',
+    tag: 'play',
+    body: c.responseInput,
+    responses: {
+      202: { description: 'accepted and queued', schema: c.accepted },
+      400: badBody,
+      403: err('not registered (`not_registered`), eliminated (`eliminated`) or another user (`user_mismatch`)'),
+      404: err('no such episode'),
+      409: err('`question_not_open`, `answer_window_closed` or `duplicate_answer`'),
+      413: tooLarge,
+      422: err('`answer` is not an option index (`answer_out_of_range`)'),
+    },
+  },
+  getReport: {
+    summary: 'Report of an episode: winners, per-question statistics, survival curve, timings',
+    tag: 'episodes',
+    params: c.idPath,
+    responses: { 200: { description: 'the report', schema: c.report }, 400: badPath, 404: err('no such episode') },
+  },
+  getLiveStats: {
+    summary: 'Live aggregates of the domain events: totals, rates, top players, live episodes',
+    description:
+      'Summed from per-batch partials of the event stream over the window (the current minute and the ones before it, ' +
+      '`window_minutes`, default 60); the moving average covers the last 60 seconds. Times are event times by the server clock. ' +
+      'Computed at most once a second per server instance.',
+    tag: 'analytics',
+    query: c.liveStatsQuery,
+    responses: { 200: { description: 'the aggregates', schema: c.liveStats }, 400: err('`window_minutes` is not an integer from 1 to 1440') },
+  },
+  getMe: {
+    summary: 'The signed-in user (created on first sight)',
+    tag: 'users',
+    responses: { 200: { description: 'the user', schema: c.user } },
+  },
+  updateMe: {
+    summary: "Change the signed-in user's nickname",
+    tag: 'users',
+    body: c.userUpdateInput,
+    responses: { 200: { description: 'the user', schema: c.user }, 400: badBody, 413: tooLarge },
+  },
+  createMediaUpload: {
+    summary: 'Get a presigned upload URL for question media',
+    description:
+      'Returns a presigned S3 PUT for a new object `media/<uuid>.<ext>` and the CDN URL it will be served at. PUT the bytes to ' +
+      '`upload_url` with `upload_headers` (the Content-Type is signed; so is the length when `content_length` is given), then ' +
+      "create the question with `media_url`. Locally the upload URL points at the local stack's file-backed store.",
+    tag: 'content',
+    body: c.mediaUploadInput,
+    responses: {
+      200: { description: 'the upload URL and the future media URL', schema: c.mediaUpload },
+      400: err('malformed JSON, an unsupported `content_type`, or `content_length` out of range (`details` has the fields)'),
+      413: tooLarge,
+    },
+  },
+  listErrors: {
+    summary: 'Recorded rejections and dead letters',
+    description:
+      'Every rejected request (the error code of its 4xx is the `reason`), every answer a consumer dropped as a duplicate, and every ' +
+      'dead letter (`reason` `dead_letter`), newest first, with its source, time and redacted body. Rejections are sampled per ' +
+      'function instance (`represents` tells how many a record stands for); dead letters never are. Kept 14 days. ' +
+      'Filter by `reason`, by `episode_id`, or both; `from`/`to` cover at most 7 days (default: the last 24 h).',
+    tag: 'operations',
+    query: ops.errorsQuery,
+    responses: {
+      200: { description: 'the matching records, newest first', schema: ops.errorsPage },
+      400: err('a malformed query (`invalid_query`), `from` after `to` (`invalid_range`), or more than 7 days (`range_too_large`)'),
+    },
+  },
+  deadLetterStatus: {
+    summary: 'Dead-letter queues: depth and redrives',
+    description: 'Each queue\'s dead-letter queue and the stream failures\' (`streams`), with their depth and latest redrives.',
+    tag: 'operations',
+    responses: { 200: { description: 'every dead-letter queue', schema: ops.deadLetterStatus } },
+  },
+  redriveDeadLetters: {
+    summary: 'Move the dead letters of a queue back to it',
+    description:
+      'Starts an SQS message move task from the dead-letter queue of `queue` (`answers` or `runnerTicks`) back to the queue, after a ' +
+      'fix. SQS moves the messages over the next seconds; `GET /api/v1/dlq` shows the progress.',
+    tag: 'operations',
+    params: ops.redrivePath,
+    responses: {
+      202: { description: 'the move started', schema: ops.redriveStarted },
+      400: badPath,
+      404: err('no such queue (`queue_not_found`)'),
+      409: err('a redrive of this queue is running (`redrive_running`), or the queue is `streams` (`not_redrivable`)'),
+    },
+  },
+};
+
+export interface DocumentedRoute {
+  functionId: FunctionId;
+  method: HttpMethod;
+  path: string;
+  auth: Auth;
+}
+
+export interface OpenApiMedia {
+  content?: Record<string, { schema: unknown }>;
+  description?: string;
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary?: string;
+  description?: string;
+  security: Record<string, string[]>[];
+  'x-auth': Auth;
+  requestBody?: OpenApiMedia & { required?: boolean };
+  parameters?: { name: string; in: string; required?: boolean; schema: unknown }[];
+  responses: Record<string, OpenApiMedia>;
+  [k: string]: unknown;
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: Record<string, unknown>;
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: Record<string, Record<string, unknown>>;
+  [k: string]: unknown;
+}
+
+const AUTH_NOTE: Record<Auth, string> = {
+  public: 'Public: no token.',
+  user: 'Any signed-in user (Cognito ID or access token as `Authorization: Bearer …`).',
+  admin: 'Admins only: a signed-in user in the Cognito group `admin` (others get 403 `admin_only`).',
+};
+
+/** Generates the document; throws when a route has no entry in `docs` or an entry has no route. */
+export function generateOpenApi(routes: DocumentedRoute[] = httpRoutes(), docs: Partial<Record<string, RouteDoc>> = routeDocs): OpenApiDocument {
+  const undocumented = routes.filter((r) => !docs[r.functionId]).map((r) => `${r.method} ${r.path} (${r.functionId})`);
+  if (undocumented.length > 0) {
+    throw new Error(`lib/openapi.ts: no routeDocs entry for ${undocumented.join(', ')}: describe its request and responses`);
+  }
+  const routed = new Set(routes.map((r) => r.functionId));
+  const stale = Object.keys(docs).filter((id) => !routed.has(id as FunctionId));
+  if (stale.length > 0) throw new Error(`lib/openapi.ts: routeDocs has entries for functions without an http route: ${stale.join(', ')}`);
+
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A Cognito token of the stack\'s user pool (InitiateAuth with USER_PASSWORD_AUTH or USER_SRP_AUTH).',
+  });
+
+  const sorted = [...routes].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  for (const route of sorted) {
+    const doc = docs[route.functionId]!;
+    const responses: Record<string, ResponseConfig> = {};
+    const add = (status: number, description: string, schema: ZodType, headers?: Record<string, string>) => {
+      responses[String(status)] = {
+        description,
+        content: { 'application/json': { schema } },
+        ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([k, d]) => [k, { description: d, schema: { type: 'string' } }])) } : {}),
+      };
+    };
+    for (const [status, r] of Object.entries(doc.responses)) add(Number(status), r.description, r.schema, r.headers);
+    if (route.auth !== 'public') {
+      add(401, "missing or invalid token (API Gateway's own body `{message}`)", z.union([c.unauthorizedBody, c.errorBody]));
+    }
+    if (route.auth === 'admin' && !responses['403']) add(403, 'the caller is not an admin (`admin_only`)', c.errorBody);
+    add(429, 'throttled: retry with exponential backoff', c.errorBody, { 'retry-after': 'seconds to wait, when known' });
+    add(500, 'internal error (never a stack trace)', c.errorBody);
+
+    const config: RouteConfig = {
+      method: route.method.toLowerCase() as RouteConfig['method'],
+      path: route.path,
+      operationId: route.functionId,
+      summary: doc.summary,
+      description: [doc.description, AUTH_NOTE[route.auth]].filter(Boolean).join('\n\n'),
+      tags: [doc.tag],
+      security: route.auth === 'public' ? [] : [{ [bearer.name]: [] }],
+      'x-auth': route.auth,
+      request: {
+        ...(doc.params ? { params: doc.params } : {}),
+        ...(doc.query ? { query: doc.query } : {}),
+        ...(doc.body ? { body: { required: true, content: { 'application/json': { schema: doc.body } } } } : {}),
+      },
+      responses,
+    };
+    registry.registerPath(config);
+  }
+
+  const generator = new OpenApiGeneratorV31(registry.definitions);
+  const document = generator.generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Trivia Live API',
+      version: API_VERSION,
+      description:
+        'API v1 of Trivia Live: live trivia shows. JSON bodies with snake_case fields; a trailing slash is optional. ' +
+        'Errors have the shape `{"error": {"code", "message", "details"?}}`. Times are epoch milliseconds.',
+    },
+    servers: [{ url: '/', description: 'the stack\'s ApiUrl (cdk-outputs.json)' }],
+  });
+  return JSON.parse(JSON.stringify(document)) as OpenApiDocument;
+}
+
+/** The document as committed in docs/openapi.json: two-space indentation and a final newline. */
+export const renderOpenApi = (doc: OpenApiDocument = generateOpenApi()) => `${JSON.stringify(doc, null, 2)}\n`;

@@ -1,0 +1,150 @@
+/**
+ * Question media: `POST /api/v1/media` presigns an S3 PUT (signed locally by the SDK: no network, no S3 call) for a
+ * new `media/<uuid>.<ext>` key, and a question's `media_url` reaches players through `GET /api/v1/episode/{id}`.
+ */
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { envNames } from '../../lib/wiring.ts';
+import { MAX_MEDIA_BYTES, UPLOAD_URL_TTL_SECONDS } from '../../lambda/domain/media.ts';
+import { ADMIN, NOW, PLAYER, expectError, getById, lambdaContext, openEpisode, parse, pinClock, post, question, stubEnvironment } from './support.ts';
+
+const s3 = mockClient(S3Client);
+const ddb = mockClient(DynamoDBDocumentClient);
+const ctx = lambdaContext();
+
+const BUCKET = 'test-media-bucket';
+const CDN_URL = 'https://d111111abcdef8.cloudfront.net';
+
+let createMediaUpload: typeof import('../../lambda/http/createMediaUpload.ts').handler;
+let getEpisode: typeof import('../../lambda/http/getEpisode.ts').handler;
+
+beforeAll(async () => {
+  stubEnvironment({ [envNames.bucket('media')]: BUCKET, [envNames.setting('cdnUrl')]: `${CDN_URL}/` });
+  createMediaUpload = (await import('../../lambda/http/createMediaUpload.ts')).handler;
+  getEpisode = (await import('../../lambda/http/getEpisode.ts')).handler;
+});
+
+beforeEach(() => {
+  s3.reset();
+  ddb.reset();
+  ddb.resolves({});
+  pinClock();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+interface Upload {
+  upload_url: string;
+  upload_method: string;
+  upload_headers: Record<string, string>;
+  media_url: string;
+  key: string;
+  expires_in: number;
+}
+
+const KEY = /^media\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.(png|jpg|webp|gif|avif|mp3|mp4)$/;
+
+async function upload(body: unknown, claims = ADMIN) {
+  return parse(await createMediaUpload(post('/api/v1/media', body, claims), ctx));
+}
+
+describe('POST /api/v1/media', () => {
+  it('answers with a presigned PUT for a new media/<uuid>.png key in the media bucket, and its CDN URL', async () => {
+    const res = await upload({ content_type: 'image/png' });
+    expect(res.status).toBe(200);
+    const body = res.body as unknown as Upload;
+    expect(Object.keys(body).sort()).toEqual(['expires_in', 'key', 'media_url', 'upload_headers', 'upload_method', 'upload_url']);
+    expect(body.key).toMatch(KEY);
+    expect(body.key.endsWith('.png')).toBe(true);
+    // CDN_URL's trailing slash is not doubled; CloudFront serves /media/* from the bucket's media/ prefix.
+    expect(body.media_url).toBe(`${CDN_URL}/${body.key}`);
+    expect(body.expires_in).toBe(UPLOAD_URL_TTL_SECONDS);
+    expect(body.upload_method).toBe('PUT');
+    expect(body.upload_headers).toEqual({ 'content-type': 'image/png' });
+
+    const url = new URL(body.upload_url);
+    expect(url.protocol).toBe('https:');
+    expect(url.host).toBe(`${BUCKET}.s3.eu-west-1.amazonaws.com`);
+    expect(url.pathname).toBe(`/${body.key}`);
+    const q = url.searchParams;
+    expect(q.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
+    expect(q.get('X-Amz-Credential')).toMatch(/^test\/20231114\/eu-west-1\/s3\/aws4_request$/);
+    expect(q.get('X-Amz-Date')).toBe('20231114T221320Z'); // NOW, the pinned clock
+    expect(q.get('X-Amz-Expires')).toBe(String(UPLOAD_URL_TTL_SECONDS));
+    expect(q.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(q.get('x-id')).toBe('PutObject');
+    // The content type is signed: S3 refuses a PUT with another one.
+    expect(q.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-type', 'host']);
+    // No checksum of an empty body (the SDK's default for presigned PUTs), which would make S3 reject every upload.
+    expect([...q.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
+  });
+
+  it('signs the length too when content_length is given, and picks the extension from the type', async () => {
+    const body = (await upload({ content_type: 'image/jpeg', content_length: 123_456 })).body as unknown as Upload;
+    expect(body.key).toMatch(/\.jpg$/);
+    const url = new URL(body.upload_url);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-length', 'content-type', 'host']);
+    expect(body.upload_headers).toEqual({ 'content-type': 'image/jpeg' });
+  });
+
+  it('gives every upload its own key', async () => {
+    const keys = new Set<string>();
+    for (let i = 0; i < 5; i++) keys.add(((await upload({ content_type: 'image/webp' })).body as unknown as Upload).key);
+    expect(keys.size).toBe(5);
+  });
+
+  it('signs without any request to S3 (presigning is local)', async () => {
+    await upload({ content_type: 'audio/mpeg' });
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('is for admins only', async () => {
+    expectError(await upload({ content_type: 'image/png' }, PLAYER), 403, 'admin_only');
+  });
+
+  it.each([
+    ['an SVG (it can carry script)', { content_type: 'image/svg+xml' }],
+    ['HTML', { content_type: 'text/html' }],
+    ['no content type', {}],
+    ['a length over the limit', { content_type: 'image/png', content_length: MAX_MEDIA_BYTES + 1 }],
+    ['a zero length', { content_type: 'image/png', content_length: 0 }],
+    ['a fractional length', { content_type: 'image/png', content_length: 1.5 }],
+    ['an unknown field', { content_type: 'image/png', key: 'media/mine.png' }],
+  ])('rejects %s with 400 invalid_body', async (_name, body) => {
+    expectError(await upload(body), 400, 'invalid_body');
+  });
+});
+
+describe('POST /api/v1/media against a custom S3 endpoint (the local stack)', () => {
+  it('addresses the bucket path-style under the endpoint', async () => {
+    vi.resetModules();
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', 'http://127.0.0.1:3999/_local/media');
+    try {
+      const handler = (await import('../../lambda/http/createMediaUpload.ts')).handler;
+      const body = parse(await handler(post('/api/v1/media', { content_type: 'image/gif' }, ADMIN), ctx)).body as unknown as Upload;
+      const url = new URL(body.upload_url);
+      expect(`${url.origin}${url.pathname}`).toBe(`http://127.0.0.1:3999/_local/media/${BUCKET}/${body.key}`);
+      expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
+    } finally {
+      vi.stubEnv('AWS_ENDPOINT_URL_S3', '');
+      vi.resetModules();
+    }
+  });
+});
+
+describe('GET /api/v1/episode/{id} and media', () => {
+  it('passes the open question’s media_url through in current_question (and still no answer)', async () => {
+    const q = { ...question('q1', 1), media_url: `${CDN_URL}/media/0b0e7a4e-1f2a-4c3b-9d4e-5f6a7b8c9d0e.png` };
+    const e = openEpisode(0, 1000, q);
+    ddb.on(GetCommand).resolves({ Item: { ...e, current_question: { ...e.current_question, media_url: q.media_url } } });
+    const res = parse(await getEpisode(getById('/api/v1/episode/{id}', { id: 'ep1' }), ctx));
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=1');
+    expect(res.body.server_time).toBe(NOW);
+    expect(res.body.current_question).toEqual({ id: 'q1', question: q.question, options: q.options, media_url: q.media_url });
+  });
+});
