@@ -3,7 +3,7 @@
  *
  * A question is finalized only when its answers have settled: no answer is waiting in the answers queue, and the
  * partials count every answer stored for the question. Until then this returns null and the runner looks again.
- * Past `FINALIZE_MAX_WAIT_MS` after the settle time it finalizes anyway (an answer stored later is refused by the
+ * Past `FINALIZE_MAX_WAIT_MS` (10 s) after the settle time it finalizes anyway (an answer stored later is refused by the
  * consumer and lands in the dead-letter queue, where operators see it), so a stuck queue cannot stall a show.
  */
 import { buildStatistics, emptyTally, statisticsKey, sumTallies, type Tally } from '../domain/counting.ts';
@@ -15,7 +15,8 @@ import { answersInFlight } from '../store/queues.ts';
 import { countAnswers } from '../store/responses.ts';
 import { getFinal, putFinalOnce, sumOfPartials, type StoredStatistics } from '../store/statistics.ts';
 
-const FINALIZE_MAX_WAIT_MS = numberFromEnv('FINALIZE_MAX_WAIT_MS', 30_000);
+// Long enough for a consumer backlog to drain, short enough that a message stuck in flight cannot stall a show.
+const FINALIZE_MAX_WAIT_MS = numberFromEnv('FINALIZE_MAX_WAIT_MS', 10_000);
 
 export async function finalStatistics(episode: Episode, question: Question, now: number): Promise<StoredStatistics | null> {
   const index = episode.current_question_index;
@@ -23,13 +24,11 @@ export async function finalStatistics(episode: Episode, question: Question, now:
   if (existing) return existing;
   const tally = await sumOfPartials<Tally>(statisticsKey(episode.id, index), emptyTally(question.options.length), sumTallies);
   const overdue = now >= episode.question_end_timestamp + episode.settle_ms + FINALIZE_MAX_WAIT_MS;
-  if (!overdue) {
-    const queued = await answersInFlight();
-    if (queued > 0) return null;
-    const stored = await countAnswers(episode, index);
-    if (stored !== tally.total) return null;
-  } else {
-    logger.warn('finalizing a question whose answers did not settle in time', { episode_id: episode.id, question_index: index, counted: tally.total });
+  const queued = await answersInFlight();
+  const stored = await countAnswers(episode, index);
+  if (queued > 0 || stored !== tally.total) {
+    if (!overdue) return null;
+    logger.warn('finalizing a question whose answers did not settle in time', { episode_id: episode.id, question_index: index, queued, stored, counted: tally.total });
   }
   const stats = buildStatistics(question, index, tally, remainingCount(episode));
   return putFinalOnce({
