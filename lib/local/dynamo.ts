@@ -11,6 +11,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type KeySchemaElement,
@@ -231,7 +232,16 @@ export async function createTables(endpoint: string, log: LocalLog = silentLog):
           if ((err as Error).name !== 'ResourceInUseException') throw err;
           const described = await client.send(new DescribeTableCommand({ TableName: name }));
           streamArn = described.Table?.StreamSpecification?.StreamEnabled ? described.Table.LatestStreamArn : undefined;
-          if (spec.stream && !streamArn) log.warn('table in the data directory has no stream; delete the data directory to recreate it', { table: name });
+          if (spec.stream && !streamArn) {
+            // A data directory from before the wiring gave this table a stream: turn the stream on in place.
+            try {
+              const updated = await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }));
+              streamArn = updated.TableDescription?.LatestStreamArn;
+              log.info('stream enabled on a table of the data directory', { table: name, view: spec.stream });
+            } catch (updateErr) {
+              log.warn('table in the data directory has no stream; delete the data directory to recreate it', { table: name, ...errorFields(updateErr) });
+            }
+          }
         }
         if (spec.stream && streamArn) streamArns[id] = streamArn;
         if (spec.timeToLiveAttribute) {
