@@ -89,7 +89,9 @@ export interface QueueSpec {
 }
 
 export const queues: Record<QueueId, QueueSpec> = {
-  answers: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 4 },
+  // Failed answers are released for an immediate retry (lambda/queue/recordAnswers.ts), so a transient failure costs
+  // a receive, not a minute; ten receives leave room for a few of them before a message is declared dead.
+  answers: { visibilityTimeoutSeconds: 60, maxReceiveCount: 10, retentionDays: 4 },
   runnerTicks: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 1 },
 };
 

@@ -175,16 +175,21 @@ describe('operations', () => {
         },
         { timeoutMs: 30_000, intervalMs: 250 },
       );
-      expect(poison).toMatchObject({ reason: 'dead_letter', source: 'sqs:answers', message_id: expect.any(String) });
-      expect(poison.detail).toMatch(/^invalid_message: /);
+      // Recorded by the consumer on its last attempt, or (when local-aws-sqs, which counts a release as a receive,
+      // moved the message before the consumer saw its last receive count) by the dead-letter sweep: once either way.
+      expect(poison).toMatchObject({ reason: 'dead_letter', source: expect.stringMatching(/^(sqs|dlq):answers$/), message_id: expect.any(String) });
+      if (poison.source === 'sqs:answers') expect(poison.detail).toMatch(/^invalid_message: /);
       expect(poison.payload).toBe(JSON.stringify({ poison: poisonMarker, answer: '[redacted]' }));
       const [notYet] = await eventually(async () => {
         const found = await deadLetters(laterEpisode);
         expect(found).toHaveLength(1);
         return found;
       });
-      expect(notYet).toMatchObject({ source: 'sqs:answers', episode_id: laterEpisode, user_id: alice.sub, question_index: 0 });
-      expect(notYet.detail).toContain(`episode ${laterEpisode} does not exist`);
+      expect(notYet).toMatchObject({ source: expect.stringMatching(/^(sqs|dlq):answers$/) });
+      if (notYet.source === 'sqs:answers') {
+        expect(notYet).toMatchObject({ episode_id: laterEpisode, user_id: alice.sub, question_index: 0 });
+        expect(notYet.detail).toContain(`episode ${laterEpisode} does not exist`);
+      }
 
       const status = async () => {
         const res = await producer.call('GET', '/api/v1/dlq');
