@@ -16,7 +16,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { ERROR_SHARDS } from '../../lambda/domain/operations.ts';
-import { envNames } from '../../lib/wiring.ts';
+import { envNames, queues } from '../../lib/wiring.ts';
 import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, pinClock, post, sqsEvent, sqsRecord, stubEnvironment } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -161,13 +161,13 @@ describe('the answers consumer records its last attempt', () => {
   });
 
   it('records nothing on an earlier attempt', async () => {
-    expect(await recordAnswers(sqsEvent([poison(4)]), ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-poison' }] });
+    expect(await recordAnswers(sqsEvent([poison(queues.answers.maxReceiveCount - 1)]), ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-poison' }] });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('records the dead letter and its marker, with why, on the last (maxReceiveCount-th) attempt', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    expect(await recordAnswers(sqsEvent([poison(5)]), ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-poison' }] });
+    expect(await recordAnswers(sqsEvent([poison(queues.answers.maxReceiveCount)]), ctx)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-poison' }] });
     const [marker, record] = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems!.map((t) => t.Put!);
     expect(marker).toMatchObject({ TableName: TABLES.errors, Item: { pk: '~dead_letter#m-poison', sk: '-' } });
     expect(marker.ConditionExpression).toBeUndefined();
