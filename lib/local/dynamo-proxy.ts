@@ -47,7 +47,14 @@ export class DynamoMeter {
   private readonly byTable = new Map<string, number>();
   private readonly byItem = new Map<string, number>();
 
+  private readonly extraKeyNames = new Map<string, string[]>();
+
   constructor(private readonly keyNamesOf: (table: string) => string[]) {}
+
+  /** Key attributes of a table the proxy was not started with (the benchmark's baseline tables). */
+  registerTable(table: string, keyNames: string[]): void {
+    this.extraKeyNames.set(table, keyNames);
+  }
 
   reset(): void {
     this.writes = 0;
@@ -66,7 +73,7 @@ export class DynamoMeter {
   private write(table: string, key: Key | undefined): void {
     this.writes++;
     this.byTable.set(table, (this.byTable.get(table) ?? 0) + 1);
-    const id = `${table}:${this.keyNamesOf(table)
+    const id = `${table}:${(this.extraKeyNames.get(table) ?? this.keyNamesOf(table))
       .map((n) => JSON.stringify(key?.[n] ?? null))
       .join('|')}`;
     this.byItem.set(id, (this.byItem.get(id) ?? 0) + 1);
