@@ -17,7 +17,7 @@ import { getFinal, putFinalOnce, sumOfPartials, type StoredStatistics } from '..
 
 // Long enough for a consumer backlog to drain, short enough that a message stuck in flight cannot stall a show.
 const FINALIZE_MAX_WAIT_MS = numberFromEnv('FINALIZE_MAX_WAIT_MS', 10_000);
-const QUEUE_WAIT_MS = Math.min(3000, FINALIZE_MAX_WAIT_MS);
+const QUEUE_WAIT_MS = FINALIZE_MAX_WAIT_MS;
 
 export async function finalStatistics(episode: Episode, question: Question, now: number): Promise<StoredStatistics | null> {
   const index = episode.current_question_index;
@@ -25,8 +25,8 @@ export async function finalStatistics(episode: Episode, question: Question, now:
   if (existing) return existing;
   const tally = await sumOfPartials<Tally>(statisticsKey(episode.id, index), emptyTally(question.options.length), sumTallies);
   const overdue = now >= episode.question_end_timestamp + episode.settle_ms + FINALIZE_MAX_WAIT_MS;
-  // The queue is shared by every live episode: its depth is waited on only briefly, so that another show's backlog
-  // or a poison message cycling towards the dead-letter queue cannot hold this show up for long.
+  // The queue is shared by every live episode: another show's backlog or a poison message cycling towards the
+  // dead-letter queue can hold this one up, but never past the same bounded wait.
   const queueSettled = now >= episode.question_end_timestamp + episode.settle_ms + QUEUE_WAIT_MS;
   const queued = queueSettled ? 0 : await answersInFlight();
   const stored = await countAnswers(episode, index);
