@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest';
 import { signIn, createUser, api, type ApiResponse } from './index.ts';
+import { validateResponse } from './openapi.ts';
 
 export const PASSWORD = 'Passw0rd!';
 
@@ -28,7 +29,13 @@ export async function player(email: string, create?: { sub?: string; admin?: boo
   }
   const { token, sub } = entry;
   const client = api(token);
-  return { email, sub, token, call: (method, path, body) => client.request(method, path, body) };
+  // Every response these tests see must match the committed OpenAPI document (docs/openapi.json).
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await client.request(method, path, body);
+    validateResponse(method, path.split('?')[0], res.status, res.body);
+    return res;
+  };
+  return { email, sub, token, call };
 }
 
 export const admin = () => player('admin@example.com');
