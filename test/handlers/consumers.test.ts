@@ -2,7 +2,7 @@
  * The asynchronous consumers: the answers queue (grade and store, first answer wins), and the two counting stream
  * processors (one partial per batch and group, all or nothing).
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -17,12 +17,12 @@ import {
   episode,
   lambdaContext,
   openEpisode,
-  pinClock,
   question,
   sqsEvent,
   sqsRecord,
   streamEvent,
   streamRecord,
+  isolateEachTest,
   stubEnvironment,
 } from './support.ts';
 
@@ -43,18 +43,7 @@ beforeAll(async () => {
   clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
 });
 
-beforeEach(() => {
-  ddb.reset();
-  sqs.reset();
-  clearEpisodeCache();
-  pinClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache() });
 
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });
 const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);

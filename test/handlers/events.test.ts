@@ -2,7 +2,7 @@
  * Domain events with a mocked SDK: publishEvents (stream batches → PutEvents in tens, retries, live partials, all or
  * nothing), the answer handler's refusals (response.rejected), GET /api/v1/stats/live and the report's insights.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -23,10 +23,10 @@ import {
   lambdaContext,
   openEpisode,
   parse,
-  pinClock,
   post,
   streamEvent,
   streamRecord,
+  isolateEachTest,
   stubEnvironment,
 } from './support.ts';
 
@@ -52,19 +52,7 @@ beforeAll(async () => {
   clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
 });
 
-beforeEach(() => {
-  ddb.reset();
-  events.reset();
-  sqs.reset();
-  clearEpisodeCache();
-  pinClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+isolateEachTest({ mocks: [ddb, events, sqs], clearEpisodeCache: () => clearEpisodeCache() });
 
 /** A stream record as Lambda delivers it from the named table's stream. */
 const fromTable = (table: string, record: DynamoDBRecord): DynamoDBRecord => ({

@@ -4,7 +4,7 @@
  * GET /api/v1/errors reads the shards of the right keys, and the dead-letter sweep records each dead letter once
  * and leaves it in its queue.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ERROR_SHARDS } from '../../lambda/domain/operations.ts';
 import { envNames, queues } from '../../lib/wiring.ts';
-import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, pinClock, post, sqsEvent, sqsRecord, stubEnvironment } from './support.ts';
+import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, post, sqsEvent, sqsRecord, stubEnvironment, isolateEachTest } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -60,20 +60,7 @@ beforeAll(async () => {
   ({ RECORD_TIMEOUT_MS } = await import('../../lambda/shared/http.ts'));
 });
 
-beforeEach(() => {
-  ddb.reset();
-  sqs.reset();
-  clearEpisodeCache();
-  pinClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache(), quiet: ['warn', 'error', 'log'] });
 
 const errorPuts = () =>
   ddb

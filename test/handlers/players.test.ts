@@ -2,7 +2,7 @@
  * The players' routes: registering, answering and following the episode. The answer route must check everything
  * against the server clock and a cached episode, queue one message and write nothing to DynamoDB itself.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -21,9 +21,9 @@ import {
   lambdaContext,
   openEpisode,
   parse,
-  pinClock,
   post,
   question,
+  isolateEachTest,
   stubEnvironment,
 } from './support.ts';
 
@@ -45,18 +45,7 @@ beforeAll(async () => {
   clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
 });
 
-beforeEach(() => {
-  ddb.reset();
-  sqs.reset();
-  clearEpisodeCache();
-  pinClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache() });
 
 /** The episodes table holds `e` (with the `live` marker a live episode carries). */
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });

@@ -6,7 +6,7 @@
  * Handlers read some settings when their modules load (log level, cache TTL), so tests call `stubEnvironment()`
  * first and import the handlers dynamically afterwards.
  */
-import { expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -64,6 +64,29 @@ export function stubEnvironment(extra: Record<string, string> = {}): void {
 export function pinClock(at = NOW): void {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(at);
+}
+
+export interface IsolationOptions {
+  /** SDK client mocks to reset before each test. */
+  mocks: { reset(): void }[];
+  /** Clears the handlers' module-level episode cache (imported after `stubEnvironment()`, hence a getter). */
+  clearEpisodeCache?: () => void;
+  /** Console methods whose output (Powertools warnings, say) is kept out of the test output. */
+  quiet?: ('warn' | 'error' | 'log')[];
+}
+
+/** The per-test routine of the handler tests: fresh SDK mocks, an empty episode cache, a pinned clock, quiet console. */
+export function isolateEachTest(options: IsolationOptions): void {
+  beforeEach(() => {
+    for (const mock of options.mocks) mock.reset();
+    options.clearEpisodeCache?.();
+    pinClock();
+    for (const method of options.quiet ?? ['warn']) vi.spyOn(console, method).mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
