@@ -18,7 +18,11 @@ export interface FaultPlan {
   tableIncludes?: string;
   /** Share of matching requests to disturb, 0..1 (random). */
   rate?: number;
-  /** Disturb every n-th matching request instead (deterministic; a request and its retry are never both hit). */
+  /**
+   * Disturb every n-th matching first attempt instead (deterministic). Retries (the SDK's `amz-sdk-request: attempt=N`
+   * header, N > 1) are never disturbed, so each request is hit at most once: a concurrent burst cannot hand one request
+   * the n-th slot on attempt after attempt and push its backoff past a show's windows.
+   */
   every?: number;
   /** `throttle`: ProvisionedThroughputExceededException (400, retried by the SDK); `fail`: a non-retryable error. */
   kind: 'throttle' | 'fail';
@@ -117,6 +121,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** The attempt number the AWS SDK sends with each try of a request (`amz-sdk-request: attempt=2; max=6`); 1 when absent. */
+function sdkAttempt(req: IncomingMessage): number {
+  const match = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''));
+  return match ? Number(match[1]) : 1;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text), ...headers });
@@ -128,8 +138,9 @@ export async function startDynamoProxy(target: string, keyNamesOf: (table: strin
   const meter = new DynamoMeter(keyNamesOf);
   let faults: (FaultPlan & { used: number; seen: number }) | null = null;
 
-  const matches = (operation: string, body: Record<string, unknown>) => {
+  const matches = (operation: string, body: Record<string, unknown>, attempt: number) => {
     if (!faults) return false;
+    if (faults.every && attempt > 1) return false;
     if (faults.limit !== undefined && faults.used >= faults.limit) return false;
     if (faults.operations && !faults.operations.includes(operation)) return false;
     const tables = [body.TableName, ...Object.keys((body.RequestItems ?? {}) as object)].filter(Boolean) as string[];
@@ -152,7 +163,7 @@ export async function startDynamoProxy(target: string, keyNamesOf: (table: strin
           /* not JSON: forward untouched */
         }
       }
-      if (operation && matches(operation, body)) {
+      if (operation && matches(operation, body, sdkAttempt(req))) {
         faults!.used++;
         meter.faultsInjected++;
         if (faults!.kind === 'throttle') {
