@@ -1,10 +1,9 @@
 /**
- * Runs the handlers of lib/wiring.ts the way Lambda does, in a runtime thread of their own: the thread's
+ * Runs the handlers of lib/wiring.ts the way Lambda does, in runtime threads of their own (`threadOf` groups them): a thread's
  * process.env is the functions' environment (endpoints, table and queue names) — set before any handler module is
  * imported, and never leaked into the process that hosts the local stack (a test runner, say). Each function gets
  * its own instances of the project's modules (its own logger, SDK clients and caches), as its own Lambda container
- * would; libraries under node_modules are shared. Each invocation has the function's timeout; results and errors
- * come back as JSON.
+ * would. Each invocation has the function's timeout; results and errors come back as JSON.
  */
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
@@ -59,6 +58,8 @@ export interface LambdaRuntimeOptions {
   log?: LocalLog;
   /** Drop lines of the functions' output (stdout and stderr) for which this returns false. */
   outputFilter?: (line: string) => boolean;
+  /** The runtime thread a function runs in (functions of one thread share its event loop and loaded libraries); one thread for all when absent. */
+  threadOf?: (functionId: string) => string;
 }
 
 /** Forwards a thread's output line by line, dropping what the filter rejects. */
@@ -75,52 +76,69 @@ function forwardLines(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, ke
   });
 }
 
+/** A runtime thread (the "containers" of the functions it hosts), and the invocations it has not answered yet. */
+interface Container {
+  worker: Worker;
+  pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
+}
+
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const log = options.log ?? silentLog;
-  let worker: Worker | undefined;
+  // Runtime threads by name (`threadOf`): the functions of one thread share its event loop and its loaded libraries.
+  const containers = new Map<string, Container>();
   let stopped = false;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  const failAll = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+  const failAll = (container: Container, err: Error) => {
+    for (const p of container.pending.values()) p.reject(err);
+    container.pending.clear();
   };
 
-  const ensureWorker = (): Worker => {
-    if (worker) return worker;
+  const threadOf = options.threadOf ?? (() => 'lambda');
+  const containerOf = (functionId: string): Container => {
+    const thread = threadOf(functionId);
+    const existing = containers.get(thread);
+    if (existing) return existing;
     if (stopped) throw new Error('the local Lambda runtime is stopped');
     const w = new Worker(new URL('./runtime-boot.mjs', import.meta.url), {
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), ...options.env },
-      name: 'trivia-local-lambda-runtime',
+      name: `trivia-local-lambda-${thread}`,
       ...(options.outputFilter ? { stdout: true, stderr: true } : {}),
     });
+    const container: Container = { worker: w, pending: new Map() };
     if (options.outputFilter) {
       forwardLines(w.stdout, process.stdout, options.outputFilter);
       forwardLines(w.stderr, process.stderr, options.outputFilter);
     }
     w.on('message', (message: FromRuntime) => {
-      const p = pending.get(message.id);
+      const p = container.pending.get(message.id);
       if (!p) return;
-      pending.delete(message.id);
+      container.pending.delete(message.id);
       if (message.ok) p.resolve(message.value);
       else p.reject(new HandlerError(message.error));
     });
     w.on('error', (err) => {
-      log.error('the Lambda runtime thread failed; it restarts on the next invocation', errorFields(err));
+      log.error('a Lambda runtime thread failed; it restarts on the next invocation', { thread, ...errorFields(err) });
     });
     w.on('exit', (code) => {
-      if (worker === w) worker = undefined;
-      failAll(new HandlerError({ errorType: 'Runtime.ExitError', errorMessage: `the runtime exited (code ${code})` }));
+      if (containers.get(thread) === container) containers.delete(thread);
+      failAll(container, new HandlerError({ errorType: 'Runtime.ExitError', errorMessage: `the runtime exited (code ${code})` }));
     });
-    worker = w;
-    return w;
+    containers.set(thread, container);
+    return container;
   };
 
-  const send = (message: ToRuntime, timeoutMs?: number, onTimeout?: () => Error): Promise<unknown> =>
+  const send = (functionId: string, message: ToRuntime, timeoutMs?: number, onTimeout?: () => Error): Promise<unknown> =>
     new Promise((resolvePromise, rejectPromise) => {
       let timer: NodeJS.Timeout | undefined;
-      pending.set(message.id, {
+      let container: Container;
+      try {
+        container = containerOf(functionId);
+      } catch (err) {
+        rejectPromise(err as Error);
+        return;
+      }
+      container.pending.set(message.id, {
         resolve: (v) => {
           clearTimeout(timer);
           resolvePromise(v);
@@ -133,14 +151,14 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       if (timeoutMs !== undefined && onTimeout) {
         // Like Lambda, the caller gets the timeout; the stray invocation may still finish inside the runtime.
         timer = setTimeout(() => {
-          pending.delete(message.id);
+          container.pending.delete(message.id);
           rejectPromise(onTimeout());
         }, timeoutMs);
       }
       try {
-        ensureWorker().postMessage(message);
+        container.worker.postMessage(message);
       } catch (err) {
-        pending.delete(message.id);
+        container.pending.delete(message.id);
         clearTimeout(timer);
         rejectPromise(err as Error);
       }
@@ -157,21 +175,21 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       awsRequestId: randomUUID(),
       deadline: Date.now() + timeoutMs,
     };
-    return send({ type: 'invoke', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn), event, context }, timeoutMs, () => new HandlerTimeoutError(fn.spec.timeoutSeconds));
+    return send(fn.id, { type: 'invoke', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn), event, context }, timeoutMs, () => new HandlerTimeoutError(fn.spec.timeoutSeconds));
   };
 
   return {
     invoke,
     load: async (fn) => {
-      await send({ type: 'load', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn) });
+      await send(fn.id, { type: 'load', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn) });
     },
     invoker: (fn) => (event) => invoke(fn, event),
     stop: async () => {
       stopped = true;
-      const w = worker;
-      worker = undefined;
-      failAll(new Error('the local Lambda runtime stopped'));
-      if (w) await w.terminate();
+      const all = [...containers.values()];
+      containers.clear();
+      for (const c of all) failAll(c, new Error('the local Lambda runtime stopped'));
+      await Promise.all(all.map((c) => c.worker.terminate()));
     },
   };
 }
