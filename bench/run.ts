@@ -6,11 +6,15 @@
  * - baseline: the original system's synchronous path (bench/baseline/submitResponse.ts), behind the same kind of
  *   HTTP server and authorizer, at the same concurrency.
  * A metering proxy in front of DynamoDB Local counts the write requests of each phase and the hottest item.
+ * Each path first plays a smaller warm-up round (warm containers and JIT, as in a show's steady state), and each
+ * measured phase starts once the stack's event sources are idle (the previous phase's backlog has drained).
+ * Both paths share this machine's cores, so the bench also reports the CPU each costs per answer.
  *
  * Flags: --players N (2000), --concurrency C (64), --accuracy p (0.7), --out FILE (bench-results.json).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { QueryCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, REPO_ROOT, type LocalStack, type SourceStats } from '../lib/local/stack.ts';
@@ -41,6 +45,7 @@ const OPTIONS = ['A', 'B', 'C'];
 const RIGHT = 1;
 const WINDOW_SECONDS = 30;
 const REVEAL_SECONDS = 5;
+const WARMUP_PLAYERS = Math.min(PLAYERS, 300);
 
 export interface PathResult {
   answers_per_second: number;
@@ -90,13 +95,61 @@ async function call(url: string, token: string, method: string, body?: unknown):
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string, everyMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(25);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * CPU time (user + system, ms) of this process (all its threads: API server, queue, pollers, proxy, Lambda runtime
+ * and this load generator) and of its Java child (DynamoDB Local), from /proc (Linux; zero elsewhere).
+ */
+function cpuNow(): { node: number; java: number } {
+  if (!existsSync('/proc/self/stat')) return { node: 0, java: 0 };
+  const ticks = (pid: string) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms (USER_HZ is 100 on Linux)
+  };
+  let java = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').trim();
+      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
+      if (comm === 'java' && rest.split(' ')[1] === String(process.pid)) java += ticks(pid);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return { node: ticks(String(process.pid)), java };
+}
+
+const cpuSince = (from: { node: number; java: number }, answers: number) => {
+  const to = cpuNow();
+  return { node: round((to.node - from.node) / answers, 2), dynamodb_local: round((to.java - from.java) / answers, 2) };
+};
+
+/**
+ * Waits until the stack's event sources have been idle for a while (schedule timers aside), so that a phase is not
+ * measured while the previous one's backlog (2,000 registrations' counts and events, say) still runs.
+ */
+async function quiescent(stack: LocalStack, idleMs = 1500, timeoutMs = 120_000): Promise<void> {
+  const busy = () =>
+    Object.entries(stack.stats().sources)
+      .filter(([source]) => !source.startsWith('schedule:'))
+      .reduce((n, [, s]) => n + s.invocations, 0);
+  const deadline = Date.now() + timeoutMs;
+  let last = busy();
+  let idleSince = Date.now();
+  while (Date.now() - idleSince < idleMs) {
+    if (Date.now() > deadline) throw new Error('the local stack did not settle');
+    await sleep(100);
+    const now = busy();
+    if (now !== last) [last, idleSince] = [now, Date.now()];
   }
 }
 
@@ -115,55 +168,73 @@ async function main() {
     const admin = await token(`${run}-admin`, ['admin']);
     const players = await Promise.all(Array.from({ length: PLAYERS }, async (_, i) => ({ sub: `${run}-p${i}`, token: await token(`${run}-p${i}`), right: i < Math.round(PLAYERS * ACCURACY) })));
     const answerOf = (p: { right: boolean }, i: number) => (p.right ? RIGHT : i % 2 === 0 ? 0 : 2);
+    const warmupPlayers = await Promise.all(Array.from({ length: WARMUP_PLAYERS }, async (_, i) => ({ sub: `${run}-w${i}`, token: await token(`${run}-w${i}`), right: i % 2 === 0 })));
 
     /* ---------------- ours ---------------- */
     const api = stack.apiUrl;
     const questionId = `${run}-q`;
     await call(`${api}/api/v1/question`, admin, 'POST', { id: questionId, question: 'Benchmark?', options: OPTIONS, answer: RIGHT });
     await call(`${api}/api/v1/game`, admin, 'POST', { id: `${run}-game`, qset: [questionId] });
-    const episodeId = `${run}-episode`;
-    const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
-      id: episodeId,
-      game_id: `${run}-game`,
-      min_participant: PLAYERS,
-      answer_window_seconds: WINDOW_SECONDS,
-      reveal_seconds: REVEAL_SECONDS,
-      lead_seconds: 2,
-    });
-    if (created.status !== 201) throw new Error(`episode not created: ${JSON.stringify(created.body)}`);
-    log('registering players through the API');
-    await pool(players, CONCURRENCY, async (p) => {
-      const r = await call(`${api}/api/v1/participant`, p.token, 'POST', { episode_id: episodeId });
-      if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${JSON.stringify(r.body)}`);
-    });
-    const open = await until(() => call(`${api}/api/v1/episode/${episodeId}`, admin, 'GET'), (r) => r.body?.state === 'QUESTION_OPEN', 120_000, 'question open');
-    log(`question open with ${open.body.participant_count} players; answering`);
 
-    stack.proxy!.meter.reset();
-    const statsBefore = stack.stats().sources;
-    const t0 = performance.now();
-    let accepted = 0;
-    const oursLatencies = await pool(players, CONCURRENCY, async (p) => {
-      const i = players.indexOf(p);
-      const r = await call(`${api}/api/v1/response`, p.token, 'POST', { episode_id: episodeId, question_id: questionId, answer: answerOf(p, i) });
-      if (r.status === 202) accepted++;
-      else log('answer refused', r.status, r.body);
-    });
-    const tAccepted = performance.now();
-    // Counted: the grader's partial sums reach every accepted answer (read directly, not through the meter).
-    const countedSoFar = async () => {
-      const out = await direct.send(new QueryCommand({ TableName: stack.tableNames.statistics, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${episodeId}#q0` }, ConsistentRead: true }));
-      return (out.Items ?? []).filter((i) => String(i.sk).startsWith('p#')).reduce((n, i) => n + (i.value?.total ?? 0), 0);
+    /** One show of one question through the real API: registration, then every player answers; measured from the first POST until every accepted answer is counted. */
+    const playOurs = async (episodeId: string, showPlayers: typeof players) => {
+      const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
+        id: episodeId,
+        game_id: `${run}-game`,
+        min_participant: showPlayers.length,
+        answer_window_seconds: WINDOW_SECONDS,
+        reveal_seconds: REVEAL_SECONDS,
+        // Room for the registration backlog (participant counts, events) to drain before the question opens.
+        lead_seconds: 15,
+      });
+      if (created.status !== 201) throw new Error(`episode not created: ${JSON.stringify(created.body)}`);
+      await pool(showPlayers, CONCURRENCY, async (p) => {
+        const r = await call(`${api}/api/v1/participant`, p.token, 'POST', { episode_id: episodeId });
+        if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${JSON.stringify(r.body)}`);
+      });
+      await quiescent(stack);
+      await until(() => call(`${api}/api/v1/episode/${episodeId}`, admin, 'GET'), (r) => r.body?.state === 'QUESTION_OPEN', 120_000, 'question open');
+
+      stack.proxy!.meter.reset();
+      const statsBefore = stack.stats().sources;
+      const cpu0 = cpuNow();
+      const t0 = performance.now();
+      let accepted = 0;
+      const latencies = await pool(showPlayers, CONCURRENCY, async (p) => {
+        const i = players.indexOf(p);
+        const r = await call(`${api}/api/v1/response`, p.token, 'POST', { episode_id: episodeId, question_id: questionId, answer: answerOf(p, i) });
+        if (r.status === 202) accepted++;
+        else log('answer refused', r.status, r.body);
+      });
+      const tAccepted = performance.now();
+      // Counted: the grader's partial sums reach every accepted answer (read directly, not through the meter).
+      const countedSoFar = async () => {
+        const out = await direct.send(new QueryCommand({ TableName: stack.tableNames.statistics, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${episodeId}#q0` }, ConsistentRead: true }));
+        return (out.Items ?? []).filter((i) => String(i.sk).startsWith('p#')).reduce((n, i) => n + (i.value?.total ?? 0), 0);
+      };
+      await until(countedSoFar, (n) => n >= accepted, 120_000, 'every accepted answer counted');
+      const tCounted = performance.now();
+      return { accepted, latencies, statsBefore, t0, tAccepted, tCounted, cpu: cpuSince(cpu0, accepted) };
     };
-    await until(countedSoFar, (n) => n >= accepted, 120_000, 'every accepted answer counted');
-    const tCounted = performance.now();
+
+    // Warm containers, as in a show's steady state: a first, smaller show loads and JIT-compiles the answer path
+    // (and DynamoDB Local's) before the measured one.
+    log(`warm-up show: ${WARMUP_PLAYERS} players`);
+    await playOurs(`${run}-warmup`, warmupPlayers);
+    log(`measured show: ${PLAYERS} players register, then answer`);
+    const episodeId = `${run}-episode`;
+    const { accepted, latencies: oursLatencies, statsBefore, t0, tAccepted, tCounted, cpu: oursCpu } = await playOurs(episodeId, players);
     log(`ours: ${accepted} accepted in ${((tAccepted - t0) / 1000).toFixed(2)} s, counted after ${((tCounted - t0) / 1000).toFixed(2)} s`);
-    const final = await until(
-      () => call(`${api}/api/v1/report/episode/${episodeId}`, admin, 'GET'),
-      (r) => (r.body?.questions?.length ?? 0) > 0,
+    // Final statistics: wait on the cheap statistics route (409 until the question is finalized), then read the report
+    // once, so that the bench's own polling adds next to nothing to the requests metered for the answer path.
+    await until(
+      () => call(`${api}/api/v1/episode/${episodeId}/question/0/statistics`, admin, 'GET'),
+      (r) => r.status === 200,
       (WINDOW_SECONDS + 60) * 1000,
       'final statistics',
+      250,
     );
+    const final = await call(`${api}/api/v1/report/episode/${episodeId}`, admin, 'GET');
     const q0 = final.body.questions[0];
     const closeToFinal = final.body.timings.questions[0].close_to_final_ms as number;
     if (q0.answered_count !== accepted) throw new Error(`statistics counted ${q0.answered_count} answers, ${accepted} were accepted`);
@@ -171,7 +242,9 @@ async function main() {
     const oursSeconds = (tCounted - t0) / 1000;
     const oursCompute = computeBetween(statsBefore, stack.stats().sources);
 
+
     /* ---------------- baseline ---------------- */
+    await quiescent(stack);
     log('baseline: the original per-answer path');
     // Tables of its own, without streams, so that none of our processors reacts to (or is billed for) its writes.
     const baselineTables = await createBaselineTables(stack.dynamoEndpoint, run);
@@ -210,9 +283,17 @@ async function main() {
     });
     const baselineEpisode = `${run}-baseline`;
     const baselineEnd = Date.now() + 600_000;
-    await direct.send(new PutCommand({ TableName: baselineTables.episodes, Item: { id: `baseline#${baselineEpisode}`, question_id: questionId, answer: RIGHT, question_end_timestamp: baselineEnd } }));
+    for (const id of [baselineEpisode, `${baselineEpisode}-warmup`]) {
+      await direct.send(new PutCommand({ TableName: baselineTables.episodes, Item: { id: `baseline#${id}`, question_id: questionId, answer: RIGHT, question_end_timestamp: baselineEnd } }));
+    }
+    // The same warm-up as ours: as many answers, on an episode of their own.
+    await pool(warmupPlayers, CONCURRENCY, async (p) => {
+      await call(`${baselineApi.url}/baseline/response`, p.token, 'POST', { episode_id: `${baselineEpisode}-warmup`, question_id: questionId, answer: answerOf(p, -1) });
+    });
+    await quiescent(stack);
     stack.proxy!.meter.reset();
     let baselineAccepted = 0;
+    const bcpu0 = cpuNow();
     const b0 = performance.now();
     const baselineLatencies = await pool(players, CONCURRENCY, async (p) => {
       const i = players.indexOf(p);
@@ -220,6 +301,7 @@ async function main() {
       if (r.status === 202) baselineAccepted++;
     });
     const baselineSeconds = (performance.now() - b0) / 1000;
+    const baselineCpu = cpuSince(bcpu0, baselineAccepted);
     const baselineMeter = await meter(stack);
     await baselineApi.stop();
     await runtime.stop();
@@ -279,6 +361,8 @@ async function main() {
       ratios,
       hottest_items: { ours: oursMeter.hottestItem, baseline: baselineMeter.hottestItem },
       aws_partition_ceiling_answers_per_second: awsPartitionCeiling,
+      // Both paths share this machine's cores: while a path runs, its answers/s is about cores ÷ CPU per answer.
+      cpu_ms_per_answer_on_this_machine: { ours: oursCpu, baseline: baselineCpu },
     };
     writeFileSync(flags.out!, `${JSON.stringify(results, null, 2)}\n`);
 
@@ -296,6 +380,10 @@ async function main() {
     for (const [label, key] of rows) console.log(`${label.padEnd(34)}${cell(ours[key])}${cell(baseline[key])}${cell(ratios[key])}`);
     console.log(
       `\nOn AWS one item takes at most 1,000 writes/s: the hottest item caps ours at ${awsPartitionCeiling.ours ?? '—'} answers/s per show, the baseline at ${awsPartitionCeiling.baseline ?? '—'}.`,
+    );
+    const cpuTotal = (c: typeof oursCpu) => round(c.node + c.dynamodb_local, 1);
+    console.log(
+      `CPU per answer on this machine (Node processes + DynamoDB Local): ours ${cpuTotal(oursCpu)} ms, baseline ${cpuTotal(baselineCpu)} ms; both paths share its ${availableParallelism()} cores.`,
     );
     console.log(`${PLAYERS} players, concurrency ${CONCURRENCY}, prices ${PRICES.region} as of ${PRICES.asOf}; written to ${flags.out}`);
     console.log(
