@@ -2,14 +2,11 @@
  * The episode runner, triggered two ways: its own delayed ticks on the runner-ticks queue (precise, per episode),
  * and an EventBridge rule every minute (a safety net that sweeps every live episode).
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { onRecordFailure } from '../shared/deadLetters.ts';
-import { logger, metrics } from '../shared/powertools.ts';
+import { logger, metrics, observed } from '../shared/powertools.ts';
 import { now, realMs } from '../shared/clock.ts';
 import { listLiveEpisodeIds } from '../store/episodes.ts';
 import { runEpisode, type RunOptions } from '../usecases/runEpisode.ts';
@@ -79,4 +76,4 @@ function safeJson(body: string): unknown {
 const base = async (event: SQSEvent | ScheduledEvent, _context: Context): Promise<SQSBatchResponse | void> =>
   isQueueEvent(event) ? onTicks(event) : onSchedule();
 
-export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = observed(base, { metrics: true });

@@ -3,15 +3,12 @@
  * One DynamoDB write per answer, on a key no other player shares. Failed records are retried by SQS and, after
  * the queue's maxReceiveCount, land in its dead-letter queue.
  */
-import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { grade } from '../domain/answers.ts';
 import { queuedAnswer } from '../domain/schemas.ts';
-import { logger, metrics } from '../shared/powertools.ts';
+import { logger, metrics, observed } from '../shared/powertools.ts';
 import { now } from '../shared/clock.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { getQuestionCached } from '../store/questions.ts';
@@ -106,4 +103,4 @@ async function retrySoon(event: SQSEvent, failedIds: string[]): Promise<void> {
   }
 }
 
-export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = observed(base, { metrics: true });

@@ -4,17 +4,14 @@
  * canary alarm watches (a missing value counts as a failure). Credentials come from a Secrets Manager secret
  * (`{"username": …, "password": …}`) named by context `canarySecretName`: never from code or the environment.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { logger, metrics } from '../shared/powertools.ts';
+import { logger, metrics, observed, traced } from '../shared/powertools.ts';
 import { runCanaryCheck, type CanaryCredentials } from '../usecases/canaryCheck.ts';
 
-const secrets = new SecretsManagerClient({});
+const secrets = traced(new SecretsManagerClient({}));
 const secretShape = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 function env(name: string): string {
@@ -51,4 +48,4 @@ const base = async (_event: unknown, context: Context) => {
   return result;
 };
 
-export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = observed(base, { metrics: true });

@@ -8,16 +8,13 @@
  * Why not a consumer on each DLQ: SQS hands a message to one consumer, which must delete it; a DLQ's messages are for
  * people to see and to redrive. The sweep only receives them for a moment and makes them visible again.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { deadLetterQueueIds, type DeadLetterQueueId } from '../../lib/wiring.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
 import { now } from '../shared/clock.ts';
-import { logger, metrics } from '../shared/powertools.ts';
+import { logger, metrics, observed } from '../shared/powertools.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { deadLetterQueueUrl, peekMessages } from '../store/deadLetterQueues.ts';
 import { putDeadLetter, recordedDeadLetters } from '../store/errors.ts';
@@ -81,4 +78,4 @@ const base = async (_event: unknown, _context: Context) => {
   return { recorded: results.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0) };
 };
 
-export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = observed(base, { metrics: true });

@@ -7,15 +7,13 @@
  * Recording is best effort: it waits at most RECORD_TIMEOUT_MS and never changes the response.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z, type ZodType } from 'zod';
 import { envNames } from '../../lib/wiring.ts';
 import { DomainError, type ErrorKind } from '../domain/errors.ts';
 import { errorSampler, putError } from '../store/errors.ts';
-import { logger, metrics } from './powertools.ts';
+import { logger, metrics, observed } from './powertools.ts';
 import { now } from './clock.ts';
 import { redactPayload } from './redact.ts';
 
@@ -250,7 +248,7 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
     const keys: RequestKeys = {};
     return requestKeys.run(keys, () => serve(event, keys));
   };
-  return middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
+  return observed(base);
 }
 
 /** The caller's user id for a body that may name one: only the caller itself is allowed. */

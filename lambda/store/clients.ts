@@ -3,10 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { traced } from '../shared/powertools.ts';
 
-export const dynamo = new DynamoDBClient({ maxAttempts: 6 });
+export const dynamo = traced(new DynamoDBClient({ maxAttempts: 6 }));
 export const documents = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true },
 });
-export const sqs = new SQSClient({ maxAttempts: 6 });
-export const sns = new SNSClient({});
+export const sqs = traced(new SQSClient({ maxAttempts: 6 }));
+export const sns = traced(new SNSClient({}));

@@ -3,12 +3,10 @@
  * then the episode's count is raised to the sum of all partials (a monotonic write, safe under parallel batches).
  * When an episode reaches its minimum, the runner gets a tick at once instead of at the next minute.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { partialsOf, registrationsKey } from '../domain/counting.ts';
 import type { Participant } from '../domain/schemas.ts';
-import { logger } from '../shared/powertools.ts';
+import { logger, observed } from '../shared/powertools.ts';
 import { now } from '../shared/clock.ts';
 import { raiseParticipantCount } from '../store/episodes.ts';
 import { scheduleTick } from '../store/queues.ts';
@@ -36,4 +34,4 @@ const base = async (event: DynamoDBStreamEvent, _context: Context) =>
     );
   });
 
-export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = observed(base);

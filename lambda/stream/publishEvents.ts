@@ -6,12 +6,10 @@
  * so a retry republishes the same events (consumers dedupe by id; the local archive does) and never counts twice.
  * Events are published before the partials are written: a batch that fails for good has counted nothing.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { livePartials } from '../domain/liveStats.ts';
 import { tableName } from '../shared/env.ts';
-import { logger } from '../shared/powertools.ts';
+import { logger, observed } from '../shared/powertools.ts';
 import { publishEvents } from '../store/events.ts';
 import { putLivePartials } from '../store/liveStats.ts';
 import { contributionsOf, eventsOf, type EventSource } from '../usecases/domainEvents.ts';
@@ -57,4 +55,4 @@ const base = async (event: DynamoDBStreamEvent, _context: Context) => {
   });
 };
 
-export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = observed(base);

@@ -3,12 +3,10 @@
  * (episode, question) in memory and written as one partial per group. No per-answer write to a shared item.
  * An answer replaced by an earlier one (a duplicate stored out of order) moves its count from the old to the new.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { answerPartials } from '../domain/counting.ts';
 import type { Response } from '../domain/schemas.ts';
-import { logger } from '../shared/powertools.ts';
+import { logger, observed } from '../shared/powertools.ts';
 import { putPartial } from '../store/statistics.ts';
 import { allOrNothing } from './batches.ts';
 
@@ -24,4 +22,4 @@ const base = async (event: DynamoDBStreamEvent, _context: Context) =>
     logger.debug('scored batch', { changes: batch.changes.length, groups: partials.size });
   });
 
-export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = observed(base);
