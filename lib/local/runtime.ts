@@ -76,69 +76,68 @@ function forwardLines(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, ke
   });
 }
 
-/** A runtime thread (the "containers" of the functions it hosts), and the invocations it has not answered yet. */
-interface Container {
+/** A runtime thread (the "container" of the functions it hosts), and the invocations it has not answered yet. */
+interface RuntimeThread {
   worker: Worker;
   pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
 }
 
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const log = options.log ?? silentLog;
-  // Runtime threads by name (`threadOf`): the functions of one thread share its event loop and its loaded libraries.
-  const containers = new Map<string, Container>();
+  const threads = new Map<string, RuntimeThread>();
   let stopped = false;
   let nextId = 1;
 
-  const failAll = (container: Container, err: Error) => {
-    for (const p of container.pending.values()) p.reject(err);
-    container.pending.clear();
+  const failAll = (thread: RuntimeThread, err: Error) => {
+    for (const p of thread.pending.values()) p.reject(err);
+    thread.pending.clear();
   };
 
   const threadOf = options.threadOf ?? (() => 'lambda');
-  const containerOf = (functionId: string): Container => {
-    const thread = threadOf(functionId);
-    const existing = containers.get(thread);
+  const threadFor = (functionId: string): RuntimeThread => {
+    const name = threadOf(functionId);
+    const existing = threads.get(name);
     if (existing) return existing;
     if (stopped) throw new Error('the local Lambda runtime is stopped');
     const w = new Worker(new URL('./runtime-boot.mjs', import.meta.url), {
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), ...options.env },
-      name: `trivia-local-lambda-${thread}`,
+      name: `trivia-local-lambda-${name}`,
       ...(options.outputFilter ? { stdout: true, stderr: true } : {}),
     });
-    const container: Container = { worker: w, pending: new Map() };
+    const thread: RuntimeThread = { worker: w, pending: new Map() };
     if (options.outputFilter) {
       forwardLines(w.stdout, process.stdout, options.outputFilter);
       forwardLines(w.stderr, process.stderr, options.outputFilter);
     }
     w.on('message', (message: FromRuntime) => {
-      const p = container.pending.get(message.id);
+      const p = thread.pending.get(message.id);
       if (!p) return;
-      container.pending.delete(message.id);
+      thread.pending.delete(message.id);
       if (message.ok) p.resolve(message.value);
       else p.reject(new HandlerError(message.error));
     });
     w.on('error', (err) => {
-      log.error('a Lambda runtime thread failed; it restarts on the next invocation', { thread, ...errorFields(err) });
+      log.error('a Lambda runtime thread failed; it restarts on the next invocation', { thread: name, ...errorFields(err) });
     });
     w.on('exit', (code) => {
-      if (containers.get(thread) === container) containers.delete(thread);
-      failAll(container, new HandlerError({ errorType: 'Runtime.ExitError', errorMessage: `the runtime exited (code ${code})` }));
+      if (threads.get(name) === thread) threads.delete(name);
+      failAll(thread, new HandlerError({ errorType: 'Runtime.ExitError', errorMessage: `the runtime exited (code ${code})` }));
     });
-    containers.set(thread, container);
-    return container;
+    threads.set(name, thread);
+    return thread;
   };
 
-  const send = (functionId: string, message: ToRuntime, timeoutMs?: number, onTimeout?: () => Error): Promise<unknown> =>
+  const send = (message: ToRuntime, timeoutMs?: number, onTimeout?: () => Error): Promise<unknown> =>
     new Promise((resolvePromise, rejectPromise) => {
       let timer: NodeJS.Timeout | undefined;
-      let container: Container;
+      let thread: RuntimeThread;
       try {
-        container = containerOf(functionId);
+        thread = threadFor(message.functionId);
       } catch (err) {
         rejectPromise(err as Error);
         return;
       }
-      container.pending.set(message.id, {
+      thread.pending.set(message.id, {
         resolve: (v) => {
           clearTimeout(timer);
           resolvePromise(v);
@@ -151,14 +150,14 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       if (timeoutMs !== undefined && onTimeout) {
         // Like Lambda, the caller gets the timeout; the stray invocation may still finish inside the runtime.
         timer = setTimeout(() => {
-          container.pending.delete(message.id);
+          thread.pending.delete(message.id);
           rejectPromise(onTimeout());
         }, timeoutMs);
       }
       try {
-        container.worker.postMessage(message);
+        thread.worker.postMessage(message);
       } catch (err) {
-        container.pending.delete(message.id);
+        thread.pending.delete(message.id);
         clearTimeout(timer);
         rejectPromise(err as Error);
       }
@@ -175,21 +174,21 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       awsRequestId: randomUUID(),
       deadline: Date.now() + timeoutMs,
     };
-    return send(fn.id, { type: 'invoke', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn), event, context }, timeoutMs, () => new HandlerTimeoutError(fn.spec.timeoutSeconds));
+    return send({ type: 'invoke', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn), event, context }, timeoutMs, () => new HandlerTimeoutError(fn.spec.timeoutSeconds));
   };
 
   return {
     invoke,
     load: async (fn) => {
-      await send(fn.id, { type: 'load', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn) });
+      await send({ type: 'load', id: nextId++, functionId: fn.id, moduleUrl: moduleUrl(fn) });
     },
     invoker: (fn) => (event) => invoke(fn, event),
     stop: async () => {
       stopped = true;
-      const all = [...containers.values()];
-      containers.clear();
-      for (const c of all) failAll(c, new Error('the local Lambda runtime stopped'));
-      await Promise.all(all.map((c) => c.worker.terminate()));
+      const all = [...threads.values()];
+      threads.clear();
+      for (const t of all) failAll(t, new Error('the local Lambda runtime stopped'));
+      await Promise.all(all.map((t) => t.worker.terminate()));
     },
   };
 }
