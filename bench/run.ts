@@ -111,21 +111,22 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
  */
 function cpuNow(): { node: number; java: number } {
   if (!existsSync('/proc/self/stat')) return { node: 0, java: 0 };
-  const ticks = (pid: string) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms (USER_HZ is 100 on Linux)
+  // /proc/<pid>/stat: "pid (comm) state ppid … utime stime …"; utime and stime are in ticks of 10 ms (USER_HZ 100).
+  const stat = (pid: string) => {
+    const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim()) ?? [];
+    const fields = rest.split(' ');
+    return { comm, ppid: fields[1], cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
   };
   let java = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').trim();
-      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
-      if (comm === 'java' && rest.split(' ')[1] === String(process.pid)) java += ticks(pid);
+      const s = stat(pid);
+      if (s.comm === 'java' && s.ppid === String(process.pid)) java += s.cpuMs;
     } catch {
       // the process ended while we looked
     }
   }
-  return { node: ticks(String(process.pid)), java };
+  return { node: stat(String(process.pid)).cpuMs, java };
 }
 
 const cpuSince = (from: { node: number; java: number }, answers: number) => {
@@ -242,7 +243,6 @@ async function main() {
     const oursSeconds = (tCounted - t0) / 1000;
     const oursCompute = computeBetween(statsBefore, stack.stats().sources);
 
-
     /* ---------------- baseline ---------------- */
     await quiescent(stack);
     log('baseline: the original per-answer path');
@@ -307,44 +307,25 @@ async function main() {
     await runtime.stop();
 
     /* ---------------- figures ---------------- */
-    const p50 = (l: number[]) => percentile(l, 50);
-    const oursCost = costPerMillionAnswers({
+    const ours = pathResult({
       answers: accepted,
-      dynamoWrites: oursMeter.writes,
-      dynamoReads: oursMeter.reads,
-      httpRequests: accepted,
+      seconds: oursSeconds,
+      latencies: oursLatencies,
+      meter: oursMeter,
+      compute: oursCompute,
       // SendMessage per answer; consumers receive and delete in batches of up to 10 requests' worth.
       sqsRequests: accepted + 2 * Math.ceil(accepted / 10),
-      lambdaInvocations: oursCompute.invocations,
-      lambdaGbSeconds: oursCompute.gbSeconds,
+      closeToFinalMs: closeToFinal,
     });
-    const baselineCost = costPerMillionAnswers({
+    const baseline = pathResult({
       answers: baselineAccepted,
-      dynamoWrites: baselineMeter.writes,
-      dynamoReads: baselineMeter.reads,
-      httpRequests: baselineAccepted,
+      seconds: baselineSeconds,
+      latencies: baselineLatencies,
+      meter: baselineMeter,
+      compute: baselineCompute,
       sqsRequests: 0,
-      lambdaInvocations: baselineCompute.invocations,
-      lambdaGbSeconds: baselineCompute.gbSeconds,
+      closeToFinalMs: null,
     });
-    const ours: PathResult = {
-      answers_per_second: round(accepted / oursSeconds),
-      p50_ms: round(p50(oursLatencies)),
-      p99_ms: round(percentile(oursLatencies, 99)),
-      close_to_final_ms: closeToFinal,
-      writes_per_answer: round(oursMeter.writes / accepted, 3),
-      hottest_item_writes_per_answer: round(oursMeter.hottestItem.writes / accepted, 4),
-      cost_per_million_usd: round(oursCost, 2),
-    };
-    const baseline: PathResult = {
-      answers_per_second: round(baselineAccepted / baselineSeconds),
-      p50_ms: round(p50(baselineLatencies)),
-      p99_ms: round(percentile(baselineLatencies, 99)),
-      close_to_final_ms: null,
-      writes_per_answer: round(baselineMeter.writes / baselineAccepted, 3),
-      hottest_item_writes_per_answer: round(baselineMeter.hottestItem.writes / baselineAccepted, 4),
-      cost_per_million_usd: round(baselineCost, 2),
-    };
     const ratios = Object.fromEntries(
       (Object.keys(ours) as (keyof PathResult)[]).map((k) => [k, ours[k] === null || baseline[k] === null || baseline[k] === 0 ? null : round((ours[k] as number) / (baseline[k] as number), 3)]),
     );
@@ -392,6 +373,36 @@ async function main() {
   } finally {
     await stack.stop();
   }
+}
+
+/** The figures of one path: throughput, latency, DynamoDB writes and the modelled cost, per accepted answer. */
+function pathResult(p: {
+  answers: number;
+  seconds: number;
+  latencies: number[];
+  meter: MeterSnapshot;
+  compute: { invocations: number; gbSeconds: number };
+  sqsRequests: number;
+  closeToFinalMs: number | null;
+}): PathResult {
+  const cost = costPerMillionAnswers({
+    answers: p.answers,
+    dynamoWrites: p.meter.writes,
+    dynamoReads: p.meter.reads,
+    httpRequests: p.answers,
+    sqsRequests: p.sqsRequests,
+    lambdaInvocations: p.compute.invocations,
+    lambdaGbSeconds: p.compute.gbSeconds,
+  });
+  return {
+    answers_per_second: round(p.answers / p.seconds),
+    p50_ms: round(percentile(p.latencies, 50)),
+    p99_ms: round(percentile(p.latencies, 99)),
+    close_to_final_ms: p.closeToFinalMs,
+    writes_per_answer: round(p.meter.writes / p.answers, 3),
+    hottest_item_writes_per_answer: round(p.meter.hottestItem.writes / p.answers, 4),
+    cost_per_million_usd: round(cost, 2),
+  };
 }
 
 /**
