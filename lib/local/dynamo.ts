@@ -30,7 +30,7 @@ import { errorFields, silentLog, type LocalLog } from './log.ts';
  * C1 ("client" tiering, as IDEs and build daemons do for short-lived JVMs) cut DynamoDB Local's CPU per request by
  * about 40% in `npm run bench`. A `JDK_JAVA_OPTIONS` of the user's comes after ours, so it wins where the two disagree.
  */
-export const DYNAMO_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1'];
+const DYNAMO_JVM_OPTIONS = ['-XX:TieredStopAtLevel=1'];
 
 const packageRequire = createRequire(import.meta.url);
 /** The package's own spawn, started with our JVM options (it passes no environment of its own to `java`). */
