@@ -8,8 +8,8 @@ import { CreateTableCommand, DeleteTableCommand, PutItemCommand } from '@aws-sdk
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { createQueueWithDlq, queueArn } from '../../lib/local/sqs.ts';
-import { startSqsPoller, type Poller } from '../../lib/local/sqs-poller.ts';
-import { startStreamPoller, type StreamFailureRecord } from '../../lib/local/stream-poller.ts';
+import { startSqsPoller, type Poller, type SqsPollerOptions } from '../../lib/local/sqs-poller.ts';
+import { startStreamPoller, type StreamFailureRecord, type StreamPollerOptions } from '../../lib/local/stream-poller.ts';
 import { dynamoClient, eventually, sqsClient, streamsClient } from './support/index.ts';
 
 const sqs = sqsClient();
@@ -22,6 +22,12 @@ afterAll(() => sqs.destroy());
 const throwawayQueue = (spec: { visibilityTimeoutSeconds: number; maxReceiveCount: number }) =>
   createQueueWithDlq(sqs, `t-${randomUUID().slice(0, 8)}`, { ...spec, retentionDays: 1 });
 
+/** A poller on a throwaway queue, stopped after the test: batches of 10 at once and 1-second long polls unless a test says otherwise. */
+const pollQueue = (queue: { url: string; arn: string }, options: Pick<SqsPollerOptions, 'invoke'> & Partial<SqsPollerOptions>) =>
+  running.push(
+    startSqsPoller({ name: 'test', client: sqs, queueUrl: queue.url, queueArn: queue.arn, batchSize: 10, batchingWindowMs: 0, waitTimeSeconds: 1, ...options }),
+  );
+
 const messagesIn = async (url: string) => {
   const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
   return Number(a.Attributes?.ApproximateNumberOfMessages) + Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible);
@@ -31,21 +37,12 @@ describe('SQS poller', () => {
   it('moves a message the handler keeps failing to the DLQ after maxReceiveCount receives', async () => {
     const { queue, dlq } = await throwawayQueue({ visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });
     const receiveCounts: string[] = [];
-    running.push(
-      startSqsPoller({
-        name: 'test',
-        client: sqs,
-        queueUrl: queue.url,
-        queueArn: queue.arn,
-        batchSize: 10,
-        batchingWindowMs: 0,
-        waitTimeSeconds: 1,
-        invoke: async (event) => {
-          receiveCounts.push(...(event as SQSEvent).Records.map((r) => r.attributes.ApproximateReceiveCount));
-          throw new Error('always fails');
-        },
-      }),
-    );
+    pollQueue(queue, {
+      invoke: async (event) => {
+        receiveCounts.push(...(event as SQSEvent).Records.map((r) => r.attributes.ApproximateReceiveCount));
+        throw new Error('always fails');
+      },
+    });
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'poison' }));
     const dead = await eventually(
       async () => {
@@ -67,27 +64,19 @@ describe('SQS poller', () => {
     );
     const seen: string[] = [];
     let failedOnce = false;
-    running.push(
-      startSqsPoller({
-        name: 'test',
-        client: sqs,
-        queueUrl: queue.url,
-        queueArn: queue.arn,
-        batchSize: 10,
-        batchingWindowMs: 200,
-        waitTimeSeconds: 1,
-        invoke: async (event) => {
-          const records = (event as SQSEvent).Records;
-          seen.push(...records.map((r) => r.body));
-          const c = records.find((r) => r.body === 'c');
-          if (c && !failedOnce) {
-            failedOnce = true;
-            return { batchItemFailures: [{ itemIdentifier: c.messageId }] };
-          }
-          return { batchItemFailures: [] };
-        },
-      }),
-    );
+    pollQueue(queue, {
+      batchingWindowMs: 200,
+      invoke: async (event) => {
+        const records = (event as SQSEvent).Records;
+        seen.push(...records.map((r) => r.body));
+        const c = records.find((r) => r.body === 'c');
+        if (c && !failedOnce) {
+          failedOnce = true;
+          return { batchItemFailures: [{ itemIdentifier: c.messageId }] };
+        }
+        return { batchItemFailures: [] };
+      },
+    });
     await eventually(() => expect([...seen].sort()).toEqual(['a', 'b', 'c', 'c', 'd']), { timeoutMs: 8_000 });
     await eventually(async () => expect(await messagesIn(queue.url)).toBe(0));
   });
@@ -107,18 +96,11 @@ describe('SQS poller', () => {
       );
     }
     const batches: SQSEvent[] = [];
-    running.push(
-      startSqsPoller({
-        name: 'test',
-        client: sqs,
-        queueUrl: queue.url,
-        queueArn: queue.arn,
-        batchSize: 25,
-        batchingWindowMs: 1000,
-        waitTimeSeconds: 1,
-        invoke: async (event) => void batches.push(event as SQSEvent),
-      }),
-    );
+    pollQueue(queue, {
+      batchSize: 25,
+      batchingWindowMs: 1000,
+      invoke: async (event) => void batches.push(event as SQSEvent),
+    });
     await eventually(() => expect(batches.length).toBeGreaterThan(0));
     expect(batches[0].Records).toHaveLength(25);
     const r = batches[0].Records[0];
@@ -139,18 +121,9 @@ describe('SQS poller', () => {
   it('delivers a message sent with DelaySeconds only after the delay (the runner’s ticks rely on it)', async () => {
     const { queue } = await throwawayQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
     const deliveredAt: number[] = [];
-    running.push(
-      startSqsPoller({
-        name: 'test',
-        client: sqs,
-        queueUrl: queue.url,
-        queueArn: queue.arn,
-        batchSize: 10,
-        batchingWindowMs: 0,
-        waitTimeSeconds: 1,
-        invoke: async () => void deliveredAt.push(Date.now()),
-      }),
-    );
+    pollQueue(queue, {
+      invoke: async () => void deliveredAt.push(Date.now()),
+    });
     const sentAt = Date.now();
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'tick', DelaySeconds: 2 }));
     await eventually(() => expect(deliveredAt).toHaveLength(1), { timeoutMs: 6_000 });
@@ -186,33 +159,39 @@ describe('DynamoDB stream poller', () => {
     return created.TableDescription!.LatestStreamArn!;
   }
 
-  const keysOf = (event: DynamoDBStreamEvent) => event.Records.map((r) => r.dynamodb!.Keys!.pk.S!);
-
-  it('checkpoints before the first reported failure and retries from there', async () => {
-    const streamArn = await tableWithRecords(5);
-    const batches: string[][] = [];
+  /** A poller on a test table's stream, stopped after the test: no batching window, a 50 ms poll. */
+  const pollStream = (streamArn: string, options: Pick<StreamPollerOptions, 'invoke' | 'batchSize' | 'retryAttempts'> & Partial<StreamPollerOptions>) =>
     running.push(
       startStreamPoller({
         name: 'test',
         client: streams,
         streamArn,
         functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
-        batchSize: 5,
         batchingWindowMs: 0,
-        retryAttempts: 3,
-        retryDelayMs: 10,
         pollIntervalMs: 50,
-        invoke: async (e) => {
-          const event = e as DynamoDBStreamEvent;
-          batches.push(keysOf(event));
-          const r3 = event.Records.find((r) => r.dynamodb!.Keys!.pk.S === 'r3');
-          const r4 = event.Records.find((r) => r.dynamodb!.Keys!.pk.S === 'r4');
-          // The first time: r3 and r4 fail (reported in any order); the lowest sequence number decides.
-          if (batches.length === 1) return { batchItemFailures: [r4, r3].map((r) => ({ itemIdentifier: r!.dynamodb!.SequenceNumber! })) };
-          return { batchItemFailures: [] };
-        },
+        ...options,
       }),
     );
+
+  const keysOf = (event: DynamoDBStreamEvent) => event.Records.map((r) => r.dynamodb!.Keys!.pk.S!);
+
+  it('checkpoints before the first reported failure and retries from there', async () => {
+    const streamArn = await tableWithRecords(5);
+    const batches: string[][] = [];
+    pollStream(streamArn, {
+      batchSize: 5,
+      retryAttempts: 3,
+      retryDelayMs: 10,
+      invoke: async (e) => {
+        const event = e as DynamoDBStreamEvent;
+        batches.push(keysOf(event));
+        const r3 = event.Records.find((r) => r.dynamodb!.Keys!.pk.S === 'r3');
+        const r4 = event.Records.find((r) => r.dynamodb!.Keys!.pk.S === 'r4');
+        // The first time: r3 and r4 fail (reported in any order); the lowest sequence number decides.
+        if (batches.length === 1) return { batchItemFailures: [r4, r3].map((r) => ({ itemIdentifier: r!.dynamodb!.SequenceNumber! })) };
+        return { batchItemFailures: [] };
+      },
+    });
     await eventually(() => expect(batches).toEqual([['r1', 'r2', 'r3', 'r4', 'r5'], ['r3', 'r4', 'r5']]), { timeoutMs: 10_000 });
   });
 
@@ -221,28 +200,20 @@ describe('DynamoDB stream poller', () => {
     const dlqUrl = (await throwawayQueue({ visibilityTimeoutSeconds: 30, maxReceiveCount: 5 })).dlq.url;
     const batches: string[][] = [];
     const processed: string[] = [];
-    running.push(
-      startStreamPoller({
-        name: 'test',
-        client: streams,
-        streamArn,
-        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
-        batchSize: 5,
-        batchingWindowMs: 0,
-        retryAttempts: 2,
-        retryDelayMs: 10,
-        pollIntervalMs: 50,
-        invoke: async (e) => {
-          const keys = keysOf(e as DynamoDBStreamEvent);
-          batches.push(keys);
-          if (keys.includes('r3')) throw new Error('poison');
-          processed.push(...keys);
-        },
-        onFailure: async (record) => {
-          await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: JSON.stringify(record) }));
-        },
-      }),
-    );
+    pollStream(streamArn, {
+      batchSize: 5,
+      retryAttempts: 2,
+      retryDelayMs: 10,
+      invoke: async (e) => {
+        const keys = keysOf(e as DynamoDBStreamEvent);
+        batches.push(keys);
+        if (keys.includes('r3')) throw new Error('poison');
+        processed.push(...keys);
+      },
+      onFailure: async (record) => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: JSON.stringify(record) }));
+      },
+    });
     await eventually(() => expect(processed).toEqual(['r1', 'r2', 'r4', 'r5']), { timeoutMs: 10_000 });
     // 1–5 fails → halves 1–3 | 4–5; 1–3 fails → 1–2 | 3; 1–2 succeeds; 3 fails until its retries are used up; 4–5.
     expect(batches).toEqual([['r1', 'r2', 'r3', 'r4', 'r5'], ['r1', 'r2', 'r3'], ['r1', 'r2'], ['r3'], ['r3'], ['r3'], ['r4', 'r5']]);
@@ -261,19 +232,11 @@ describe('DynamoDB stream poller', () => {
   it('delivers records as Lambda does (epoch-second time, images, sequence number, the stream ARN)', async () => {
     const streamArn = await tableWithRecords(1);
     const events: DynamoDBStreamEvent[] = [];
-    running.push(
-      startStreamPoller({
-        name: 'test',
-        client: streams,
-        streamArn,
-        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
-        batchSize: 10,
-        batchingWindowMs: 0,
-        retryAttempts: 0,
-        pollIntervalMs: 50,
-        invoke: async (e) => void events.push(e as DynamoDBStreamEvent),
-      }),
-    );
+    pollStream(streamArn, {
+      batchSize: 10,
+      retryAttempts: 0,
+      invoke: async (e) => void events.push(e as DynamoDBStreamEvent),
+    });
     await eventually(() => expect(events).toHaveLength(1));
     const record = events[0].Records[0];
     expect(record).toMatchObject({
