@@ -12,6 +12,8 @@ export type TopicId = 'notifications';
 /** EventBridge buses (lib/constructs/analytics.ts): the domain events. */
 export type BusId = 'events';
 export type BucketId = 'media';
+/** AppSync Events channel namespaces (lib/constructs/liveChannel.ts; locally lib/local/): one channel per episode. */
+export type NamespaceId = 'episodes';
 /** Deployment settings that reach functions as environment variables (from CDK context in AWS; lib/local/env.ts locally). */
 export type SettingId = 'cdnUrl' | 'responseShards';
 
@@ -99,6 +101,8 @@ export const topics: TopicId[] = ['notifications'];
 
 export const buses: BusId[] = ['events'];
 
+export const namespaces: NamespaceId[] = ['episodes'];
+
 export interface BucketSpec {
   /** The only key prefix functions may write to; CloudFront serves the bucket under the same path (`/media/*`). */
   prefix: string;
@@ -159,6 +163,11 @@ export interface FunctionSpec {
   putsEvents?: BusId[];
   /** Buckets it may put objects into: s3:PutObject on the bucket's prefix only (it presigns uploads with it). */
   puts?: BucketId[];
+  /**
+   * Channel namespaces it publishes to (appsync:EventPublish on the namespace only, IAM-signed); the Event API's HTTP
+   * endpoint reaches it as `envNames.eventApi`.
+   */
+  publishesLive?: NamespaceId[];
   /** Deployment settings it reads (environment variables named by `envNames.setting`). */
   settings?: SettingId[];
   /**
@@ -196,6 +205,13 @@ export const functions = {
   getEpisode: api('getEpisode', 'Read an episode (cached briefly)', [http('GET', '/api/v1/episode/{id}', 'user')], { reads: ['episodes'] }),
   cancelEpisode: api('cancelEpisode', 'Admin cancels an episode', [http('POST', '/api/v1/episode/{id}/cancel', 'admin')], {
     readWrites: ['episodes'],
+    publishesLive: ['episodes'],
+  }),
+  getLiveSnapshot: api('getLiveSnapshot', 'The public live snapshot of an episode (shared cache entry)', [http('GET', '/api/v1/live/{id}', 'public')], {
+    reads: ['episodes'],
+  }),
+  getMyStanding: api('getMyStanding', "A player's own standing in an episode", [http('GET', '/api/v1/episode/{id}/me', 'user')], {
+    reads: ['episodes', 'participants', 'responses'],
   }),
   getStatistics: api(
     'getStatistics',
@@ -260,6 +276,8 @@ export const functions = {
     ],
     readWrites: ['statistics', 'episodes'],
     sends: ['runnerTicks'],
+    // participants.counted: it announces the count it raised (at most once a second per episode).
+    publishesLive: ['episodes'],
   },
   episodeRunner: {
     entry: 'lambda/queue/episodeRunner.ts',
@@ -275,8 +293,23 @@ export const functions = {
     sends: ['runnerTicks'],
     watches: ['answers'],
     publishes: ['notifications'],
+    // Every transition is published to the episode's channel as soon as it is committed.
+    publishesLive: ['episodes'],
     // A malformed tick that fails its last attempt is recorded before SQS moves it to the DLQ.
     writes: ['errors'],
+  },
+  relayLiveEvents: {
+    entry: 'lambda/stream/relayLiveEvents.ts',
+    description: 'Publishes from the episodes stream every live event the runner could not publish itself',
+    memorySize: 512,
+    timeoutSeconds: 30,
+    // Small batches, no batching window: a relayed event is late already.
+    triggers: [
+      { kind: 'stream', table: 'episodes', batchSize: 10, maxBatchingWindowSeconds: 0, retryAttempts: 20, parallelizationFactor: 1 },
+    ],
+    // Reads published_seq (consistently) and marks what it published.
+    readWrites: ['episodes'],
+    publishesLive: ['episodes'],
   },
 
   /* operations (docs/operations.md) */
@@ -350,6 +383,8 @@ export const envNames = {
   bus: (b: BusId) => (b === 'events' ? 'EVENT_BUS_NAME' : `${String(b).toUpperCase()}_EVENT_BUS_NAME`),
   bucket: (b: BucketId) => `${b.toUpperCase()}_BUCKET`,
   setting: (s: SettingId) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+  /** The Event API's HTTP endpoint (`https://…/event`), for functions that publish to the live channel. */
+  eventApi: 'EVENT_API_HTTP_ENDPOINT',
   deadLetterQueue: (q: DeadLetterQueueId) => `${q.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_DLQ_URL`,
 };
 

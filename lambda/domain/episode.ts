@@ -1,6 +1,8 @@
 /**
  * The episode lifecycle as pure functions:
- * CREATED → STARTED → QUESTION_OPEN(i) → QUESTION_CLOSED(i) → … → ENDED (or CANCELLED).
+ * CREATED → STARTED → QUESTION_OPEN(i) → QUESTION_CLOSED(i) → QUESTION_RESULTS(i) → … → ENDED (or CANCELLED).
+ * QUESTION_RESULTS begins when the statistics are final and eliminations applied, and lasts `reveal_ms`: every player
+ * sees final numbers for the whole reveal; the last question gets its results too, and ENDED follows them.
  *
  * `advance(episode, now, facts)` returns the one transition that is due, or null. The runner applies it with a
  * conditional write on `version`, so a duplicated or concurrent runner can never skip or repeat a step.
@@ -91,9 +93,9 @@ export function dueAt(e: Episode): number | null {
     case 'QUESTION_OPEN':
       return e.question_end_timestamp;
     case 'QUESTION_CLOSED':
-      return e.finalized_index < e.current_question_index
-        ? e.question_end_timestamp + e.settle_ms
-        : e.next_step_at;
+      return e.question_end_timestamp + e.settle_ms;
+    case 'QUESTION_RESULTS':
+      return e.next_step_at;
     default:
       return null;
   }
@@ -120,18 +122,17 @@ export function advance(e: Episode, now: number, facts: StepFacts = {}): Advance
       return {
         kind: 'transition',
         step: 'close',
-        episode: next(e, { state: 'QUESTION_CLOSED', next_step_at: e.question_end_timestamp + e.reveal_ms }),
+        episode: next(e, { state: 'QUESTION_CLOSED', next_step_at: e.question_end_timestamp + e.settle_ms }),
       };
     case 'QUESTION_CLOSED': {
-      if (e.finalized_index < i) {
-        const stats = facts.statistics;
-        if (!stats || stats.question_index !== i) {
-          return { kind: 'needs', step: 'finalize', questionId: e.qset[i], questionIndex: i };
-        }
-        return finalize(e, stats, now);
+      const stats = facts.statistics;
+      if (!stats || stats.question_index !== i) {
+        return { kind: 'needs', step: 'finalize', questionId: e.qset[i], questionIndex: i };
       }
-      return openQuestion(e, i + 1, now, facts);
+      return finalize(e, stats, now);
     }
+    case 'QUESTION_RESULTS':
+      return isLastShown(e) ? end(e, now) : openQuestion(e, i + 1, now, facts);
     default:
       return null;
   }
@@ -152,34 +153,45 @@ function openQuestion(e: Episode, index: number, now: number, facts: StepFacts):
       question_end_timestamp: now + e.answer_window_ms,
       current_question: publicQuestion(q),
       current_answer: q.answer,
+      current_statistics: undefined,
       next_step_at: now + e.answer_window_ms,
     }),
   };
 }
 
+/** Statistics are final: eliminations are applied and the reveal of the results starts now. */
 function finalize(e: Episode, stats: QuestionStatistics, now: number): Advance {
-  const eliminated = e.participant_count - stats.advancing_count;
-  const isLast = e.current_question_index >= e.qset.length - 1;
-  const oneOrNoneLeft = stats.advancing_count <= 1;
-  const patch: Partial<Episode> = { finalized_index: e.current_question_index, eliminated_count: eliminated };
-  if (isLast || oneOrNoneLeft) {
-    return {
-      kind: 'transition',
-      step: 'end',
-      episode: next(e, {
-        ...patch,
-        state: 'ENDED',
-        ended_at: now,
-        next_step_at: 0,
-        end_reason: isLast ? 'last_question' : 'one_or_none_left',
-      }),
-    };
-  }
   return {
     kind: 'transition',
     step: 'finalize',
-    episode: next(e, { ...patch, next_step_at: Math.max(e.next_step_at, now) }),
+    episode: next(e, {
+      state: 'QUESTION_RESULTS',
+      finalized_index: e.current_question_index,
+      eliminated_count: e.participant_count - stats.advancing_count,
+      current_statistics: statisticsView(stats),
+      next_step_at: now + e.reveal_ms,
+    }),
   };
+}
+
+/** After these results the show is over: the last question, or one player or none left standing. */
+function isLastShown(e: Episode): boolean {
+  return e.current_question_index >= e.qset.length - 1 || remainingCount(e) <= 1;
+}
+
+function end(e: Episode, now: number): Advance {
+  const isLast = e.current_question_index >= e.qset.length - 1;
+  return {
+    kind: 'transition',
+    step: 'end',
+    episode: next(e, { state: 'ENDED', ended_at: now, next_step_at: 0, end_reason: isLast ? 'last_question' : 'one_or_none_left' }),
+  };
+}
+
+/** A question's statistics as every route and event shows them: the stored record without its bookkeeping. */
+export function statisticsView<T extends QuestionStatistics>(stats: T): Omit<T, 'episode_id' | 'finalized_at'> {
+  const { episode_id: _e, finalized_at: _f, ...view } = stats as T & { episode_id?: string; finalized_at?: number };
+  return view;
 }
 
 export function cancel(e: Episode, now: number): Episode {
@@ -204,7 +216,7 @@ export function registrationOpen(e: Episode, now: number): boolean {
 
 /** The answer to the current question may be shown once that question has closed. */
 export function answerRevealed(e: Episode): boolean {
-  return e.current_question_index >= 0 && (e.state === 'QUESTION_CLOSED' || e.state === 'ENDED' || e.state === 'CANCELLED');
+  return e.current_question_index >= 0 && e.state !== 'QUESTION_OPEN';
 }
 
 /** The episode as clients see it: the contract's fields, with the answer only once the question has closed. */

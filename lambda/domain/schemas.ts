@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MAX_MEDIA_BYTES, MEDIA_CONTENT_TYPES } from './media.ts';
 
-export const EPISODE_STATES = ['CREATED', 'STARTED', 'QUESTION_OPEN', 'QUESTION_CLOSED', 'ENDED', 'CANCELLED'] as const;
+export const EPISODE_STATES = ['CREATED', 'STARTED', 'QUESTION_OPEN', 'QUESTION_CLOSED', 'QUESTION_RESULTS', 'ENDED', 'CANCELLED'] as const;
 export type EpisodeState = (typeof EPISODE_STATES)[number];
 
 const id = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'ids use letters, digits, ".", "_", ":" and "-"');
@@ -109,6 +109,18 @@ export interface Episode {
   started_at?: number;
   ended_at?: number;
   end_reason?: 'last_question' | 'one_or_none_left' | 'cancelled';
+  /** The final statistics of the current question, from QUESTION_RESULTS until the next question opens. */
+  current_statistics?: QuestionStatistics;
+  /**
+   * Live-channel sequence (lambda/domain/live.ts): raised by one with every write that players are told about
+   * (each transition, each announced participant count); `seq_at` is that write's time. Absent before the first.
+   */
+  seq?: number;
+  seq_at?: number;
+  /** The participant count last announced on the live channel. */
+  announced_count?: number;
+  /** The highest `seq` known to be published (the runner's fast path marks it; the stream relay reads it). */
+  published_seq?: number;
 }
 
 export const participantInput = z

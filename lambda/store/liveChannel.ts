@@ -1,0 +1,62 @@
+/**
+ * The live channel (AppSync Events): publishes events to a channel with the HTTP publish endpoint, signed with the
+ * function's IAM credentials (SigV4, service `appsync`). Publishing is IAM-only: players' tokens can only subscribe.
+ * Locally the same request goes to the local Event API server (lib/local/), which checks the signature the same way.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { eventApiEndpoint } from '../shared/env.ts';
+
+/** AppSync Events takes at most five events per publish request. */
+export const MAX_EVENTS_PER_PUBLISH = 5;
+const PUBLISH_TIMEOUT_MS = 3000;
+
+let signer: SignatureV4 | undefined;
+const signerOf = () =>
+  (signer ??= new SignatureV4({
+    service: 'appsync',
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    credentials: defaultProvider(),
+    sha256: Sha256,
+  }));
+
+export class PublishError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+/** Publishes events (in order) to one channel; throws PublishError when any of them was not accepted. */
+export async function publishToChannel(channel: string, events: object[]): Promise<void> {
+  for (let i = 0; i < events.length; i += MAX_EVENTS_PER_PUBLISH) {
+    await publishChunk(channel, events.slice(i, i + MAX_EVENTS_PER_PUBLISH));
+  }
+}
+
+async function publishChunk(channel: string, events: object[]): Promise<void> {
+  const url = new URL(eventApiEndpoint());
+  const body = JSON.stringify({ channel, events: events.map((e) => JSON.stringify(e)) });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname,
+    headers: { host: url.host, 'content-type': 'application/json' },
+    body,
+  });
+  const signed = await signerOf().sign(request);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: signed.headers as Record<string, string>,
+    body,
+    signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new PublishError(`publish to ${channel} failed: ${res.status} ${text.slice(0, 200)}`, res.status);
+  const out = JSON.parse(text || '{}') as { failed?: unknown[] };
+  if (out.failed?.length) throw new PublishError(`publish to ${channel}: ${out.failed.length} event(s) failed: ${text.slice(0, 200)}`);
+}
