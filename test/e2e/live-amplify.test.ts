@@ -1,7 +1,7 @@
 /**
  * Amplify's stock AppSync Events client (`events` from `aws-amplify/data`), configured with the local stack's
- * outputs and signed in to the local user pool through Amplify Auth itself, receives the events published on an
- * episode's channel.
+ * outputs and signed in to the local user pool through Amplify Auth itself, receives every transition of a show played
+ * through the API, in `seq` order.
  *
  * Node 20 has no global WebSocket, so `ws` is installed as one. Amplify derives the socket's address from the HTTP
  * endpoint and always with `wss://` (AWS serves TLS only); the local Event API speaks plain `ws://` on 127.0.0.1, so
@@ -15,7 +15,8 @@ import { events } from 'aws-amplify/data';
 import { publishToChannel } from '../../lambda/store/liveChannel.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../lib/local/names.ts';
 import { stack } from './support/index.ts';
-import { PASSWORD } from './support/game.ts';
+import { PASSWORD, player } from './support/game.ts';
+import { expectWholeShow, playShortShow, showCollector } from './support/live.ts';
 
 class LoopbackWebSocket extends WebSocket {
   constructor(url: string, protocols?: string | string[]) {
@@ -29,7 +30,7 @@ beforeAll(async () => {
   Amplify.configure({
     Auth: { Cognito: { userPoolId: outputs.UserPoolId, userPoolClientId: outputs.UserPoolClientId, userPoolEndpoint: outputs.CognitoEndpoint } },
     API: { Events: { endpoint: outputs.EventApiHttpEndpoint, region: REGION, defaultAuthMode: 'userPool' } },
-  });
+  }, 180_000);
   const result = await signIn({ username: 'player3@example.com', password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } });
   expect(result.isSignedIn).toBe(true);
   // The functions' publisher, with the credentials the local runtime gives the functions.
@@ -46,8 +47,24 @@ afterAll(async () => {
 });
 
 describe('Amplify’s events client against the local Event API', () => {
-  it('subscribes with a user-pool token and receives the channel’s events in order', async () => {
+  it('subscribes with a user-pool token and receives every transition of a show played through the API, in seq order', async () => {
     const episodeId = `amplify-${Date.now().toString(36)}`;
+    const channel = await events.connect(`/episodes/${episodeId}`);
+    const show = showCollector();
+    const sub = channel.subscribe({
+      next: (data: { event: unknown }) => show.onEvent(data.event),
+      error: (err: unknown) => show.onEvent({ type: 'subscription.failed', error: JSON.stringify(err) }),
+    });
+    await (sub as unknown as { ready: Promise<unknown> }).ready;
+    const players = await Promise.all(['player5', 'player6', 'player7'].map((name) => player(`${name}@example.com`)));
+    const played = await playShortShow(episodeId, players, show);
+    expectWholeShow(show.received, episodeId, played);
+    sub.unsubscribe();
+    await channel.close();
+  });
+
+  it('receives events published with the functions’ publisher, in order', async () => {
+    const episodeId = `amplify-pub-${Date.now().toString(36)}`;
     const channel = await events.connect(`/episodes/${episodeId}`);
     const received: unknown[] = [];
     let done!: () => void;
@@ -57,9 +74,6 @@ describe('Amplify’s events client against the local Event API', () => {
       next: (data: { event: unknown }) => {
         received.push(data.event);
         if (received.length === published.length) done();
-      },
-      error: (err: unknown) => {
-        throw new Error(`subscription failed: ${JSON.stringify(err)}`);
       },
     });
     await (sub as unknown as { ready: Promise<unknown> }).ready;
