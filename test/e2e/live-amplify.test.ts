@@ -30,7 +30,7 @@ beforeAll(async () => {
   Amplify.configure({
     Auth: { Cognito: { userPoolId: outputs.UserPoolId, userPoolClientId: outputs.UserPoolClientId, userPoolEndpoint: outputs.CognitoEndpoint } },
     API: { Events: { endpoint: outputs.EventApiHttpEndpoint, region: REGION, defaultAuthMode: 'userPool' } },
-  }, 180_000);
+  });
   const result = await signIn({ username: 'player3@example.com', password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } });
   expect(result.isSignedIn).toBe(true);
   // The functions' publisher, with the credentials the local runtime gives the functions.
@@ -61,7 +61,7 @@ describe('Amplify’s events client against the local Event API', () => {
     expectWholeShow(show.received, episodeId, played);
     sub.unsubscribe();
     await channel.close();
-  });
+  }, 180_000);
 
   it('receives events published with the functions’ publisher, in order', async () => {
     const episodeId = `amplify-pub-${Date.now().toString(36)}`;
