@@ -75,6 +75,7 @@ describe('Amplify’s events client against the local Event API', () => {
         received.push(data.event);
         if (received.length === published.length) done();
       },
+      error: (err: unknown) => received.push({ type: 'subscription.failed', error: JSON.stringify(err) }),
     });
     await (sub as unknown as { ready: Promise<unknown> }).ready;
     await publishToChannel(`/episodes/${episodeId}`, published);

@@ -32,6 +32,7 @@ export const MAX_EVENTS_PER_PUBLISH = 5;
 export const MAX_EVENT_BYTES = 240 * 1024;
 const MAX_BODY_BYTES = MAX_EVENTS_PER_PUBLISH * MAX_EVENT_BYTES + 64 * 1024;
 const NOT_AUTHORIZED = 'You are not authorized to make this call.';
+const MAX_VERIFIED_TOKENS = 100_000;
 
 export interface EventApiOptions {
   /** 0 or absent: a free port. */
@@ -120,8 +121,25 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
   const wildcards = new Map<string, Set<Subscription>>();
   const counters = { published: 0, delivered: 0 };
 
-  const tokenOk = async (authorization: unknown) =>
-    typeof authorization === 'string' && authorization !== '' && !isSigV4(authorization) && (await options.authorizer(authorization)).ok;
+  /**
+   * Tokens that verified, with their expiry (ms): a player connects and then subscribes with the same token, and the
+   * RS256 check is most of what a connection costs. A verified token stays valid until it expires (AppSync does not
+   * look up revocations either), so the answer is the authorizer's.
+   */
+  const verified = new Map<string, number>();
+  const tokenOk = async (authorization: unknown): Promise<boolean> => {
+    if (typeof authorization !== 'string' || authorization === '' || isSigV4(authorization)) return false;
+    const expiresAt = verified.get(authorization);
+    if (expiresAt !== undefined && expiresAt > Date.now()) return true;
+    const result = await options.authorizer(authorization);
+    if (!result.ok) {
+      verified.delete(authorization);
+      return false;
+    }
+    if (verified.size >= MAX_VERIFIED_TOKENS) verified.clear();
+    verified.set(authorization, Number(result.claims.exp) * 1000);
+    return true;
+  };
 
   /* ---------------------------------------------------------------- fan-out */
 

@@ -106,6 +106,30 @@ describe('subscribing', () => {
   });
 });
 
+describe('token checks', () => {
+  it('checks a token once for the connection and its subscriptions, and every new token again', async () => {
+    const checked: string[] = [];
+    const counting = await startTestEventApi({ ...pool, authorizer: (header) => (checked.push(String(header)), pool.authorizer(header)) });
+    try {
+      const token = await pool.token();
+      const c = await ackedClient(counting, token);
+      clients.push(c);
+      const host = new URL(counting.httpEndpoint).host;
+      for (const id of ['a', 'b']) {
+        c.send({ type: 'subscribe', id, channel: '/episodes/e1', authorization: { Authorization: token, host } });
+        expect(await c.next()).toEqual({ type: 'subscribe_success', id });
+      }
+      expect(checked).toEqual([token]);
+      const expired = await pool.token({ expiresIn: -60 });
+      c.send({ type: 'subscribe', id: 'c', channel: '/episodes/e1', authorization: { Authorization: expired, host } });
+      expect(await c.next()).toMatchObject({ type: 'subscribe_error', id: 'c' });
+      expect(checked).toEqual([token, expired]);
+    } finally {
+      await counting.stop();
+    }
+  });
+});
+
 describe('delivery', () => {
   it('delivers each published event, as its JSON string, to every subscriber of the channel and of a matching wildcard', async () => {
     const [a, b, w] = [await connect(), await connect(), await connect()];
