@@ -37,17 +37,23 @@ export interface RealtimeSubscription {
   unsubscribe(): Promise<void>;
 }
 
-export interface CloseInfo {
-  /** `keepalive`: no `ka` within connectionTimeoutMs; `closed`: the socket closed; `client`: close() was called. */
-  reason: 'keepalive' | 'closed' | 'client';
-  code?: number;
+/** Why a connection ended by itself: `keepalive` (no `ka` within connectionTimeoutMs) or `closed` (the socket closed). */
+export class RealtimeClosedError extends Error {
+  constructor(
+    readonly reason: 'keepalive' | 'closed',
+    readonly code?: number,
+  ) {
+    super(reason === 'keepalive' ? 'the live connection missed its keep-alives' : `the live connection closed${code ? ` (${code})` : ''}`);
+    this.name = 'RealtimeClosedError';
+  }
 }
 
 export interface RealtimeConnection {
   /** From the ack: how long a connection may go without `ka`. */
   readonly connectionTimeoutMs: number;
   subscribe(channel: string, onEvent: (data: unknown) => void): Promise<RealtimeSubscription>;
-  onClose(cb: (info: CloseInfo) => void): void;
+  /** Called once when the connection ends: with the reason when it ended by itself, without one after close(). */
+  onClose(cb: (reason?: RealtimeClosedError) => void): void;
   close(): void;
 }
 
@@ -90,27 +96,27 @@ export async function connectRealtime(options: RealtimeOptions): Promise<Realtim
   const socket = new Socket(options.realtimeUrl, [REALTIME_SUBPROTOCOL, `header-${base64Url(JSON.stringify(await authorization()))}`]);
   const pending = new Map<string, Pending>();
   const handlers = new Map<string, (data: unknown) => void>();
-  const closeListeners: ((info: CloseInfo) => void)[] = [];
-  let closed: CloseInfo | undefined;
+  const closeListeners: ((reason?: RealtimeClosedError) => void)[] = [];
+  let closed: { reason?: RealtimeClosedError } | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let connectionTimeoutMs = 0;
   let ack: Pending | undefined;
 
-  const finish = (info: CloseInfo) => {
+  const finish = (reason?: RealtimeClosedError) => {
     if (closed) return;
-    closed = info;
+    closed = { reason };
     clearTimeout(watchdog);
-    const err = new Error(`the live connection closed (${info.reason})`);
+    const err = reason ?? new Error('the live connection was closed by its client');
     ack?.reject(err);
     for (const p of pending.values()) p.reject(err);
     pending.clear();
     handlers.clear();
-    for (const cb of closeListeners) cb(info);
+    for (const cb of closeListeners) cb(reason);
   };
   const armWatchdog = () => {
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
-      finish({ reason: 'keepalive' });
+      finish(new RealtimeClosedError('keepalive'));
       socket.close(1000, 'keep-alive timeout');
     }, connectionTimeoutMs);
   };
@@ -155,7 +161,7 @@ export async function connectRealtime(options: RealtimeOptions): Promise<Realtim
         return;
     }
   });
-  socket.addEventListener('close', (event) => finish({ reason: 'closed', code: event.code }));
+  socket.addEventListener('close', (event) => finish(new RealtimeClosedError('closed', event.code)));
 
   const withTimeout = <T>(p: Promise<T>, what: string, onTimeout?: () => void) =>
     new Promise<T>((resolve, reject) => {
@@ -176,7 +182,7 @@ export async function connectRealtime(options: RealtimeOptions): Promise<Realtim
   } catch (err) {
     ack = undefined;
     socket.close();
-    finish({ reason: 'client' });
+    finish();
     throw err;
   }
 
@@ -213,11 +219,11 @@ export async function connectRealtime(options: RealtimeOptions): Promise<Realtim
       };
     },
     onClose(cb) {
-      if (closed) cb(closed);
+      if (closed) cb(closed.reason);
       else closeListeners.push(cb);
     },
     close() {
-      finish({ reason: 'client' });
+      finish();
       socket.close(1000);
     },
   };

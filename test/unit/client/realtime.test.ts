@@ -1,7 +1,7 @@
 /** client/realtime.ts against the local Event API (lib/local/event-api/). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connectRealtime, RealtimeError, type CloseInfo, type RealtimeSocketConstructor } from '../../../client/realtime.ts';
+import { connectRealtime, RealtimeClosedError, RealtimeError, type RealtimeSocketConstructor } from '../../../client/realtime.ts';
 import type { EventApiServer } from '../../../lib/local/event-api/server.ts';
 import { event, signedPublish, startTestEventApi, testPool, type Pool } from '../local/fixtures/event-api.ts';
 
@@ -49,9 +49,9 @@ describe('connectRealtime', () => {
     expect(await first.all).toEqual([1, 2, 3].map((n) => JSON.parse(event(n))));
     await sub.unsubscribe();
     expect(server.stats().subscriptions).toBe(0);
-    const closed = new Promise<CloseInfo>((resolve) => live.onClose(resolve));
+    const closed = new Promise<unknown>((resolve) => live.onClose(resolve));
     live.close();
-    expect(await closed).toEqual({ reason: 'client' });
+    expect(await closed).toBeUndefined();
   });
 
   it('rejects a refused subscription with a typed error', async () => {
@@ -74,7 +74,9 @@ describe('connectRealtime', () => {
     const silent = await startTestEventApi(pool, { keepAliveMs: 3_600_000, connectionTimeoutMs: 200 });
     try {
       const live = await connect({ server: silent });
-      expect(await new Promise<CloseInfo>((resolve) => live.onClose(resolve))).toEqual({ reason: 'keepalive' });
+      const reason = await new Promise<RealtimeClosedError | undefined>((resolve) => live.onClose(resolve));
+      expect(reason).toBeInstanceOf(RealtimeClosedError);
+      expect(reason?.reason).toBe('keepalive');
       await expect(live.subscribe('/episodes/e1', () => {})).rejects.toThrow(/closed/);
     } finally {
       await silent.stop();
@@ -84,7 +86,7 @@ describe('connectRealtime', () => {
   it('stays open while keep-alives arrive, and reports the server going away', async () => {
     const lively = await startTestEventApi(pool, { keepAliveMs: 50, connectionTimeoutMs: 400 });
     const live = await connect({ server: lively });
-    const closed = new Promise<CloseInfo>((resolve) => live.onClose(resolve));
+    const closed = new Promise<RealtimeClosedError | undefined>((resolve) => live.onClose(resolve));
     const received: unknown[] = [];
     let arrived: (() => void) | undefined;
     await live.subscribe('/episodes/e1', (data) => {
@@ -100,6 +102,6 @@ describe('connectRealtime', () => {
       expect(received.at(-1)).toEqual(JSON.parse(event(n)));
     }
     await lively.stop();
-    expect(await closed).toMatchObject({ reason: 'closed' });
+    expect(await closed).toMatchObject({ name: 'RealtimeClosedError', reason: 'closed' });
   });
 });
