@@ -12,10 +12,7 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { TtlCache } from '../shared/cache.ts';
 import { traced } from '../shared/powertools.ts';
 
-/** The header CloudFront sets on requests to the API origin (lowercase: API Gateway passes header names lowercased). */
-export const ORIGIN_SECRET_HEADER = 'x-origin-verify';
-/** The secret's ARN; where it is not set (the local stack, tests) there is no CDN in front and the check is off. */
-export const ORIGIN_SECRET_ENV = 'ORIGIN_SECRET_ARN';
+export { ORIGIN_SECRET_ENV, ORIGIN_SECRET_HEADER } from '../domain/originSecret.ts';
 
 export const ORIGIN_SECRET_TTL_MS = 5 * 60_000;
 export const ORIGIN_SECRET_MIN_RELOAD_MS = 10_000;
