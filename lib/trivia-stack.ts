@@ -133,6 +133,7 @@ export class TriviaStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: props.stage,
       api: this.api,
+      apiBaseUrl: this.cdn.url,
       functions: this.functions,
       tables: this.tables,
       queues: this.queues,
@@ -140,7 +141,8 @@ export class TriviaStack extends Stack {
       userPoolClient: this.userPoolClient,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /api/v1)' });
+    // The CDN URL: the execute-api endpoint refuses direct calls (403 direct_access_forbidden, docs/SECURITY.md).
+    new CfnOutput(this, 'ApiUrl', { value: this.cdn.url, description: 'Base URL of the API, through CloudFront (routes start with /api/v1)' });
     new CfnOutput(this, 'CdnUrl', {
       value: this.cdn.url,
       description: 'CloudFront: the same API (routes start with /api/v1; episode reads cached up to 1 s) and question media (/media/*)',

@@ -469,7 +469,8 @@ describe('IAM: least privilege', () => {
 describe('outputs and tags', () => {
   it('exports ApiUrl, UserPoolId, UserPoolClientId, CognitoEndpoint and NotificationsTopicArn', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.httpApi), 'ApiEndpoint'] });
+    // Through CloudFront: the execute-api endpoint refuses direct calls (the origin secret).
+    expect(outputs.ApiUrl.Value).toEqual(stack.resolve(stack.cdn.url));
     expect(outputs.UserPoolId.Value).toEqual({ Ref: logicalId(stack.userPool) });
     expect(outputs.UserPoolClientId.Value).toEqual({ Ref: logicalId(stack.userPoolClient) });
     expect(outputs.CognitoEndpoint.Value).toEqual({ 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com']] });
