@@ -50,7 +50,7 @@ beforeAll(async () => {
     [envNames.bus('events')]: 'test-bus',
   });
   for (const r of routes) r.handler = (await import(`../../lambda/http/${r.name}.ts`)).handler as Handler;
-});
+}, 120_000); // seven handler modules with their SDK clients: slow to import on a loaded machine
 
 beforeEach(() => {
   ddb.reset();
