@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { QueryCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, REPO_ROOT, type LocalStack, type SourceStats } from '../lib/local/stack.ts';
-import { localIdToken } from '../lib/local/tokens.ts';
+import { localAccessToken } from '../lib/local/tokens.ts';
 import { createRouter } from '../lib/local/router.ts';
 import { createJwtAuthorizer } from '../lib/local/authorizer.ts';
 import { startApiServer } from '../lib/local/api-server.ts';
@@ -163,7 +163,7 @@ async function main() {
   const stack = await startLocalStack({ quiet: true, demoUsers: false, dynamoProxy: true });
   const direct = DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION, endpoint: stack.dynamoEndpoint, credentials: LOCAL_CREDENTIALS }));
   const issuer = `${stack.outputs.CognitoEndpoint}/${stack.outputs.UserPoolId}`;
-  const token = (sub: string, groups?: string[]) => localIdToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub, groups });
+  const token = (sub: string, groups?: string[]) => localAccessToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub, groups });
   try {
     const run = `bench-${Date.now().toString(36)}`;
     const admin = await token(`${run}-admin`, ['admin']);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { unprocessable } from '../domain/errors.ts';
+import { isOwnMediaUrl } from '../domain/media.ts';
 import { questionInput, type Question } from '../domain/schemas.ts';
+import { setting } from '../shared/env.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { createQuestion } from '../store/questions.ts';
 import { fingerprint } from '../store/records.ts';
@@ -8,6 +10,9 @@ import { fingerprint } from '../store/records.ts';
 export const handler = httpHandler({ auth: 'admin', body: questionInput }, async ({ body, now }) => {
   if (body.answer >= body.options.length) {
     throw unprocessable('answer_out_of_range', `answer must be an option index from 0 to ${body.options.length - 1}`);
+  }
+  if (body.media_url !== undefined && !isOwnMediaUrl(body.media_url, setting('cdnUrl'))) {
+    throw unprocessable('media_url_not_ours', 'media_url must be the media_url of an upload to this stack (POST /api/v1/media)');
   }
   const { id, ...content } = body;
   const question: Question = { id: id ?? randomUUID(), ...content, created_at: now };

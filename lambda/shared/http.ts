@@ -15,6 +15,7 @@ import { DomainError, type ErrorKind } from '../domain/errors.ts';
 import { errorSampler, putError } from '../store/errors.ts';
 import { logger, metrics, observed } from './powertools.ts';
 import { now } from './clock.ts';
+import { requireCloudFront } from './originCheck.ts';
 import { redactPayload } from './redact.ts';
 
 export type Auth = 'public' | 'user' | 'admin';
@@ -200,10 +201,15 @@ export function validate<T>(schema: ZodType<T>, value: unknown, code = 'invalid_
   return result.data;
 }
 
-function authorize(auth: Auth, caller: Caller | null): void {
+function authorize(auth: Auth, caller: Caller | null, event: HttpEvent): void {
   if (auth === 'public') return;
   // API Gateway's JWT authorizer has already rejected missing or bad tokens; this guards direct invocations.
   if (!caller) throw new DomainError('unauthorized', 'unauthorized', 'a valid token is required');
+  // The JWT authorizer checks the signature, issuer, expiry and audience (an ID token's aud, an access token's
+  // client_id) but not token_use, so it lets ID tokens through: only access tokens may call the API.
+  if (event.requestContext?.authorizer?.jwt?.claims?.token_use !== 'access') {
+    throw new DomainError('unauthorized', 'access_token_required', 'send the access token (token_use access), not the ID token');
+  }
   if (auth === 'admin' && !caller.isAdmin) throw new DomainError('forbidden', 'admin_only', 'this route is for admins');
 }
 
@@ -220,9 +226,10 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
     const pathEpisode = episodeInPath(event);
     if (pathEpisode) annotate({ episode_id: pathEpisode, ...indexInPath(event) });
     try {
+      await requireCloudFront(event);
       caller = callerOf(event);
       if (caller) logger.appendKeys({ user_id: caller.sub });
-      authorize(opts.auth, caller);
+      authorize(opts.auth, caller, event);
       const parsed = opts.body ? validate(opts.body, parseBody(event)) : (undefined as B);
       reply = await handle({
         body: parsed,
