@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connectRealtime, RealtimeClosedError, RealtimeError, type RealtimeSocketConstructor } from '../../../client/realtime.ts';
+import { watchEpisode, type LiveConnection, type WatchItem } from '../../../client/watch.ts';
+import type { LiveSnapshotOut } from '../../../lambda/domain/contract.ts';
 import type { EventApiServer } from '../../../lib/local/event-api/server.ts';
 import { event, signedPublish, startTestEventApi, testPool, type Pool } from '../local/fixtures/event-api.ts';
 
@@ -103,5 +105,47 @@ describe('connectRealtime', () => {
     }
     await lively.stop();
     expect(await closed).toMatchObject({ name: 'RealtimeClosedError', reason: 'closed' });
+  });
+
+  it('is the connection TriviaClient.watch follows: events in seq order to the end', async () => {
+    const episodeId = 'w1';
+    const episode = (seq: number, state: string) => ({ id: episodeId, state, server_time: 1000 + seq });
+    const snapshot = { seq: 0, episode: episode(0, 'CREATED') } as unknown as LiveSnapshotOut;
+    const events = [
+      { type: 'episode.started', episode_id: episodeId, seq: 1, server_time: 1001, episode: episode(1, 'STARTED') },
+      { type: 'question.opened', episode_id: episodeId, seq: 2, server_time: 1002, episode: episode(2, 'QUESTION_OPEN') },
+      { type: 'episode.ended', episode_id: episodeId, seq: 3, server_time: 1003, episode: episode(3, 'ENDED') },
+    ];
+    let subscribed!: () => void;
+    const ready = new Promise<void>((resolve) => (subscribed = resolve));
+    const source = {
+      snapshot: async () => snapshot,
+      connect: async (): Promise<LiveConnection> => {
+        // connectRealtime's connection is a LiveConnection as it is (checked by the typechecker).
+        const live: LiveConnection = await connect();
+        return {
+          subscribe: async (channel, onEvent) => {
+            const sub = await live.subscribe(channel, onEvent);
+            subscribed();
+            return sub;
+          },
+          onClose: (cb) => live.onClose(cb),
+          close: () => live.close(),
+        };
+      },
+    };
+    const seen: WatchItem[] = [];
+    const watching = (async () => {
+      for await (const item of watchEpisode(episodeId, source, { gapWaitMs: 60_000 })) seen.push(item);
+    })();
+    await ready;
+    await signedPublish(server, { channel: `/episodes/${episodeId}`, events: [events[1], events[0], events[2], events[1]].map((e) => JSON.stringify(e)) });
+    await watching;
+    expect(seen.map((i) => [i.type, i.seq])).toEqual([
+      ['snapshot', 0],
+      ['episode.started', 1],
+      ['question.opened', 2],
+      ['episode.ended', 3],
+    ]);
   });
 });
