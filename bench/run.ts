@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { QueryCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, REPO_ROOT, type LocalStack, type SourceStats } from '../lib/local/stack.ts';
 import { localIdToken } from '../lib/local/tokens.ts';
 import { createRouter } from '../lib/local/router.ts';
@@ -24,7 +24,7 @@ import { createJwtAuthorizer } from '../lib/local/authorizer.ts';
 import { startApiServer } from '../lib/local/api-server.ts';
 import { createLambdaRuntime } from '../lib/local/runtime.ts';
 import { handlerEnvironment } from '../lib/local/env.ts';
-import { LOCAL_CREDENTIALS, REGION } from '../lib/local/names.ts';
+import { dynamoClient } from '../lib/local/dynamo.ts';
 import type { FunctionId } from '../lib/wiring.ts';
 import { functions, tables } from '../lib/wiring.ts';
 import type { MeterSnapshot } from '../lib/local/dynamo-proxy.ts';
@@ -161,7 +161,7 @@ async function meter(stack: LocalStack): Promise<MeterSnapshot> {
 async function main() {
   log(`starting a fresh local stack (players ${PLAYERS}, concurrency ${CONCURRENCY})`);
   const stack = await startLocalStack({ quiet: true, demoUsers: false, dynamoProxy: true });
-  const direct = DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION, endpoint: stack.dynamoEndpoint, credentials: LOCAL_CREDENTIALS }));
+  const direct = DynamoDBDocumentClient.from(dynamoClient(stack.dynamoEndpoint));
   const issuer = `${stack.outputs.CognitoEndpoint}/${stack.outputs.UserPoolId}`;
   const token = (sub: string, groups?: string[]) => localIdToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub, groups });
   try {
@@ -424,7 +424,7 @@ function computeBetween(before: Record<string, SourceStats>, after: Record<strin
 
 /** The original system's four tables, keyed as this project's (the baseline handler writes its own keys into them). */
 async function createBaselineTables(endpoint: string, run: string) {
-  const client = new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+  const client = dynamoClient(endpoint);
   const names = { episodes: `${run}-b-episodes`, responses: `${run}-b-responses`, statistics: `${run}-b-statistics`, participants: `${run}-b-participants` };
   for (const [id, name] of Object.entries(names) as [keyof typeof names, string][]) {
     const spec = tables[id];
