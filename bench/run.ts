@@ -176,14 +176,23 @@ async function main() {
     /* ---------------- ours ---------------- */
     const api = stack.apiUrl;
     const questionId = `${run}-q`;
-    await call(`${api}/api/v1/question`, admin, 'POST', { id: questionId, question: 'Benchmark?', options: OPTIONS, answer: RIGHT });
-    await call(`${api}/api/v1/game`, admin, 'POST', { id: `${run}-game`, qset: [questionId] });
+    /**
+     * Each show gets a question and a game of its own: two running episodes never share a question (rule 6 across
+     * episodes), and the warm-up show is still running when the measured one is created.
+     */
+    const gameFor = async (episodeId: string) => {
+      const id = `${episodeId}-q`;
+      await call(`${api}/api/v1/question`, admin, 'POST', { id, question: 'Benchmark?', options: OPTIONS, answer: RIGHT });
+      await call(`${api}/api/v1/game`, admin, 'POST', { id: `${episodeId}-game`, qset: [id] });
+      return { questionId: id, gameId: `${episodeId}-game` };
+    };
 
     /** One show of one question through the real API: registration, then every player answers; measured from the first POST until every accepted answer is counted. */
     const playOurs = async (episodeId: string, showPlayers: typeof players) => {
+      const { questionId, gameId } = await gameFor(episodeId);
       const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
         id: episodeId,
-        game_id: `${run}-game`,
+        game_id: gameId,
         min_participant: showPlayers.length,
         answer_window_seconds: WINDOW_SECONDS,
         reveal_seconds: REVEAL_SECONDS,
@@ -223,9 +232,10 @@ async function main() {
     /** A second episode with one registered player, open; the given players (not registered) answer it: 403 each. */
     const measureRefusals = async (measuredEpisode: string, refusedPlayers: typeof players) => {
       const refusalEpisode = `${measuredEpisode}-refusals`;
+      const { questionId, gameId } = await gameFor(refusalEpisode);
       const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
         id: refusalEpisode,
-        game_id: `${run}-game`,
+        game_id: gameId,
         min_participant: 1,
         answer_window_seconds: 60,
         reveal_seconds: REVEAL_SECONDS,
