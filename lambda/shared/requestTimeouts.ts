@@ -13,5 +13,8 @@ export const REQUEST_TIMEOUTS = {
   throwOnRequestTimeout: true,
 } as const;
 
-/** A long poll answers after up to `waitSeconds` by design: its timeout is that wait plus the usual one. */
-export const longPollTimeoutMs = (waitSeconds: number) => waitSeconds * 1000 + REQUEST_TIMEOUTS.requestTimeout;
+/**
+ * A long poll answers after up to `waitSeconds` by design: its timeout is that wait plus twice the usual one (a busy
+ * local stack has been seen to answer a 20 s poll after 25 s, and a poll cut short is a wasted round trip, not a hang).
+ */
+export const longPollTimeoutMs = (waitSeconds: number) => waitSeconds * 1000 + 2 * REQUEST_TIMEOUTS.requestTimeout;

@@ -64,7 +64,7 @@ export function failedMessageIds(result: unknown, records: Pick<SQSRecord, 'mess
 }
 
 /** A request to the local SQS server that takes longer than this (beyond its long-poll wait) is logged as slow. */
-const SLOW_REQUEST_MS = 1000;
+const SLOW_REQUEST_MS = 2000;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
