@@ -5,8 +5,8 @@
  * A timed-out request is retried by the SDK like any transient error.
  */
 export const REQUEST_TIMEOUTS = {
-  /** Connecting to the endpoint. */
-  connectionTimeout: 1_000,
+  /** Connecting to the endpoint (1 s was too tight for the local stack on a busy 2-core machine: connects timed out). */
+  connectionTimeout: 3_000,
   /** Sending the request and reading the whole response (a DynamoDB query page takes well under a second). */
   requestTimeout: 5_000,
   /** Off by default in the SDK: without it a timeout is only a warning and the request goes on waiting. */
