@@ -256,7 +256,8 @@ export const functions = {
     memorySize: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'answers', batchSize: 100, maxBatchingWindowSeconds: 1 }],
-    reads: ['episodes', 'questions'],
+    // statistics: an answer stored once its question may be sealed checks the seal in the same transaction.
+    reads: ['episodes', 'questions', 'statistics'],
     // errors: an answer that fails its last attempt is recorded (with why) before SQS moves it to the DLQ.
     writes: ['responses', 'errors'],
   },

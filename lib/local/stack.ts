@@ -29,6 +29,7 @@ import { startSqsPoller, type BatchOutcome, type Poller } from './sqs-poller.ts'
 import { fileCheckpoints, memoryCheckpoints, startStreamPoller } from './stream-poller.ts';
 import { seedDemo as seedDemoContent } from './demo.ts';
 import { startDynamoProxy, type DynamoProxy } from './dynamo-proxy.ts';
+import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
 import { createLocalMedia, localMediaDir, localMediaEnvironment } from './media.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -277,7 +278,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     /* event sources */
     const windowMs = (seconds: number) => Math.min(seconds * 1000, options.batchingWindowCapMs ?? 100);
     const sqsForPollers = sqsClient(sqs.endpoint);
-    const streamsClient = new DynamoDBStreamsClient({ region: REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    const streamsClient = new DynamoDBStreamsClient({ region: REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: REQUEST_TIMEOUTS });
     cleanups.push(() => {
       sqsForPollers.destroy();
       streamsClient.destroy();
