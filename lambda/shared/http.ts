@@ -167,9 +167,12 @@ async function recordRejection(err: DomainError, status: number, event: HttpEven
 
 export function errorReply(err: unknown): Reply {
   if (err instanceof DomainError) {
-    return json(STATUS[err.kind], {
-      error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
-    });
+    const retryAfter = (err.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+    return json(
+      STATUS[err.kind],
+      { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } },
+      typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {},
+    );
   }
   const name = (err as { name?: string })?.name ?? '';
   if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded') {
@@ -179,10 +182,10 @@ export function errorReply(err: unknown): Reply {
   return json(500, { error: { code: 'internal_error', message: 'internal error' } });
 }
 
-function parseBody(event: HttpEvent): unknown {
+function parseBody(event: HttpEvent, maxBytes: number): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError('payload_too_large', 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new DomainError('payload_too_large', 'body_too_large', `the body must be at most ${maxBytes} bytes`);
   }
   if (raw.trim() === '') return undefined;
   try {
@@ -210,6 +213,8 @@ function authorize(auth: Auth, caller: Caller | null): void {
 export interface RouteOptions<B> {
   auth: Auth;
   body?: ZodType<B>;
+  /** A larger body limit than MAX_BODY_BYTES, for a route that takes batches (POST /api/v1/client-events). */
+  maxBodyBytes?: number;
 }
 
 export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: Request<B>) => Promise<Reply>) {
@@ -223,7 +228,7 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
       caller = callerOf(event);
       if (caller) logger.appendKeys({ user_id: caller.sub });
       authorize(opts.auth, caller);
-      const parsed = opts.body ? validate(opts.body, parseBody(event)) : (undefined as B);
+      const parsed = opts.body ? validate(opts.body, parseBody(event, opts.maxBodyBytes ?? MAX_BODY_BYTES)) : (undefined as B);
       reply = await handle({
         body: parsed,
         params: (event.pathParameters ?? {}) as Record<string, string>,
