@@ -248,8 +248,8 @@ describe('publishers', () => {
   const putters = (Object.keys(functionSpecs) as FunctionId[]).filter((id) => (functionSpecs[id] as { putsEvents?: string[] }).putsEvents?.length);
   const statementsOf = (id: FunctionId): Statement[] => statementsOfRole(template, logicalId(stack.functions[id].role));
 
-  it('publishEvents and the answer handler, and nobody else, may put events, on the bus alone', () => {
-    expect(putters.sort()).toEqual(['publishEvents', 'submitResponse']);
+  it('publishEvents, the answer handler and the client events consumer, and nobody else, may put events, on the bus alone', () => {
+    expect(putters.sort()).toEqual(['publishEvents', 'recordClientEvents', 'submitResponse']);
     for (const id of Object.keys(functionSpecs) as FunctionId[]) {
       const puts = statementsOf(id).filter((s) => asArray(s.Action).includes('events:PutEvents'));
       if (!putters.includes(id)) {
