@@ -23,7 +23,7 @@ describe('client events', () => {
   let now: number;
 
   const get = async <T>(path: string, query: Record<string, string | number>): Promise<T> => {
-    const res = await boss.call('GET', `${path}?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`);
+    const res = await boss.call('GET', `${path}?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as T;
   };
