@@ -30,7 +30,8 @@ try {
   const target = { stackName: STACK_NAME, outputs: { ...stack.outputs }, file: '(in process)', local: true };
   const auth = new CognitoAuth({ clientId: stack.outputs.UserPoolClientId, userPoolId: stack.outputs.UserPoolId, endpoint: stack.outputs.CognitoEndpoint });
   await auth.signIn('admin@example.com', DEMO_PASSWORD);
-  const admin = new TriviaClient({ apiUrl: stack.apiUrl, auth });
+  const newAdmin = () => new TriviaClient({ apiUrl: stack.apiUrl, auth });
+  const admin = newAdmin();
   const setClock = async (at: number) => {
     const settings: ClockSettings = { at, anchor: Date.now(), speed: 1 };
     writeFileSync(stack.clockFile, JSON.stringify(settings));
@@ -40,7 +41,7 @@ try {
   log(`playing ${days} days on the local stack at ${stack.apiUrl}`);
   const sent = await playHistory({
     target,
-    admin,
+    admin: newAdmin,
     days,
     setClock,
     onDay: (d) => log(`  ${d.day}: ${d.page_views} page views, ${d.sign_ups} sign-ups, ${d.joined} joined, ${d.answered} answered, ${d.won} won`),

@@ -225,7 +225,9 @@ export class TriviaClient {
 
   /* ---- client events and growth analytics ---- */
   /** Sends 1–100 events (202 once queued); each is checked by the server afterwards, bad ones land in `errors()`. */
-  sendEvents = (events: c.ClientEventInput[]) => this.call('POST', `${API}/client-events`, c.clientEventsAccepted, [202], { body: { events } });
+  sendEvents = (events: c.ClientEventInput[]) =>
+    // Ids chosen once, before the first attempt: a retried batch is then stored and counted once.
+    this.call('POST', `${API}/client-events`, c.clientEventsAccepted, [202], { body: { events: events.map((e) => ({ event_id: globalThis.crypto.randomUUID(), ...e })) } });
   /** Stored client events (admins): by `session_id`, by `category`, or all, in `from`/`to`; follow `next` for more. */
   clientEvents = (query: { session_id?: string; category?: string; from?: string | number; to?: string | number; limit?: number; next?: string } = {}) =>
     this.call('GET', `${API}/client-events`, c.clientEventsPage, [200], { query });

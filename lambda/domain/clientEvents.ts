@@ -12,6 +12,7 @@
  * `anonymous_id`, which is how attribution links a sign-up to the visits before it (lambda/domain/growth.ts).
  */
 import { z } from 'zod';
+import { eventId } from './events.ts';
 
 export const MAX_EVENTS_PER_BATCH = 100;
 /** The largest event, as JSON: a bigger one is recorded as `client_event_oversized`, not stored. */
@@ -39,6 +40,7 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 /** One event as a client sends it. `timestamp`: epoch milliseconds or an ISO 8601 time, by the client's clock. */
 export const clientEventInput = z
   .object({
+    event_id: z.string().regex(ID).optional().describe('a client-chosen id (a UUID): a batch sent again with the same ids (a retry) is stored and counted once'),
     session_id: z.string().regex(ID).describe("the client's session (a random id per app start)"),
     anonymous_id: z.string().regex(ID).optional().describe('the device\'s id before sign-in (a random id it keeps); links a sign-up to earlier visits'),
     category: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).describe('e.g. `page`, `account`, `game`'),
@@ -68,6 +70,18 @@ export const queuedClientBatch = z.object({
   events: z.array(z.object({ event_id: z.string().min(1), raw: z.unknown() })),
 });
 export type QueuedClientBatch = z.infer<typeof queuedClientBatch>;
+
+/**
+ * The id an event is stored under: derived from the caller and the client's own `event_id` when it sends one (so a
+ * retried batch lands on the same items and the same growth partial), else random.
+ */
+export function storedEventId(raw: unknown, userId: string, random: () => string): string {
+  const own = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { event_id?: unknown }).event_id : undefined;
+  return typeof own === 'string' && ID.test(own) ? eventId(`client-event/${userId}/${own}`) : random();
+}
+
+/** The key of a batch's growth partial: the same events (a retried batch) give the same key. */
+export const batchKey = (eventIds: string[]) => eventId(`client-batch/${eventIds.join(',')}`);
 
 /** A stored client event. */
 export interface ClientEvent {

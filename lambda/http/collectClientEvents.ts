@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_BATCH_BODY_BYTES, clientEventBatchInput, type QueuedClientBatch } from '../domain/clientEvents.ts';
+import { MAX_BATCH_BODY_BYTES, clientEventBatchInput, storedEventId, type QueuedClientBatch } from '../domain/clientEvents.ts';
 import { throttled } from '../domain/errors.ts';
 import { numberFromEnv } from '../shared/env.ts';
 import { httpHandler, json, ownUserId } from '../shared/http.ts';
@@ -24,7 +24,7 @@ export const handler = httpHandler({ auth: 'user', body: clientEventBatchInput, 
     user_id: userId,
     received_at: now,
     request_id: event.requestContext?.requestId ?? randomUUID(),
-    events: body.events.map((raw) => ({ event_id: randomUUID(), raw })),
+    events: body.events.map((raw) => ({ event_id: storedEventId(raw, userId, randomUUID), raw })),
   };
   await enqueueClientBatch(batch);
   return json(202, { status: 'accepted', queued: batch.events.length, received_at: now });

@@ -9,7 +9,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { checkClientEvent, lakeRecord, queuedClientBatch, type ClientEvent } from '../domain/clientEvents.ts';
+import { batchKey, checkClientEvent, lakeRecord, queuedClientBatch, type ClientEvent } from '../domain/clientEvents.ts';
 import { ATTRIBUTION_LOOKBACK_MS, attribute, clientGrowth, isSignUp, touchOf, type Attribution, type Touch } from '../domain/growth.ts';
 import { onRecordFailure } from '../shared/deadLetters.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
@@ -45,7 +45,11 @@ async function recordBatch(record: SQSRecord): Promise<void> {
   const batch = queuedClientBatch.parse(JSON.parse(record.body));
   const good: ClientEvent[] = [];
   const bad: ErrorEntry[] = [];
+  const seen = new Set<string>();
   for (const { event_id, raw } of batch.events) {
+    // The same client event_id twice in one batch is one event.
+    if (seen.has(event_id)) continue;
+    seen.add(event_id);
     const checked = checkClientEvent(raw, { event_id, user_id: batch.user_id, received_at: batch.received_at });
     if (checked.ok) good.push(checked.event);
     else {
@@ -65,7 +69,8 @@ async function recordBatch(record: SQSRecord): Promise<void> {
   // The visitor's touches are stored before its sign-up is attributed, so a later batch sees this one's touches.
   await Promise.all([putClientEvents(good), putErrors(bad)]);
   await publishEvents(good.map(lakeRecord));
-  await putGrowthPartials('client', record.messageId, clientGrowth(good, await attributions(good)));
+  // Keyed by the batch's events, not the message: a batch the client sent again (a retry) overwrites its own partial.
+  await putGrowthPartials('client', batchKey(batch.events.map((e) => e.event_id)), clientGrowth(good, await attributions(good)));
   metrics.addMetric('ClientEventsStored', MetricUnit.Count, good.length);
   metrics.addMetric('ClientEventsRejected', MetricUnit.Count, bad.length);
   logger.debug('client events recorded', { message_id: record.messageId, stored: good.length, rejected: bad.length });

@@ -9,8 +9,8 @@ import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, Up
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { CLIENT_EVENT_REASONS as R, type QueuedClientBatch } from '../../lambda/domain/clientEvents.ts';
-import { NOW, PLAYER, QUEUES, TABLES, conditionalCheckFailed, expectError, isolateEachTest, lambdaContext, parse, post, sqsEvent, sqsRecord, stubEnvironment } from './support.ts';
+import { CLIENT_EVENT_REASONS as R, batchKey, type QueuedClientBatch } from '../../lambda/domain/clientEvents.ts';
+import { NOW, OTHER_PLAYER, PLAYER, QUEUES, TABLES, conditionalCheckFailed, expectError, isolateEachTest, lambdaContext, parse, post, sqsEvent, sqsRecord, stubEnvironment } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -56,10 +56,25 @@ describe('POST /api/v1/client-events (collector)', () => {
     expect(batch.received_at).toBe(NOW);
     expect(batch.events.map((e) => e.raw)).toEqual([pageView(1, { user_id: 'forged' }), pageView(2), 'junk']);
     expect(new Set(batch.events.map((e) => e.event_id)).size).toBe(3);
+
     // The rate counter: one conditional ADD of the batch's size on the subject's minute.
     const limit = ddb.commandCalls(UpdateCommand)[0].args[0].input;
     expect(limit).toMatchObject({ TableName: TABLES.rateLimits, Key: { pk: `${PLAYER.sub}#${Math.floor(NOW / 60_000)}` } });
     expect(limit.ExpressionAttributeValues).toMatchObject({ ':k': 3, ':room': 600 - 3 });
+  });
+
+  it('derives the stored ids from the client\'s event_id and the caller: a retried batch keeps its ids', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    const body = { events: [pageView(1, { event_id: 'b7c1e0c4-0000-4000-8000-000000000001' }), pageView(2)] };
+    await collect(post(PATH, body), ctx);
+    await collect(post(PATH, body), ctx);
+    const [first, again] = queued();
+    expect(again.events[0].event_id).toBe(first.events[0].event_id);
+    expect(again.events[1].event_id).not.toBe(first.events[1].event_id);
+    await collect(post(PATH, body, OTHER_PLAYER), ctx);
+    const [, , other] = queued();
+    expect(other.events[0].event_id).not.toBe(first.events[0].event_id);
   });
 
   it('answers 429 rate_limited with retry-after once the minute is used up, and queues nothing', async () => {
@@ -136,7 +151,7 @@ describe('recordClientEvents (queue consumer)', () => {
     const growth = ddb.commandCalls(PutCommand).map((c) => c.args[0].input).filter((i) => i.TableName === TABLES.growth);
     expect(growth).toHaveLength(1);
     expect(growth[0].Item).toMatchObject({
-      sk: 'client#m-1',
+      sk: `client#${batchKey(raws.map((_, i) => `ev-${String(i).padStart(3, '0')}`))}`,
       value: { page_views: 40, sign_ups: 1, first_touch: { 'tv/ad/c1': 1 }, last_touch: { 'tv/ad/c1': 1 } },
     });
   });
