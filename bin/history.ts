@@ -30,8 +30,11 @@ try {
   const target = { stackName: STACK_NAME, outputs: { ...stack.outputs }, file: '(in process)', local: true };
   const auth = new CognitoAuth({ clientId: stack.outputs.UserPoolClientId, userPoolId: stack.outputs.UserPoolId, endpoint: stack.outputs.CognitoEndpoint });
   await auth.signIn('admin@example.com', DEMO_PASSWORD);
-  const newAdmin = () => new TriviaClient({ apiUrl: stack.apiUrl, auth });
+  const newAdmin = () => new TriviaClient({ apiUrl: stack.apiUrl, auth, timeoutMs: 30_000 });
   const admin = newAdmin();
+  // The first requests load the functions: on a busy machine that takes a while, so warm the routes up first.
+  await admin.sendEvents([{ session_id: 'history-warm-up', category: 'app', name: 'warm_up', timestamp: Date.now() }]);
+  await admin.funnel({});
   const setClock = async (at: number) => {
     const settings: ClockSettings = { at, anchor: Date.now(), speed: 1 };
     writeFileSync(stack.clockFile, JSON.stringify(settings));

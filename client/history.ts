@@ -57,7 +57,8 @@ const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 
 function clientFor(target: StackTarget, creds: BotCredentials): Promise<TriviaClient> {
   const auth = new CognitoAuth({ clientId: target.outputs.UserPoolClientId, userPoolId: target.outputs.UserPoolId, endpoint: target.outputs.CognitoEndpoint });
-  return auth.signIn(creds.email, creds.password).then(() => new TriviaClient({ apiUrl: target.outputs.ApiUrl, auth }));
+  // A long per-attempt timeout: a busy local stack can take seconds per request, and a retried batch is safe (event ids).
+  return auth.signIn(creds.email, creds.password).then(() => new TriviaClient({ apiUrl: target.outputs.ApiUrl, auth, timeoutMs: 30_000 }));
 }
 
 export async function playHistory(opts: HistoryOptions): Promise<HistoryDay[]> {
