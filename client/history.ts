@@ -123,7 +123,9 @@ export async function playHistory(opts: HistoryOptions): Promise<HistoryDay[]> {
       random,
     });
     out.joined = result.players;
-    out.answered = result.accepted[0] ?? 0;
+    // Answers stored and counted (the report's final statistics), not answers accepted: on a busy machine an accepted
+    // answer can reach the consumer after its question was finalized, and goes to the dead-letter queue.
+    out.answered = result.report.questions.find((q) => q.question_index === 0)?.answered_count ?? 0;
     out.won = result.winners;
     days.push(out);
     opts.onDay?.(out);
