@@ -24,7 +24,7 @@ const days = Number(values.days);
 if (!Number.isInteger(days) || days < 1 || days > 30) throw new Error('--days must be an integer from 1 to 30');
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const stack = await startLocalStack({ quiet: true, settleMs: 800, scheduleIntervalMs: 2000, dataDir: values['data-dir'] });
+const stack = await startLocalStack({ quiet: true, settleMs: 800, scheduleIntervalMs: 2000, dataDir: values['data-dir'], dynamoTimeoutMs: 120_000 });
 let failed = false;
 try {
   const target = { stackName: STACK_NAME, outputs: { ...stack.outputs }, file: '(in process)', local: true };
