@@ -264,6 +264,19 @@ export class TriviaClient {
   /** Live aggregates of the domain events (admins): `window_minutes` 1…1440 (default 60). */
   liveStats = (query: { window_minutes?: number } = {}) => this.call('GET', `${API}/stats/live`, c.liveStats, [200], { query });
 
+  /* ---- client events and growth analytics ---- */
+  /** Sends 1–100 events (202 once queued); each is checked by the server afterwards, bad ones land in `errors()`. */
+  sendEvents = (events: c.ClientEventInput[]) =>
+    // Ids chosen once, before the first attempt: a retried batch is then stored and counted once.
+    this.call('POST', `${API}/client-events`, c.clientEventsAccepted, [202], { body: { events: events.map((e) => ({ event_id: globalThis.crypto.randomUUID(), ...e })) } });
+  /** Stored client events (admins): by `session_id`, by `category`, or all, in `from`/`to`; follow `next` for more. */
+  clientEvents = (query: { session_id?: string; category?: string; from?: string | number; to?: string | number; limit?: number; next?: string } = {}) =>
+    this.call('GET', `${API}/client-events`, c.clientEventsPage, [200], { query });
+  /** Sign-ups by first- and last-touch campaign (admins); days yyyy-mm-dd. */
+  attribution = (query: { from?: string; to?: string } = {}) => this.call('GET', `${API}/growth/attribution`, c.attribution, [200], { query });
+  /** The funnel by day (admins); days yyyy-mm-dd. */
+  funnel = (query: { from?: string; to?: string } = {}) => this.call('GET', `${API}/growth/funnel`, c.funnel, [200], { query });
+
   /* ---- operations (admins; a stack without these routes answers 404 `route_not_found`) ---- */
   /** Recorded rejections and dead letters, newest first: `reason`, `episode_id`, `from`/`to` (ms or ISO), `limit`. */
   errors = (query: { reason?: string; episode_id?: string; from?: string | number; to?: string | number; limit?: number } = {}) =>

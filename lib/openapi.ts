@@ -269,6 +269,59 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
       409: err('a redrive of this queue is running (`redrive_running`), or the queue is `streams` (`not_redrivable`)'),
     },
   },
+  collectClientEvents: {
+    summary: "Send a batch of the client's events (The Eye)",
+    description:
+      '1–100 events; 202 once the batch is queued, with the server\'s receipt time. Each event is then checked on its own: one that ' +
+      'does not validate (no `session_id`, a timestamp more than 5 minutes ahead of the server or more than 30 days old, `data` not ' +
+      'an object, larger than 4 KiB, a malformed field) is recorded in the errors with its reason (`client_event_*`, ' +
+      '`GET /api/v1/errors`), and the rest of the batch is kept. The sender is the token\'s subject, never the body. Events from ' +
+      'before sign-in carry the device\'s `anonymous_id`; the client keeps them and sends them once signed in (the sign-up event ' +
+      'with the same `anonymous_id` links them). Rate limit: 600 events a minute per user (429 `rate_limited` with `retry-after`). ' +
+      'The body may be up to 200 KiB.',
+    tag: 'analytics',
+    body: c.clientEventBatchInput,
+    responses: {
+      202: { description: 'queued', schema: c.clientEventsAccepted },
+      400: badBody,
+      413: err('the body is larger than 200 KiB'),
+    },
+  },
+  listClientEvents: {
+    summary: 'Client events by session, by category or by time',
+    description:
+      'Oldest first, a page at a time (`next`). With `session_id`: that session\'s events (any time, or `from`/`to`). With `category`, or ' +
+      'neither: the events of the range (default the last 24 h, at most 7 days), by event timestamp. Kept 90 days; the analytics lake keeps them longer.',
+    tag: 'analytics',
+    query: c.clientEventsQuery,
+    responses: {
+      200: { description: 'one page', schema: c.clientEventsPage },
+      400: err('a malformed query or cursor (`invalid_query`, `invalid_cursor`), both `session_id` and `category`, `from` after `to` (`invalid_range`), or more than 7 days (`range_too_large`)'),
+    },
+  },
+  getAttribution: {
+    summary: 'Sign-ups by first- and last-touch campaign',
+    description:
+      'A touch is a page view (`page`/`page_view`) with `data.utm_source`; a sign-up (`account`/`sign_up`) is attributed from the touches of ' +
+      'its `anonymous_id` in the 30 days before it: the earliest (first touch) and the latest (last touch); equal timestamps are ordered ' +
+      'by `source/medium/campaign`. Without a touch: `(direct)`. Materialized per batch as events arrive; days are UTC.',
+    tag: 'analytics',
+    query: c.growthRange,
+    responses: {
+      200: { description: 'the attribution table', schema: c.attribution },
+      400: err('days malformed (`invalid_query`), `from` after `to` (`invalid_range`), more than 92 days (`range_too_large`)'),
+    },
+  },
+  getFunnel: {
+    summary: 'The growth funnel by day: page views, sign-ups, joined, answered, won',
+    description: 'Per UTC day of event time, from per-batch aggregates of the client events and of the domain events.',
+    tag: 'analytics',
+    query: c.growthRange,
+    responses: {
+      200: { description: 'the funnel', schema: c.funnel },
+      400: err('days malformed (`invalid_query`), `from` after `to` (`invalid_range`), more than 92 days (`range_too_large`)'),
+    },
+  },
 };
 
 export interface DocumentedRoute {

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Analytics } from './constructs/analytics.ts';
+import { AnalyticsModels } from './constructs/analyticsModels.ts';
 import { Cdn, MediaStorage } from './constructs/cdn.ts';
 import { Data } from './constructs/data.ts';
 import { Functions, isProd, type TriviaFunction } from './constructs/functions.ts';
@@ -67,6 +68,8 @@ export class TriviaStack extends Stack {
   /** The pre token generation trigger that gates the admin group on TOTP (lib/constructs/admin-mfa.ts). */
   readonly adminMfa: AdminMfaGate;
   readonly webAclArn?: string;
+  /** The client events' Glue table and the layered Athena views (staging → business → reports). */
+  readonly analyticsModels: AnalyticsModels;
 
   constructor(scope: Construct, id: string, props: TriviaStackProps) {
     super(scope, id, props);
@@ -85,6 +88,7 @@ export class TriviaStack extends Stack {
     this.userPoolClient = auth.userPoolClient;
     this.media = new MediaStorage(this, 'Media', { stage: props.stage });
     this.analytics = new Analytics(this, 'Analytics', { stage: props.stage, accessLogsBucket: this.media.logBucket });
+    this.analyticsModels = new AnalyticsModels(this, 'AnalyticsModels', { analytics: this.analytics });
     this.settings = {
       // The distribution is created after the API (its origin), which is created after the functions: resolved at synth.
       cdnUrl: Lazy.string({ produce: () => this.cdn.url }),

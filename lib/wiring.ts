@@ -6,8 +6,20 @@
  * Plain data only: no CDK or SDK imports, so the local stack and the tests can read it cheaply.
  */
 
-export type TableId = 'questions' | 'games' | 'episodes' | 'participants' | 'responses' | 'statistics' | 'users' | 'errors' | 'liveStats';
-export type QueueId = 'answers' | 'runnerTicks';
+export type TableId =
+  | 'questions'
+  | 'games'
+  | 'episodes'
+  | 'participants'
+  | 'responses'
+  | 'statistics'
+  | 'users'
+  | 'errors'
+  | 'liveStats'
+  | 'clientEvents'
+  | 'growth'
+  | 'rateLimits';
+export type QueueId = 'answers' | 'runnerTicks' | 'clientEvents';
 export type TopicId = 'notifications';
 /** EventBridge buses (lib/constructs/analytics.ts): the domain events. */
 export type BusId = 'events';
@@ -81,6 +93,31 @@ export const tables: Record<TableId, TableSpec> = {
       { indexName: 'time', partitionKey: { name: 'time_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
     ],
   },
+  // Client events (lambda/store/clientEvents.ts): pk `s#${session_id}`, sk `${timestamp}#${event_id}`. The indexes
+  // spread each day over CLIENT_EVENT_SHARDS partitions: `category` (`${category}#${day}#${shard}`), `time`
+  // (`${day}#${shard}`); the sparse `touches` index (`${anonymous_id}`) holds only page views with `utm_source`, so
+  // attribution reads a visitor's touches and nothing else. Items expire after 90 days (the lake keeps them).
+  clientEvents: {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expires_at',
+    globalSecondaryIndexes: [
+      { indexName: 'category', partitionKey: { name: 'category_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+      { indexName: 'time', partitionKey: { name: 'time_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+      { indexName: 'touches', partitionKey: { name: 'touch_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+    ],
+  },
+  // Growth aggregates (lambda/store/growth.ts): one partial per batch and day, pk `d#${day}#${shard}`,
+  // sk `${source}#${batch}` (a retried batch overwrites its own partial). Funnel and attribution sum a range's days.
+  growth: {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
+  // Per-subject counters of client events per minute (lambda/store/rateLimits.ts): pk `${subject}#${minute}`, expiring.
+  rateLimits: {
+    partitionKey: { name: 'pk', type: 'S' },
+    timeToLiveAttribute: 'expires_at',
+  },
 };
 
 export interface QueueSpec {
@@ -95,6 +132,8 @@ export const queues: Record<QueueId, QueueSpec> = {
   // a receive, not a minute; ten receives leave room for a few of them before a message is declared dead.
   answers: { visibilityTimeoutSeconds: 60, maxReceiveCount: 10, retentionDays: 4 },
   runnerTicks: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 1 },
+  // One message per accepted batch of client events (up to 100 events).
+  clientEvents: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 4 },
 };
 
 export const topics: TopicId[] = ['notifications'];
@@ -327,7 +366,7 @@ export const functions = {
     'Admin moves the dead letters of a queue back to it (an SQS message move task)',
     [http('POST', '/api/v1/dlq/{queue}/redrive', 'admin')],
     // sends: the move task puts the messages on the source queue on the caller's behalf.
-    { deadLetters: 'redrive', sends: ['answers', 'runnerTicks'] },
+    { deadLetters: 'redrive', sends: ['answers', 'runnerTicks', 'clientEvents'] },
   ),
   inspectDeadLetters: {
     entry: 'lambda/schedule/inspectDeadLetters.ts',
@@ -356,9 +395,34 @@ export const functions = {
     ],
     // episodes/participants/responses: the names that tell the streams apart, and the facts of a question's close.
     reads: ['episodes', 'participants', 'responses', 'statistics'],
-    writes: ['liveStats'],
+    // growth: the funnel's joined / answered / won steps, one partial per batch and day (lambda/domain/growth.ts).
+    writes: ['liveStats', 'growth'],
     putsEvents: ['events'],
   },
+
+  /* client events and growth analytics (lambda/domain/clientEvents.ts, lambda/domain/growth.ts) */
+  collectClientEvents: api('collectClientEvents', 'Trusted clients send batches of their events: checked, queued, 202', [http('POST', '/api/v1/client-events', 'user')], {
+    readWrites: ['rateLimits'],
+    sends: ['clientEvents'],
+  }),
+  recordClientEvents: {
+    entry: 'lambda/queue/recordClientEvents.ts',
+    description: 'Validates queued client events: stores the good ones, records the bad ones, forwards to the lake, adds up growth',
+    memorySize: 512,
+    timeoutSeconds: 60,
+    triggers: [{ kind: 'queue', queue: 'clientEvents', batchSize: 10, maxBatchingWindowSeconds: 1 }],
+    // clientEvents: reads a visitor's touches (the `touches` index) to attribute a sign-up.
+    readWrites: ['clientEvents'],
+    writes: ['errors', 'growth'],
+    putsEvents: ['events'],
+  },
+  listClientEvents: api('listClientEvents', 'Admin queries client events by session, category or time', [http('GET', '/api/v1/client-events', 'admin')], {
+    reads: ['clientEvents'],
+  }),
+  getAttribution: api('getAttribution', 'Admin reads sign-ups by first- and last-touch campaign', [http('GET', '/api/v1/growth/attribution', 'admin')], {
+    reads: ['growth'],
+  }),
+  getFunnel: api('getFunnel', 'Admin reads the growth funnel by day', [http('GET', '/api/v1/growth/funnel', 'admin')], { reads: ['growth'] }),
 } satisfies Record<string, FunctionSpec>;
 
 /**

@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import type { EpisodeViewOut, StatisticsOut } from '../../lambda/domain/contract.ts';
 import { colors, plain, progressLine, renderEpisode, renderEpisodeLine, type Progress, type Style } from './render.ts';
 import { loadSession, saveSession, sessionFile } from './session.ts';
+import { renderAttribution, renderFunnel } from './growth.ts';
 
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'Passw0rd!' };
 
@@ -39,6 +40,7 @@ commands:
                                                   recorded rejections and dead letters (GET /api/v1/errors)
   dlq [status]                                    dead-letter queues and their depth (GET /api/v1/dlq)
   dlq redrive QUEUE                               move a queue's dead letters back (POST /api/v1/dlq/{queue}/redrive)
+  growth [--from YYYY-MM-DD] [--to YYYY-MM-DD]    the funnel by day and sign-ups by campaign (default: the last 7 days)
 
 The stack comes from --outputs FILE, $TRIVIA_OUTPUTS, ./cdk-outputs.json or ./cdk-outputs.local.json.
 Signed in as: --user/--password, $TRIVIA_USER/$TRIVIA_PASSWORD, the session saved by \`trivia login\`, or, on a
@@ -80,6 +82,8 @@ const OPTIONS = {
   reason: { type: 'string' },
   episode: { type: 'string' },
   since: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -508,6 +512,14 @@ async function dlq(ctx: Ctx, sub: string | undefined, args: string[]) {
   out(ctx, `redrive of ${started.queue} started: about ${started.approximate_messages} message(s) (trivia dlq status shows progress)`, started);
 }
 
+async function growth(ctx: Ctx) {
+  const client = await signedIn(ctx, target(ctx));
+  const range = { ...(ctx.values.from ? { from: ctx.values.from } : {}), ...(ctx.values.to ? { to: ctx.values.to } : {}) };
+  const [funnel, attribution] = await notYet('trivia growth', 'GET /api/v1/growth/funnel', () => Promise.all([client.funnel(range), client.attribution(range)]));
+  if (ctx.json) return out(ctx, '', { funnel, attribution });
+  out(ctx, `${renderFunnel(funnel)}\n\n${renderAttribution(attribution)}`);
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let values: Values;
@@ -551,6 +563,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         break;
       case 'dlq':
         await dlq(ctx, sub, rest);
+        break;
+      case 'growth':
+        await growth(ctx);
         break;
       default:
         throw new UsageError(`unknown command "${command}"`);

@@ -298,3 +298,50 @@ export const questionListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   next: z.string().min(1).max(2048).optional(),
 });
+
+/* ---- client events and growth analytics (lambda/domain/clientEvents.ts, lambda/domain/growth.ts) ---- */
+export { clientEventBatchInput, clientEventInput, clientEventsAccepted, clientEventsPage, clientEventsQuery, clientEvent } from './clientEvents.ts';
+export type { ClientEventInput } from './clientEvents.ts';
+
+/** `from`/`to` of the growth routes: days, UTC. */
+export const growthRange = z.object({
+  from: z.iso.date().optional().describe('first day (yyyy-mm-dd, UTC; default: 6 days before `to`)'),
+  to: z.iso.date().optional().describe('last day, inclusive (default: today); at most 92 days'),
+});
+
+const funnelCounts = {
+  page_views: count.describe('client events `page`/`page_view`'),
+  sign_ups: count.describe('client events `account`/`sign_up`'),
+  joined: count.describe('registrations for an episode'),
+  answered: count.describe('players who answered in an episode (their first answer to question 0)'),
+  won: count.describe('winners of the episodes that ended'),
+};
+export const funnel = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    days: z.array(z.object({ day: z.string().describe('yyyy-mm-dd (UTC) of the event time'), ...funnelCounts })).describe('every day of the range, oldest first'),
+    totals: z.object(funnelCounts),
+  })
+  .meta({ id: 'Funnel' });
+export type FunnelOut = z.infer<typeof funnel>;
+
+export const attribution = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    sign_ups: count.describe('sign-ups of the range (by the sign-up event\'s day)'),
+    campaigns: z
+      .array(
+        z.object({
+          source: z.string().describe('`utm_source`, or `(direct)` for sign-ups without a touch in the lookback'),
+          medium: z.string(),
+          campaign: z.string(),
+          first_touch: count,
+          last_touch: count,
+        }),
+      )
+      .describe('each column sums to sign_ups'),
+  })
+  .meta({ id: 'Attribution' });
+export type AttributionOut = z.infer<typeof attribution>;

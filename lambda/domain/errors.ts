@@ -33,3 +33,6 @@ export const conflict = (code: string, message: string, details?: unknown) =>
   new DomainError('conflict', code, message, details);
 export const unprocessable = (code: string, message: string, details?: unknown) =>
   new DomainError('unprocessable', code, message, details);
+/** 429: the caller sent too much; `retry-after` (seconds) is also a header. */
+export const throttled = (code: string, message: string, retryAfterSeconds: number) =>
+  new DomainError('throttled', code, message, { retry_after_seconds: retryAfterSeconds });

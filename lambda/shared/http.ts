@@ -160,9 +160,12 @@ function recordRejection(err: DomainError, status: number, event: HttpEvent, cal
 
 export function errorReply(err: unknown): Reply {
   if (err instanceof DomainError) {
-    return json(STATUS[err.kind], {
-      error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
-    });
+    const retryAfter = (err.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+    return json(
+      STATUS[err.kind],
+      { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } },
+      typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {},
+    );
   }
   const name = (err as { name?: string })?.name ?? '';
   if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded') {
@@ -172,10 +175,10 @@ export function errorReply(err: unknown): Reply {
   return json(500, { error: { code: 'internal_error', message: 'internal error' } });
 }
 
-function parseBody(event: HttpEvent): unknown {
+function parseBody(event: HttpEvent, maxBytes: number): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new DomainError('payload_too_large', 'body_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new DomainError('payload_too_large', 'body_too_large', `the body must be at most ${maxBytes} bytes`);
   }
   if (raw.trim() === '') return undefined;
   try {
@@ -208,6 +211,8 @@ function authorize(auth: Auth, caller: Caller | null, event: HttpEvent): void {
 export interface RouteOptions<B> {
   auth: Auth;
   body?: ZodType<B>;
+  /** A larger body limit than MAX_BODY_BYTES, for a route that takes batches (POST /api/v1/client-events). */
+  maxBodyBytes?: number;
 }
 
 export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: Request<B>) => Promise<Reply>) {
@@ -222,7 +227,7 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
       caller = callerOf(event);
       if (caller) logger.appendKeys({ user_id: caller.sub });
       authorize(opts.auth, caller, event);
-      const parsed = opts.body ? validate(opts.body, parseBody(event)) : (undefined as B);
+      const parsed = opts.body ? validate(opts.body, parseBody(event, opts.maxBodyBytes ?? MAX_BODY_BYTES)) : (undefined as B);
       reply = await handle({
         body: parsed,
         params: (event.pathParameters ?? {}) as Record<string, string>,

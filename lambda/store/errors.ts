@@ -24,6 +24,8 @@ import {
   type ErrorRecord,
 } from '../domain/operations.ts';
 import { numberFromEnv, tableName } from '../shared/env.ts';
+import { fnv1a } from '../domain/answers.ts';
+import { batchPut } from './batchPut.ts';
 import { documents } from './clients.ts';
 
 export interface ErrorEntry {
@@ -40,6 +42,8 @@ export interface ErrorEntry {
   payload?: string;
   /** How many occurrences this record stands for (sampling); 1 when absent. */
   represents?: number;
+  /** A stable id makes recording idempotent (a retried batch rewrites the same item); random when absent. */
+  id?: string;
 }
 
 const MAX_DETAIL = 500;
@@ -52,8 +56,8 @@ export const errorSampler = () =>
   createSampler({ burst: numberFromEnv('ERRORS_SAMPLE_BURST', 5), perSecond: numberFromEnv('ERRORS_SAMPLE_PER_SECOND', 0.2) });
 
 function itemOf(entry: ErrorEntry) {
-  const id = randomUUID();
-  const shard = Math.floor(Math.random() * ERROR_SHARDS);
+  const id = entry.id ?? randomUUID();
+  const shard = entry.id ? fnv1a(entry.id) % ERROR_SHARDS : Math.floor(Math.random() * ERROR_SHARDS);
   return {
     ...errorKeys({ reason: entry.reason, at: entry.at, id, shard, episodeId: entry.episode_id }),
     id,
@@ -74,6 +78,11 @@ function itemOf(entry: ErrorEntry) {
 
 export async function putError(entry: ErrorEntry): Promise<void> {
   await documents.send(new PutCommand({ TableName: tableName('errors'), Item: itemOf(entry) }));
+}
+
+/** Many records at once (BatchWriteItem), never sampled: the client events that did not validate. */
+export async function putErrors(entries: ErrorEntry[]): Promise<number> {
+  return batchPut(tableName('errors'), entries.map(itemOf));
 }
 
 const markerKey = (messageId: string) => ({ pk: `~dead_letter#${messageId}`, sk: '-' });

@@ -10,9 +10,10 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { DomainEvent } from '../domain/events.ts';
+/** Any archived record: an id, a type and an ISO time (domain events, client events' lake records). */
+type ArchivedRecord = { id: string; type: string; time: string };
 
-export const archiveFile = (dir: string, e: Pick<DomainEvent, 'type' | 'time'>) => join(dir, e.type, `${e.time.slice(0, 10)}.jsonl`);
+export const archiveFile = (dir: string, e: { type: string; time: string }) => join(dir, e.type, `${e.time.slice(0, 10)}.jsonl`);
 
 const known = new Map<string, Promise<{ ids: Set<string>; torn: boolean }>>();
 const queues = new Map<string, Promise<unknown>>();
@@ -49,8 +50,8 @@ function serialized<T>(file: string, task: () => Promise<T>): Promise<T> {
 }
 
 /** Appends the events not yet archived; returns how many were new. */
-export async function appendToArchive(dir: string, events: DomainEvent[]): Promise<number> {
-  const byFile = new Map<string, DomainEvent[]>();
+export async function appendToArchive(dir: string, events: ArchivedRecord[]): Promise<number> {
+  const byFile = new Map<string, ArchivedRecord[]>();
   for (const e of events) {
     const file = archiveFile(dir, e);
     byFile.set(file, [...(byFile.get(file) ?? []), e]);
@@ -66,7 +67,7 @@ export async function appendToArchive(dir: string, events: DomainEvent[]): Promi
         }
         const state = await ids;
         const seen = state.ids;
-        const fresh: DomainEvent[] = [];
+        const fresh: ArchivedRecord[] = [];
         const batch = new Set<string>();
         for (const e of list) {
           if (seen.has(e.id) || batch.has(e.id)) continue;

@@ -8,6 +8,7 @@
  * each id once even when a batch is retried (see lambda/store/eventArchive.ts).
  */
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { ClientEventRecord } from '../domain/clientEvents.ts';
 import { EVENT_SOURCE, type DomainEvent } from '../domain/events.ts';
 import { busName } from '../shared/env.ts';
 import { appendToArchive } from './eventArchive.ts';
@@ -22,7 +23,10 @@ const CONCURRENT_REQUESTS = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function toEntry(bus: string, e: DomainEvent): PutEventsRequestEntry {
+/** What goes on the bus and into the archive: a domain event, or a client event's lake record (lambda/domain/clientEvents.ts). */
+export type ArchivedEvent = DomainEvent | ClientEventRecord;
+
+export function toEntry(bus: string, e: ArchivedEvent): PutEventsRequestEntry {
   return { EventBusName: bus, Source: EVENT_SOURCE, DetailType: e.type, Detail: JSON.stringify(e), Time: new Date(e.time), Resources: [] };
 }
 
@@ -65,7 +69,7 @@ async function putChunk(entries: PutEventsRequestEntry[]): Promise<void> {
   if (pending.length > 0) throw new Error(`PutEvents: ${pending.length} entries still failed after ${MAX_ATTEMPTS} attempts (${lastError})`);
 }
 
-export async function publishEvents(events: DomainEvent[]): Promise<void> {
+export async function publishEvents(events: ArchivedEvent[]): Promise<void> {
   if (events.length === 0) return;
   const bus = busName('events');
   if (bus === LOCAL_ARCHIVE) {

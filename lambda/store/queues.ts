@@ -1,5 +1,6 @@
 /** Messages onto the answers and runner-tick queues. */
 import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { QueuedClientBatch } from '../domain/clientEvents.ts';
 import type { QueuedAnswer } from '../domain/schemas.ts';
 import { realMs } from '../shared/clock.ts';
 import { queueUrl } from '../shared/env.ts';
@@ -7,6 +8,11 @@ import { sqs } from './clients.ts';
 
 export async function enqueueAnswer(a: QueuedAnswer): Promise<void> {
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('answers'), MessageBody: JSON.stringify(a) }));
+}
+
+/** One message per accepted batch of client events (lambda/queue/recordClientEvents.ts reads it). */
+export async function enqueueClientBatch(batch: QueuedClientBatch): Promise<void> {
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('clientEvents'), MessageBody: JSON.stringify(batch) }));
 }
 
 export interface RunnerTick {

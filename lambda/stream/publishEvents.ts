@@ -7,10 +7,12 @@
  * Events are published before the partials are written: a batch that fails for good has counted nothing.
  */
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { domainGrowth } from '../domain/growth.ts';
 import { livePartials } from '../domain/liveStats.ts';
 import { tableName } from '../shared/env.ts';
 import { logger, observed } from '../shared/powertools.ts';
 import { publishEvents } from '../store/events.ts';
+import { putGrowthPartials } from '../store/growth.ts';
 import { putLivePartials } from '../store/liveStats.ts';
 import { contributionsOf, eventsOf, type EventSource } from '../usecases/domainEvents.ts';
 import { allOrNothing } from './batches.ts';
@@ -51,6 +53,8 @@ const base = async (event: DynamoDBStreamEvent, _context: Context) => {
     await publishEvents(events);
     const partials = livePartials(contributions);
     await putLivePartials(source, partials);
+    // The funnel's joined / answered / won, one partial per day, keyed like the live partials by the batch's first record.
+    if (contributions.length > 0) await putGrowthPartials(source, contributions[0].sequence, domainGrowth(events));
     logger.debug('events published', { source, changes: batch.changes.length, events: events.length, partials: partials.length });
   });
 };

@@ -224,7 +224,7 @@ export class Monitoring extends Construct {
     // consumer is failing or throttled and answers are about to miss their question (and go to the DLQ).
     // runnerTicks: > 16 min in 2 consecutive minutes. Ticks are sent with delays of up to 15 minutes (SQS's maximum), so
     // only an age past that means the runner is not taking its ticks (the minute sweep still advances shows, late).
-    const queueAgeThreshold: Record<QueueId, number> = { answers: 30, runnerTicks: 16 * 60 };
+    const queueAgeThreshold: Record<QueueId, number> = { answers: 30, runnerTicks: 16 * 60, clientEvents: 5 * 60 };
     for (const q of queueIds) {
       alarm(`queueAge-${q}`, {
         alarmDescription: `The oldest message of the ${q} queue is older than ${queueAgeThreshold[q]} s. Runbook: docs/operations.md#queue-age`,

@@ -201,7 +201,7 @@ describe('operations', () => {
         expect(answers.messages + answers.in_flight).toBeGreaterThanOrEqual(2);
         expect(answers.redrivable).toBe(true);
       });
-      expect((await status()).queues.map((q) => q.queue).sort()).toEqual(['answers', 'runnerTicks', 'streams']);
+      expect((await status()).queues.map((q) => q.queue).sort()).toEqual(['answers', 'clientEvents', 'runnerTicks', 'streams']);
 
       // The sweep (every 2 s here) finds them in the DLQ and does not record them again.
       await new Promise((r) => setTimeout(r, 5000));

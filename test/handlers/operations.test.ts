@@ -26,6 +26,7 @@ const ctx = lambdaContext();
 const DLQS = {
   answers: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-answers-dlq',
   runnerTicks: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-runner-ticks-dlq',
+  clientEvents: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-client-events-dlq',
   streams: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-streams-dlq',
 };
 
@@ -46,6 +47,7 @@ beforeAll(async () => {
     [envNames.table('errors')]: TABLES.errors,
     [envNames.deadLetterQueue('answers')]: DLQS.answers,
     [envNames.deadLetterQueue('runnerTicks')]: DLQS.runnerTicks,
+    [envNames.deadLetterQueue('clientEvents')]: DLQS.clientEvents,
     [envNames.deadLetterQueue('streams')]: DLQS.streams,
   });
   submitResponse = (await import('../../lambda/http/submitResponse.ts')).handler;
@@ -258,6 +260,7 @@ describe('dead-letter routes', () => {
     expect(res.body.queues).toEqual([
       { queue: 'answers', messages: 3, in_flight: 1, redrivable: true, move_tasks: [{ status: 'COMPLETED', moved: 2, started_at: NOW }] },
       { queue: 'runnerTicks', messages: 3, in_flight: 1, redrivable: true, move_tasks: [{ status: 'COMPLETED', moved: 2, started_at: NOW }] },
+      { queue: 'clientEvents', messages: 3, in_flight: 1, redrivable: true, move_tasks: [{ status: 'COMPLETED', moved: 2, started_at: NOW }] },
       { queue: 'streams', messages: 3, in_flight: 1, redrivable: false, move_tasks: [] },
     ]);
   });

@@ -37,11 +37,15 @@ export const TABLES: Record<TableId, string> = {
   users: 'test-users',
   errors: 'test-errors',
   liveStats: 'test-live-stats',
+  clientEvents: 'test-client-events',
+  growth: 'test-growth',
+  rateLimits: 'test-rate-limits',
 };
 
 export const QUEUES: Record<QueueId, string> = {
   answers: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-answers',
   runnerTicks: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-runner-ticks',
+  clientEvents: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-client-events',
 };
 
 export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:test-notifications';

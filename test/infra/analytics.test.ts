@@ -195,7 +195,12 @@ describe('the archive bucket', () => {
 });
 
 describe('the Glue table and Athena', () => {
-  const table = () => only(template, 'AWS::Glue::Table').Properties as { DatabaseName: unknown; TableInput: Record<string, unknown> };
+  // The `events` table (the client events' table and the views: test/infra/analyticsModels.test.ts).
+  const table = () => {
+    const found = (Object.values(template.findResources('AWS::Glue::Table')) as CfnResourceJson[]).filter((t) => (t.Properties.TableInput as { Name?: string }).Name === 'events');
+    expect(found).toHaveLength(1);
+    return found[0].Properties as { DatabaseName: unknown; TableInput: Record<string, unknown> };
+  };
 
   it('has a database for the stage and a JSON table over the archive prefix', () => {
     const db = only(template, 'AWS::Glue::Database').Properties;
@@ -248,8 +253,8 @@ describe('publishers', () => {
   const putters = (Object.keys(functionSpecs) as FunctionId[]).filter((id) => (functionSpecs[id] as { putsEvents?: string[] }).putsEvents?.length);
   const statementsOf = (id: FunctionId): Statement[] => statementsOfRole(template, logicalId(stack.functions[id].role));
 
-  it('publishEvents and the answer handler, and nobody else, may put events, on the bus alone', () => {
-    expect(putters.sort()).toEqual(['publishEvents', 'submitResponse']);
+  it('publishEvents, the answer handler and the client events consumer, and nobody else, may put events, on the bus alone', () => {
+    expect(putters.sort()).toEqual(['publishEvents', 'recordClientEvents', 'submitResponse']);
     for (const id of Object.keys(functionSpecs) as FunctionId[]) {
       const puts = statementsOf(id).filter((s) => asArray(s.Action).includes('events:PutEvents'));
       if (!putters.includes(id)) {
