@@ -165,7 +165,10 @@ export class DataProtection extends Construct {
     });
     // Advanced event selectors: the basic ones cannot name DynamoDB tables. With advanced selectors, management events
     // need a selector of their own.
-    (this.trail.node.defaultChild as CfnTrail).advancedEventSelectors = [
+    const cfnTrail = this.trail.node.defaultChild as CfnTrail;
+    // CloudTrail refuses basic and advanced selectors together; the L2 writes an empty basic list.
+    cfnTrail.addPropertyDeletionOverride('EventSelectors');
+    cfnTrail.advancedEventSelectors = [
       { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
       {
         name: `Data events on the ${AUDITED_TABLES.join(' and ')} tables`,
