@@ -94,6 +94,7 @@ export class TriviaStack extends Stack {
       buses: { events: this.analytics.bus },
       settings: this.settings,
       deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
+      userPool: auth.userPool,
     }).functions;
 
     new QueueConsumers(this, 'QueueConsumers', { functions: this.functions, queues: this.queues });

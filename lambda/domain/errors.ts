@@ -33,3 +33,5 @@ export const conflict = (code: string, message: string, details?: unknown) =>
   new DomainError('conflict', code, message, details);
 export const unprocessable = (code: string, message: string, details?: unknown) =>
   new DomainError('unprocessable', code, message, details);
+/** A token of an erased player (DELETE /api/v1/user/me) that has not expired yet: the profile never comes back. */
+export const accountErased = () => new DomainError('forbidden', 'account_erased', 'this account was erased');

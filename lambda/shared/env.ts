@@ -13,6 +13,7 @@ export const topicArn = (t: TopicId) => required(envNames.topic(t));
 export const busName = (b: BusId) => required(envNames.bus(b));
 export const bucketName = (b: BucketId) => required(envNames.bucket(b));
 export const setting = (s: SettingId) => required(envNames.setting(s));
+export const userPoolId = () => required(envNames.userPool);
 
 export const numberFromEnv = (name: string, fallback: number) => {
   const raw = process.env[name];

@@ -16,6 +16,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import {
   buckets as bucketSpecs,
@@ -158,6 +159,8 @@ export interface FunctionsProps {
   readonly buses?: Partial<Record<BusId, IEventBus>>;
   /** Every dead-letter queue (needed when a function has `deadLetters` access). */
   readonly deadLetterQueues?: Partial<Record<DeadLetterQueueId, IQueue>>;
+  /** The user pool (needed when a function has `userPool` access). */
+  readonly userPool?: IUserPool;
 }
 
 /** What each level of `deadLetters` (lib/wiring.ts) may do on the dead-letter queues; nothing can send to them. */
@@ -201,6 +204,8 @@ export class Functions extends Construct {
       for (const s of spec.settings ?? []) environment[envNames.setting(s)] = props.settings?.[s] ?? fail(`${functionId} reads setting ${s}, which was not given`);
       const dlqOf = (q: DeadLetterQueueId) => props.deadLetterQueues?.[q] ?? fail(`${functionId} reads dead-letter queue ${q}, which was not given`);
       if (spec.deadLetters) for (const q of deadLetterQueueIds()) environment[envNames.deadLetterQueue(q)] = dlqOf(q).queueUrl;
+      const userPool = spec.userPool ? (props.userPool ?? fail(`${functionId} deletes users of the user pool, which was not given`)) : undefined;
+      if (userPool) environment[envNames.userPool] = userPool.userPoolId;
 
       const fn = new TriviaFunction(this, pascal(functionId), { functionId, spec, stage: props.stage, environment });
 
@@ -223,6 +228,7 @@ export class Functions extends Construct {
           dlqOf(q).grant(fn.fn, ...DEAD_LETTER_ACTIONS[level]);
         }
       }
+      if (userPool) fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cognito-idp:AdminDeleteUser'], resources: [userPool.userPoolArn] }));
       // Consuming a queue or reading a stream is granted by its event source (ingest.ts, streams.ts).
       return [functionId, fn] as const;
     });

@@ -219,12 +219,12 @@ describe('HTTP API', () => {
     expect(integration.IntegrationUri).toEqual({ Ref: logicalId(stack.functions[r.functionId].alias) });
   });
 
-  it('allows CORS from any origin for GET, POST and PUT with Authorization and Content-Type', () => {
+  it('allows CORS from any origin for GET, POST, PUT and DELETE with Authorization and Content-Type', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
         AllowOrigins: ['*'],
-        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT']),
+        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'DELETE']),
         AllowHeaders: Match.arrayWith(['Authorization', 'Content-Type']),
       },
     });
