@@ -1,21 +1,44 @@
 #!/usr/bin/env -S npx tsx
-/** The CDK app: `npx cdk synth|deploy [-c stage=prod]`. Stack `TriviaLive-<stage>`, checked by cdk-nag (AwsSolutions). */
+/**
+ * The CDK app, checked by cdk-nag (AwsSolutions):
+ * - `npx cdk synth|deploy [-c stage=prod]`: one stage, stack `TriviaLive-<stage>` (as documented in the README);
+ * - `npx cdk deploy -c pipeline=true -c connectionArn=… -c repository=owner/name [-c branch=main]`: the delivery
+ *   pipeline (lib/pipeline.ts), stack `TriviaLive-pipeline`, which then deploys beta and prod itself.
+ */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { PipelineStack } from '../lib/pipeline.ts';
 import { TriviaStack } from '../lib/trivia-stack.ts';
 
 const app = new App();
-const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`invalid stage "${stage}": lower-case letters, digits and dashes`);
-
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
+const env = account || region ? { account, region } : undefined;
+const context = (name: string): string | undefined => {
+  const raw: unknown = app.node.tryGetContext(name);
+  return raw === undefined || raw === null || raw === '' ? undefined : String(raw);
+};
 
-new TriviaStack(app, `TriviaLive-${stage}`, {
-  stage,
-  env: account || region ? { account, region } : undefined,
-  description: `Trivia Live: serverless backend for live trivia shows (${stage})`,
-});
+if (context('pipeline') === 'true') {
+  const connectionArn = context('connectionArn');
+  const repository = context('repository');
+  if (!connectionArn || !repository) throw new Error('the pipeline needs -c connectionArn=<CodeStar connection ARN> and -c repository=<owner/name>');
+  new PipelineStack(app, 'TriviaLive-pipeline', {
+    connectionArn,
+    repository,
+    branch: context('branch') ?? 'main',
+    env,
+    description: 'Trivia Live: the delivery pipeline (build, beta, approval, prod)',
+  });
+} else {
+  const stage = context('stage') ?? 'dev';
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`invalid stage "${stage}": lower-case letters, digits and dashes`);
+  new TriviaStack(app, `TriviaLive-${stage}`, {
+    stage,
+    env,
+    description: `Trivia Live: serverless backend for live trivia shows (${stage})`,
+  });
+}
 
 // cdk-nag 3 is a policy validation plugin (not an Aspect): unacknowledged findings fail the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
