@@ -59,7 +59,8 @@ const RUNNER_FIELDS = [
  * Writes a transition computed from `from`. Succeeds only if nobody else moved the episode since it was read,
  * so duplicated or concurrent runners can never skip or repeat a step. Returns false when another runner won.
  */
-export async function saveTransition(from: Episode, to: Episode): Promise<boolean> {
+/** `audit`: an admin's change (a cancellation) is recorded as `updated_by` and `updated_at`; the runner's steps are not. */
+export async function saveTransition(from: Episode, to: Episode, audit?: { by: string; at: number }): Promise<boolean> {
   const names: Record<string, string> = { '#version': 'version' };
   const values: Record<string, unknown> = { ':expected': from.version };
   const sets: string[] = [];
@@ -75,6 +76,11 @@ export async function saveTransition(from: Episode, to: Episode): Promise<boolea
     }
     names[`#f${n}`] = field;
   });
+  if (audit) {
+    Object.assign(names, { '#updatedBy': 'updated_by', '#updatedAt': 'updated_at' });
+    Object.assign(values, { ':updatedBy': audit.by, ':updatedAt': audit.at });
+    sets.push('#updatedBy = :updatedBy', '#updatedAt = :updatedAt');
+  }
   if (isTerminal(to)) {
     names['#live'] = 'live';
     removes.push('#live');
