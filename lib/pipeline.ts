@@ -165,7 +165,7 @@ function acknowledgePipelineFindings(stack: PipelineStack): void {
   for (const v of new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack).violations) {
     if (!v.ruleName.startsWith('AwsSolutions-IAM5[')) continue;
     for (const r of v.violatingResources) {
-      const c = paths.get(r.constructPath);
+      const c = paths.get(r.constructPath ?? '');
       if (!c || !(c instanceof CfnResource) || c.cfnResourceType !== 'AWS::IAM::Policy' || !c.node.path.startsWith(`${stack.pipeline.node.path}/`)) continue;
       ack(
         c,

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AdminDeleteUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
-import { NOW, PLAYER, TABLES, conditionalCheckFailed, expectError, httpEvent, isolateEachTest, lambdaContext, parse, stubEnvironment } from './support.ts';
+import { NOW, PLAYER, TABLES, type Claims, conditionalCheckFailed, expectError, httpEvent, isolateEachTest, lambdaContext, parse, stubEnvironment } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 isolateEachTest({ mocks: [ddb, cognito] });
 
-const erase = (claims: Record<string, string> = { ...PLAYER, username: USERNAME }) =>
+const erase = (claims: Claims & { username?: string } = { ...PLAYER, username: USERNAME }) =>
   deleteMe(httpEvent('DELETE', '/api/v1/user/me', '/api/v1/user/me', { claims }), ctx).then(parse);
 
 describe('DELETE /api/v1/user/me', () => {

@@ -146,7 +146,7 @@ describe('gradual deploys', () => {
     expect(template.toJSON().Resources[logicalId(stack.deployments.groups[id])]).toBeDefined();
     const g = group(template, stack, id);
     expect(g.AutoRollbackConfiguration).toEqual({ Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] });
-    expect(resource(template, aliasId).UpdatePolicy).toMatchObject({
+    expect((resource(template, aliasId) as CfnResourceJson & { UpdatePolicy?: unknown }).UpdatePolicy).toMatchObject({
       CodeDeployLambdaAliasUpdate: { DeploymentGroupName: { Ref: logicalId(stack.deployments.groups[id]) } },
     });
   });
@@ -188,5 +188,22 @@ describe('gradual deploys', () => {
       const expected = fn.spec.triggers.filter((t) => t.kind === 'stream' || t.kind === 'queue').length;
       expect(mappings.length, fn.functionId).toBe(expected);
     }
+  });
+});
+
+describe('erasure (DELETE /api/v1/user/me)', () => {
+  const policies = () =>
+    Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
+
+  it('is deleteMe, the only function with a Cognito permission: AdminDeleteUser on the stack user pool alone', () => {
+    const cognito = policies().flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.filter((s) => asArray(s.Action).some((a) => a.startsWith('cognito-idp:'))).map((s) => ({ roles: refsIn(p.Properties.Roles), s })),
+    );
+    expect(cognito).toHaveLength(1);
+    expect(cognito[0].roles).toEqual([{ id: logicalId(stack.functions.deleteMe.role) }]);
+    expect(cognito[0].s.Action).toBe('cognito-idp:AdminDeleteUser');
+    expect(cognito[0].s.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.userPool), 'Arn'] });
+    const fn = resource(template, logicalId(stack.functions.deleteMe.fn)).Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(fn.Environment.Variables.USER_POOL_ID).toEqual({ Ref: logicalId(stack.userPool) });
   });
 });
