@@ -95,10 +95,9 @@ export class DataProtection extends Construct {
 
     // PITR (every table, data.ts) restores to any second of the last 35 days, but into the same account and only while
     // the table exists. Backup recovery points survive a deleted table and are kept longer, in a vault of their own.
-    this.backupVault = new BackupVault(this, 'Vault', {
-      encryptionKey: key,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    // Retained in every stage, like the buckets: CloudFormation cannot delete a vault that holds recovery points, so a
+    // deleted dev stack leaves it behind, and its recovery points expire on their own (35 days).
+    this.backupVault = new BackupVault(this, 'Vault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     const rules = [
       new BackupPlanRule({
         ruleName: 'Daily',

@@ -77,7 +77,8 @@ describe('backups', () => {
     ]);
   });
 
-  it('retains the vault in prod', () => {
+  it('retains the vault in every stage (a vault with recovery points cannot be deleted)', () => {
+    expect(resource(template, logicalId(stack.dataProtection.backupVault)).DeletionPolicy).toBe('Retain');
     expect(resource(prodTemplate, logicalId(prodStack.dataProtection.backupVault)).DeletionPolicy).toBe('Retain');
   });
 });
