@@ -46,7 +46,8 @@ describe('DELETE /api/v1/user/me', () => {
       id: episodeId,
       game_id: `${RUN}-game`,
       min_participant: 3,
-      answer_window_seconds: 3,
+      // Long enough for both answers on a loaded machine; the show's length does not matter here.
+      answer_window_seconds: 20,
       reveal_seconds: 1,
       lead_seconds: 0,
     });
@@ -55,11 +56,11 @@ describe('DELETE /api/v1/user/me', () => {
       expect((await p.call('PUT', '/api/v1/user/me', { nickname: p.email.split('@')[0].slice(-5) })).status).toBe(200);
       expect((await p.call('POST', '/api/v1/participant', { episode_id: episodeId })).status).toBe(201);
     }
-    await waitForEpisode(producer, episodeId, questionOpen(0), 'question 0 open');
+    await waitForEpisode(producer, episodeId, questionOpen(0), 'question 0 open', 120_000);
     expect((await alice.call('POST', '/api/v1/response', { episode_id: episodeId, question_id: questionId, answer: 1 })).status).toBe(202);
     expect((await bob.call('POST', '/api/v1/response', { episode_id: episodeId, question_id: questionId, answer: 0 })).status).toBe(202);
-    await waitForEpisode(producer, episodeId, (e) => e.state === 'ENDED', 'the show ended');
-  }, 120_000);
+    await waitForEpisode(producer, episodeId, (e) => e.state === 'ENDED', 'the show ended', 120_000);
+  }, 240_000);
 
   it('erases the profile and the account, and leaves every count of the show exactly as it was', async () => {
     const before = await counts();
