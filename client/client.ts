@@ -260,6 +260,12 @@ export class TriviaClient {
 
   getMe = () => this.call('GET', `${API}/user/me`, c.user, [200]);
   updateMe = (body: c.UserUpdateBody) => this.call('PUT', `${API}/user/me`, c.user, [200], { body });
+  /** Erases the signed-in player: profile and account (DELETE /api/v1/user/me, 204); game counts stay exact. Idempotent. */
+  async deleteMe(): Promise<void> {
+    const path = `${API}/user/me`;
+    const res = await this.request('DELETE', path);
+    if (res.status !== 204) throw toApiError(res.status, res.body, 'DELETE', path);
+  }
 
   /** Live aggregates of the domain events (admins): `window_minutes` 1…1440 (default 60). */
   liveStats = (query: { window_minutes?: number } = {}) => this.call('GET', `${API}/stats/live`, c.liveStats, [200], { query });

@@ -19,7 +19,7 @@ import { httpRoutes, type Auth, type FunctionId, type HttpMethod } from './wirin
 export const API_VERSION = '1.0.0';
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
-type Status = 200 | 201 | 202 | 400 | 403 | 404 | 409 | 413 | 422;
+type Status = 200 | 201 | 202 | 204 | 400 | 403 | 404 | 409 | 413 | 422;
 
 export interface RouteDoc {
   summary: string;
@@ -29,7 +29,8 @@ export interface RouteDoc {
   query?: ZodObject;
   body?: ZodType;
   /** Success and route-specific error statuses. 401 (non-public), 403 (admin), 429 and 500 are added for every route. */
-  responses: Partial<Record<Status, { description: string; schema: ZodType; headers?: Record<string, string> }>>;
+  /** A response without `schema` has no body (204). */
+  responses: Partial<Record<Status, { description: string; schema?: ZodType; headers?: Record<string, string> }>>;
 }
 
 const err = (description: string) => ({ description, schema: c.errorBody });
@@ -213,13 +214,23 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
   getMe: {
     summary: 'The signed-in user (created on first sight)',
     tag: 'users',
-    responses: { 200: { description: 'the user', schema: c.user } },
+    responses: { 200: { description: 'the user', schema: c.user }, 403: err('the account was erased (`account_erased`)') },
   },
   updateMe: {
     summary: "Change the signed-in user's nickname",
     tag: 'users',
     body: c.userUpdateInput,
-    responses: { 200: { description: 'the user', schema: c.user }, 400: badBody, 413: tooLarge },
+    responses: { 200: { description: 'the user', schema: c.user }, 400: badBody, 403: err('the account was erased (`account_erased`)'), 413: tooLarge },
+  },
+  deleteMe: {
+    summary: "Erase the signed-in player's personal data and account",
+    description:
+      'The profile (nickname) is erased and the Cognito account (email, password) deleted; the player cannot sign in again. ' +
+      'Registrations and answers stay, keyed by the account subject, which then names no one, so every count of every game ' +
+      'stays exact. Idempotent. A token issued before stays valid until it expires, but the profile never comes back ' +
+      '(403 `account_erased` on `/user/me`).',
+    tag: 'users',
+    responses: { 204: { description: 'erased' } },
   },
   createMediaUpload: {
     summary: 'Get a presigned upload URL for question media',
@@ -384,10 +395,10 @@ export function generateOpenApi(routes: DocumentedRoute[] = httpRoutes(), docs: 
   for (const route of sorted) {
     const doc = docs[route.functionId]!;
     const responses: Record<string, ResponseConfig> = {};
-    const add = (status: number, description: string, schema: ZodType, headers?: Record<string, string>) => {
+    const add = (status: number, description: string, schema: ZodType | undefined, headers?: Record<string, string>) => {
       responses[String(status)] = {
         description,
-        content: { 'application/json': { schema } },
+        ...(schema ? { content: { 'application/json': { schema } } } : {}),
         ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([k, d]) => [k, { description: d, schema: { type: 'string' } }])) } : {}),
       };
     };

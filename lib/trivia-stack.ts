@@ -11,6 +11,8 @@ import { Analytics } from './constructs/analytics.ts';
 import { AnalyticsModels } from './constructs/analyticsModels.ts';
 import { Cdn, MediaStorage } from './constructs/cdn.ts';
 import { Data } from './constructs/data.ts';
+import { DataProtection, PlayerDataKey } from './constructs/dataProtection.ts';
+import { Deployments } from './constructs/deployments.ts';
 import { Functions, isProd, type TriviaFunction } from './constructs/functions.ts';
 import { Ingest, QueueConsumers } from './constructs/ingest.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -21,6 +23,7 @@ import { OriginSecret } from './constructs/origin-secret.ts';
 import { Throttles } from './constructs/throttles.ts';
 import { UserPoolWebAcl } from './constructs/waf.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
+import { applyDataProtectionNagSuppressions } from './nag-suppressions-data.ts';
 import { reservedConcurrency, responseShards } from './sizing.ts';
 import type { FunctionId, QueueId, SettingId, TableId, TopicId } from './wiring.ts';
 
@@ -70,14 +73,22 @@ export class TriviaStack extends Stack {
   readonly webAclArn?: string;
   /** The client events' Glue table and the layered Athena views (staging → business → reports). */
   readonly analyticsModels: AnalyticsModels;
+  /** The customer-managed key of player data (tables, the answers queue, the events archive, backups, the trail). */
+  readonly playerDataKey: PlayerDataKey;
+  /** The backup plan of the tables and the audit trail. */
+  readonly dataProtection: DataProtection;
+  /** CodeDeploy moves every function's `live` alias, rolled back on the stage's alarms. */
+  readonly deployments: Deployments;
 
   constructor(scope: Construct, id: string, props: TriviaStackProps) {
     super(scope, id, props);
     this.stage = props.stage;
 
-    const data = new Data(this, 'Data', { stage: props.stage });
+    this.playerDataKey = new PlayerDataKey(this, 'PlayerData', { stage: props.stage });
+    const encryptionKey = this.playerDataKey.key;
+    const data = new Data(this, 'Data', { stage: props.stage, encryptionKey });
     const auth = new Auth(this, 'Auth', { stage: props.stage });
-    const ingest = new Ingest(this, 'Ingest');
+    const ingest = new Ingest(this, 'Ingest', { encryptionKey });
     this.tables = data.tables;
     this.queues = ingest.queues;
     this.dlqs = ingest.dlqs;
@@ -87,7 +98,7 @@ export class TriviaStack extends Stack {
     this.userPool = auth.userPool;
     this.userPoolClient = auth.userPoolClient;
     this.media = new MediaStorage(this, 'Media', { stage: props.stage });
-    this.analytics = new Analytics(this, 'Analytics', { stage: props.stage, accessLogsBucket: this.media.logBucket });
+    this.analytics = new Analytics(this, 'Analytics', { stage: props.stage, accessLogsBucket: this.media.logBucket, encryptionKey });
     this.analyticsModels = new AnalyticsModels(this, 'AnalyticsModels', { analytics: this.analytics });
     this.settings = {
       // The distribution is created after the API (its origin), which is created after the functions: resolved at synth.
@@ -105,6 +116,7 @@ export class TriviaStack extends Stack {
       buses: { events: this.analytics.bus },
       settings: this.settings,
       deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
+      userPool: auth.userPool,
     }).functions;
 
     new QueueConsumers(this, 'QueueConsumers', { functions: this.functions, queues: this.queues });
@@ -145,6 +157,17 @@ export class TriviaStack extends Stack {
       userPoolClient: this.userPoolClient,
     });
 
+    const stageAlarms = (['api5xxRate', 'runnerErrors', 'deadLetters-answers', 'deadLetters-runnerTicks', 'deadLetters-streams'] as const)
+      .map((a) => this.monitoring.alarms[a])
+      .filter((a) => a !== undefined);
+    this.deployments = new Deployments(this, 'Deployments', { stage: props.stage, functions: this.functions, stageAlarms });
+    this.dataProtection = new DataProtection(this, 'DataProtection', {
+      stage: props.stage,
+      key: encryptionKey,
+      tables: this.tables,
+      accessLogsBucket: this.media.logBucket,
+    });
+
     // The CDN URL: the execute-api endpoint refuses direct calls (403 direct_access_forbidden, docs/SECURITY.md).
     new CfnOutput(this, 'ApiUrl', { value: this.cdn.url, description: 'Base URL of the API, through CloudFront (routes start with /api/v1)' });
     new CfnOutput(this, 'CdnUrl', {
@@ -166,5 +189,6 @@ export class TriviaStack extends Stack {
     Tags.of(this).add('stage', props.stage);
 
     applyNagSuppressions(this);
+    applyDataProtectionNagSuppressions(this);
   }
 }

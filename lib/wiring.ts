@@ -215,6 +215,8 @@ export interface FunctionSpec {
    * releases them, never deletes); `redrive` moves them back to their source queue (SQS message move tasks).
    */
   deadLetters?: 'status' | 'inspect' | 'redrive';
+  /** The stack's Cognito user pool (its id as `envNames.userPool`): `deleteUsers` is cognito-idp:AdminDeleteUser on it alone. */
+  userPool?: 'deleteUsers';
 }
 
 const http = (method: HttpMethod, path: string, auth: Auth): HttpTrigger => ({ kind: 'http', method, path, auth });
@@ -280,6 +282,11 @@ export const functions = {
   }),
   getMe: api('getMe', 'The signed-in user', [http('GET', '/api/v1/user/me', 'user')], { readWrites: ['users'] }),
   updateMe: api('updateMe', 'Update the signed-in user', [http('PUT', '/api/v1/user/me', 'user')], { readWrites: ['users'] }),
+  // Erasure (docs/SECURITY.md#erasure): the profile and the Cognito account; game records stay, keyed by the subject alone.
+  deleteMe: api('deleteMe', 'Erase the signed-in player: profile and account', [http('DELETE', '/api/v1/user/me', 'user')], {
+    writes: ['users'],
+    userPool: 'deleteUsers',
+  }),
   openapiSpec: api('openapiSpec', 'The OpenAPI 3.1 document of API v1', [http('GET', '/api/v1/openapi.json', 'public')], {}),
   listQuestions: api('listQuestions', 'Admin lists questions, a page at a time (paginated Scan)', [http('GET', '/api/v1/question', 'admin')], {
     reads: ['questions'],
@@ -454,6 +461,8 @@ export const envNames = {
   setting: (s: SettingId) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
   /** The Event API's HTTP endpoint (`https://…/event`), for functions that publish to the live channel. */
   eventApi: 'EVENT_API_HTTP_ENDPOINT',
+  /** The Cognito user pool's id, for functions with `userPool` access (set for every function locally, lib/local/env.ts). */
+  userPool: 'USER_POOL_ID',
   deadLetterQueue: (q: DeadLetterQueueId) => `${q.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_DLQ_URL`,
 };
 

@@ -62,6 +62,8 @@ export const question = z.object({
   answer: z.number().int().min(0),
   media_url: z.string().optional(),
   created_at: epochMs,
+  created_by: z.string().optional().describe('the admin (Cognito subject) who created it'),
+  updated_by: z.string().optional().describe('the admin who changed it last'),
 }).meta({ id: 'Question' });
 export type QuestionOut = z.infer<typeof question>;
 
@@ -77,6 +79,8 @@ export const game = z.object({
   qset: z.array(z.string()),
   title: z.string().optional(),
   created_at: epochMs,
+  created_by: z.string().optional().describe('the admin (Cognito subject) who created it'),
+  updated_by: z.string().optional().describe('the admin who changed it last'),
 }).meta({ id: 'Game' });
 export type GameOut = z.infer<typeof game>;
 

@@ -36,3 +36,5 @@ export const unprocessable = (code: string, message: string, details?: unknown) 
 /** 429: the caller sent too much; `retry-after` (seconds) is also a header. */
 export const throttled = (code: string, message: string, retryAfterSeconds: number) =>
   new DomainError('throttled', code, message, { retry_after_seconds: retryAfterSeconds });
+/** A token of an erased player (DELETE /api/v1/user/me) that has not expired yet: the profile never comes back. */
+export const accountErased = () => new DomainError('forbidden', 'account_erased', 'this account was erased');

@@ -34,6 +34,9 @@ export interface Question {
   answer: number;
   media_url?: string;
   created_at: number;
+  /** Audit (docs/SECURITY.md): the admin (Cognito subject) who created it, and who changed it last. */
+  created_by?: string;
+  updated_by?: string;
 }
 
 /** What a player may see of a question: never the answer. */
@@ -58,6 +61,9 @@ export interface Game {
   qset: string[];
   title?: string;
   created_at: number;
+  /** Audit (docs/SECURITY.md): the admin (Cognito subject) who created it, and who changed it last. */
+  created_by?: string;
+  updated_by?: string;
 }
 
 export const episodeInput = z
@@ -121,6 +127,11 @@ export interface Episode {
   announced_count?: number;
   /** The highest `seq` known to be published (the runner's fast path marks it; the stream relay reads it). */
   published_seq?: number;
+  /** Audit (docs/SECURITY.md): the admin (Cognito subject) who created it, and who changed it last. */
+  created_by?: string;
+  updated_by?: string;
+  /** When an admin last changed it (a cancellation); the runner's own steps are not admin changes. */
+  updated_at?: number;
 }
 
 export const participantInput = z

@@ -3,14 +3,14 @@ import { unprocessable } from '../domain/errors.ts';
 import { DEFAULT_SETTLE_MS, DEFAULT_SHARD_COUNT, DEFAULT_TIMINGS, episodeView, newEpisode } from '../domain/episode.ts';
 import { episodeInput } from '../domain/schemas.ts';
 import { numberFromEnv } from '../shared/env.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json, ownUserId } from '../shared/http.ts';
 import { createEpisode } from '../store/episodes.ts';
 import { getGame } from '../store/games.ts';
 import { getQuestions } from '../store/questions.ts';
 import { fingerprint } from '../store/records.ts';
 import { assertQuestionsFree } from '../usecases/questionsInUse.ts';
 
-export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async ({ body, now }) => {
+export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async ({ body, now, caller }) => {
   const game = await getGame(body.game_id);
   if (!game) throw unprocessable('unknown_game', `game ${body.game_id} does not exist`);
   if (body.qset) {
@@ -31,6 +31,7 @@ export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async 
     },
   });
   await assertQuestionsFree(episode);
-  const { item, created } = await createEpisode(episode, fingerprint(content));
+  const admin = ownUserId(caller, undefined);
+  const { item, created } = await createEpisode({ ...episode, created_by: admin, updated_by: admin }, fingerprint(content));
   return json(created ? 201 : 200, episodeView(item, now));
 });

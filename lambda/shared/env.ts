@@ -14,6 +14,7 @@ export const busName = (b: BusId) => required(envNames.bus(b));
 export const bucketName = (b: BucketId) => required(envNames.bucket(b));
 export const setting = (s: SettingId) => required(envNames.setting(s));
 export const eventApiEndpoint = () => required(envNames.eventApi);
+export const userPoolId = () => required(envNames.userPool);
 
 export const numberFromEnv = (name: string, fallback: number) => {
   const raw = process.env[name];

@@ -39,6 +39,8 @@ const STATUS: Record<ErrorKind, number> = {
 
 export interface Caller {
   sub: string;
+  /** The Cognito user name (`username` in access tokens, `cognito:username` in ID tokens): what Cognito's admin APIs take. */
+  username?: string;
   email?: string;
   groups: string[];
   isAdmin: boolean;
@@ -82,6 +84,7 @@ export function callerOf(event: HttpEvent): Caller | null {
   const groups = parseGroups(claims['cognito:groups']);
   return {
     sub: claims.sub,
+    username: [claims.username, claims['cognito:username']].find((u): u is string => typeof u === 'string'),
     email: typeof claims.email === 'string' ? claims.email : undefined,
     groups,
     isAdmin: groups.includes('admin'),

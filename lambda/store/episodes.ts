@@ -60,9 +60,10 @@ const RUNNER_FIELDS = [
  * Writes a transition computed from `from`, stamped with the next live-channel `seq` (an atomic ADD: count
  * announcements raise it too, without touching `version`). Succeeds only if nobody else moved the episode since it was
  * read, so duplicated or concurrent runners can never skip or repeat a step. Returns the stored episode, or undefined
- * when another runner won.
+ * when another runner won. `audit`: an admin's change (a cancellation) is recorded as `updated_by` and `updated_at`;
+ * the runner's steps are not.
  */
-export async function saveTransition(from: Episode, to: Episode, now: number): Promise<Episode | undefined> {
+export async function saveTransition(from: Episode, to: Episode, now: number, audit?: { by: string; at: number }): Promise<Episode | undefined> {
   const names: Record<string, string> = { '#version': 'version', '#seq': 'seq', '#seqAt': 'seq_at' };
   const values: Record<string, unknown> = { ':expected': from.version, ':one': 1, ':now': now };
   const sets: string[] = ['#seqAt = :now'];
@@ -78,6 +79,11 @@ export async function saveTransition(from: Episode, to: Episode, now: number): P
     }
     names[`#f${n}`] = field;
   });
+  if (audit) {
+    Object.assign(names, { '#updatedBy': 'updated_by', '#updatedAt': 'updated_at' });
+    Object.assign(values, { ':updatedBy': audit.by, ':updatedAt': audit.at });
+    sets.push('#updatedBy = :updatedBy', '#updatedAt = :updatedAt');
+  }
   if (isTerminal(to)) {
     names['#live'] = 'live';
     removes.push('#live');

@@ -18,6 +18,7 @@ import { EventBus, Rule, RuleTargetInput, type Archive } from 'aws-cdk-lib/aws-e
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -92,6 +93,11 @@ export interface AnalyticsProps {
   readonly stage: string;
   /** Receives the archive bucket's server access logs (the stack's access-log bucket). */
   readonly accessLogsBucket?: IBucket;
+  /**
+   * The customer-managed key of player data (lib/constructs/dataProtection.ts): the events carry user ids. Every writer
+   * of the bucket needs a grant on it (the delivery role has one). SSE-S3 without one.
+   */
+  readonly encryptionKey?: IKey;
   /** Earliest day the table's partition projection covers (yyyy-MM-dd). */
   readonly firstDay?: string;
 }
@@ -126,7 +132,9 @@ export class Analytics extends Construct {
     // Retained in every stage, like the other buckets: CloudFormation cannot delete a bucket that holds objects without
     // a custom-resource Lambda. Outside prod the events expire after 30 days, so a dev stack's leftovers empty themselves.
     this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
+      ...(props.encryptionKey
+        ? { encryption: BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
+        : { encryption: BucketEncryption.S3_MANAGED }),
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
@@ -161,6 +169,8 @@ export class Analytics extends Construct {
       assumedBy: new ServicePrincipal('firehose.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: 'Firehose writes the domain events archive',
     });
+    // What Firehose needs to write SSE-KMS objects, and to complete multipart uploads; nothing wider (no ReEncrypt*).
+    props.encryptionKey?.grant(this.deliveryRole, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.deliveryRole.addToPolicy(
       new PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [this.bucket.bucketArn] }),
     );

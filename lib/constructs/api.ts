@@ -58,7 +58,7 @@ export class Api extends Construct {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: ['*'],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
         allowHeaders: ['Authorization', 'Content-Type'],
       },
     });
@@ -114,7 +114,7 @@ export class Api extends Construct {
     for (const fn of Object.values(props.functions)) {
       const httpTriggers = (fn.spec.triggers as Trigger[]).filter((t): t is HttpTrigger => t.kind === 'http');
       if (httpTriggers.length === 0) continue;
-      const integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn.fn);
+      const integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn.alias);
       for (const trigger of httpTriggers) {
         const [route] = this.httpApi.addRoutes({
           path: trigger.path,

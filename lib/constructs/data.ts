@@ -1,6 +1,7 @@
 /** DynamoDB tables, one per entry of `tables` in lib/wiring.ts: on demand, point-in-time recovery, encrypted, named by CloudFormation. */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { WARM_TABLES, warmThroughput, type WarmTable } from '../sizing.ts';
 import { tables as tableSpecs, type KeySpec, type TableId, type TableSpec } from '../wiring.ts';
@@ -15,6 +16,8 @@ const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export interface DataProps {
   readonly stage: string;
+  /** The customer-managed key of player data (lib/constructs/dataProtection.ts); AWS managed encryption without one. */
+  readonly encryptionKey?: IKey;
 }
 
 export class Data extends Construct {
@@ -35,7 +38,8 @@ export class Data extends Construct {
         sortKey: spec.sortKey && attribute(spec.sortKey),
         billingMode: BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: TableEncryption.AWS_MANAGED,
+        encryption: props.encryptionKey ? TableEncryption.CUSTOMER_MANAGED : TableEncryption.AWS_MANAGED,
+        encryptionKey: props.encryptionKey,
         stream: spec.stream && streamViewType(spec.stream),
         timeToLiveAttribute: spec.timeToLiveAttribute,
         deletionProtection: prod,

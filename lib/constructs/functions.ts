@@ -9,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Alias, Architecture, EventSourceMapping, Runtime, Tracing, type EventSourceMappingOptions, type IEventSource } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import {
   buckets as bucketSpecs,
@@ -46,6 +47,9 @@ export const METRICS_NAMESPACE = 'TriviaLive';
 
 export const isProd = (stage: string) => stage === 'prod';
 
+/** The alias every trigger invokes; CodeDeploy moves it from one version to the next (lib/constructs/deployments.ts). */
+export const LIVE_ALIAS = 'live';
+
 export interface TriviaFunctionProps<Id extends string = FunctionId> {
   /** A function of the wiring's `functions`, or one built beside them (the canary, lib/constructs/monitoring.ts). */
   readonly functionId: Id;
@@ -63,6 +67,8 @@ export class TriviaFunction<Id extends string = FunctionId> extends Construct {
   readonly logGroup: LogGroup;
   /** The execution role: it starts with nothing but writing to its own log group; grants add the rest. */
   readonly role: Role;
+  /** What routes, queues, streams and schedules invoke (never $LATEST), so that a deploy can shift traffic gradually. */
+  readonly alias: Alias;
 
   constructor(scope: Construct, id: string, props: TriviaFunctionProps<Id>) {
     super(scope, id);
@@ -117,6 +123,26 @@ export class TriviaFunction<Id extends string = FunctionId> extends Construct {
         externalModules: ['@aws-sdk/*'],
       },
     });
+    this.alias = new Alias(this, 'Alias', { aliasName: LIVE_ALIAS, version: this.fn.currentVersion });
+  }
+
+  /**
+   * Binds a queue or stream event source to the alias. The mapping stays where `fn.addEventSource` put it (under the
+   * function), so its logical id does not change: a new mapping of a stream would start again from TRIM_HORIZON and
+   * count a day of answers and registrations twice.
+   */
+  addEventSource(source: IEventSource): void {
+    const { fn, alias } = this;
+    const target = new Proxy(alias, {
+      get(t, property) {
+        if (property === 'addEventSourceMapping') {
+          return (mappingId: string, options: EventSourceMappingOptions) => new EventSourceMapping(fn, mappingId, { ...options, target: alias });
+        }
+        const value: unknown = Reflect.get(t, property, t);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(t) : value;
+      },
+    });
+    source.bind(target);
   }
 }
 
@@ -133,6 +159,8 @@ export interface FunctionsProps {
   readonly buses?: Partial<Record<BusId, IEventBus>>;
   /** Every dead-letter queue (needed when a function has `deadLetters` access). */
   readonly deadLetterQueues?: Partial<Record<DeadLetterQueueId, IQueue>>;
+  /** The user pool (needed when a function has `userPool` access). */
+  readonly userPool?: IUserPool;
 }
 
 /** What each level of `deadLetters` (lib/wiring.ts) may do on the dead-letter queues; nothing can send to them. */
@@ -176,6 +204,8 @@ export class Functions extends Construct {
       for (const s of spec.settings ?? []) environment[envNames.setting(s)] = props.settings?.[s] ?? fail(`${functionId} reads setting ${s}, which was not given`);
       const dlqOf = (q: DeadLetterQueueId) => props.deadLetterQueues?.[q] ?? fail(`${functionId} reads dead-letter queue ${q}, which was not given`);
       if (spec.deadLetters) for (const q of deadLetterQueueIds()) environment[envNames.deadLetterQueue(q)] = dlqOf(q).queueUrl;
+      const userPool = spec.userPool ? (props.userPool ?? fail(`${functionId} deletes users of the user pool, which was not given`)) : undefined;
+      if (userPool) environment[envNames.userPool] = userPool.userPoolId;
 
       const fn = new TriviaFunction(this, pascal(functionId), { functionId, spec, stage: props.stage, environment });
 
@@ -198,6 +228,7 @@ export class Functions extends Construct {
           dlqOf(q).grant(fn.fn, ...DEAD_LETTER_ACTIONS[level]);
         }
       }
+      if (userPool) fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['cognito-idp:AdminDeleteUser'], resources: [userPool.userPoolArn] }));
       // Consuming a queue or reading a stream is granted by its event source (ingest.ts, streams.ts).
       return [functionId, fn] as const;
     });

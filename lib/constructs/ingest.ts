@@ -3,7 +3,7 @@
  * batches that fail for good; the notifications topic; and the queue consumers (SQS event sources).
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Alias, type IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -16,6 +16,14 @@ const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** The longest retention SQS allows: a dead letter waits as long as possible for someone to look at it. */
 const DLQ_RETENTION = Duration.days(14);
 
+export interface IngestProps {
+  /** The customer-managed key of player data (lib/constructs/dataProtection.ts), for the queues in PLAYER_DATA_QUEUES. */
+  readonly encryptionKey?: IKey;
+}
+
+/** Queues whose messages carry player data (a user id and an answer): encrypted with the player-data key. */
+export const PLAYER_DATA_QUEUES: QueueId[] = ['answers'];
+
 export class Ingest extends Construct {
   readonly queues: Record<QueueId, Queue>;
   /** The dead-letter queue of each queue. */
@@ -24,22 +32,24 @@ export class Ingest extends Construct {
   readonly streamDlq: Queue;
   readonly topics: Record<TopicId, Topic>;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: IngestProps = {}) {
     super(scope, id);
 
     const dlqs = {} as Record<QueueId, Queue>;
     const queues = {} as Record<QueueId, Queue>;
     for (const [queueId, spec] of Object.entries(queueSpecs) as [QueueId, QueueSpec][]) {
       const name = pascal(queueId);
+      const key = PLAYER_DATA_QUEUES.includes(queueId) ? props.encryptionKey : undefined;
+      const encryption = key ? { encryption: QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: QueueEncryption.SQS_MANAGED };
       dlqs[queueId] = new Queue(this, `${name}Dlq`, {
         retentionPeriod: DLQ_RETENTION,
-        encryption: QueueEncryption.SQS_MANAGED,
+        ...encryption,
         enforceSSL: true,
       });
       queues[queueId] = new Queue(this, name, {
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
         retentionPeriod: Duration.days(spec.retentionDays),
-        encryption: QueueEncryption.SQS_MANAGED,
+        ...encryption,
         enforceSSL: true,
         deadLetterQueue: { queue: dlqs[queueId], maxReceiveCount: spec.maxReceiveCount },
       });
@@ -76,7 +86,7 @@ export class QueueConsumers extends Construct {
         if (trigger.batchSize > 10 && trigger.maxBatchingWindowSeconds <= 0) {
           throw new Error(`${fn.functionId}: an SQS batch size over 10 needs maxBatchingWindowSeconds > 0`);
         }
-        fn.fn.addEventSource(
+        fn.addEventSource(
           new SqsEventSource(props.queues[trigger.queue], {
             batchSize: trigger.batchSize,
             maxBatchingWindow: trigger.maxBatchingWindowSeconds > 0 ? Duration.seconds(trigger.maxBatchingWindowSeconds) : undefined,

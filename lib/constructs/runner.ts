@@ -23,7 +23,7 @@ export class Runner extends Construct {
           schedule: Schedule.rate(Duration.minutes(trigger.rateMinutes)),
         });
         // A tick older than a minute is superseded by the next one; every step is idempotent, so a retry is harmless.
-        rule.addTarget(new LambdaFunction(fn.fn, { retryAttempts: 2, maxEventAge: Duration.minutes(1) }));
+        rule.addTarget(new LambdaFunction(fn.alias, { retryAttempts: 2, maxEventAge: Duration.minutes(1) }));
         if (i === 0) this.rules[fn.functionId] = rule;
       });
     }

@@ -24,7 +24,7 @@ export class Streams extends Construct {
         const table = props.tables[trigger.table];
         if (!table.tableStreamArn) throw new Error(`${fn.functionId} reads the stream of ${trigger.table}, which has none (lib/wiring.ts)`);
         // Also grants the function read access to the stream (and nothing on the table itself).
-        fn.fn.addEventSource(
+        fn.addEventSource(
           new DynamoEventSource(table, {
             startingPosition: StartingPosition.TRIM_HORIZON,
             batchSize: trigger.batchSize,

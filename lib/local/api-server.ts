@@ -20,7 +20,7 @@ export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 /** The deployed API's CORS configuration (lib/constructs/api.ts): API Gateway answers preflights itself. */
 export const CORS = {
   allowOrigins: ['*'],
-  allowMethods: ['GET', 'POST', 'PUT'],
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
   allowHeaders: ['authorization', 'content-type'],
 };
 

@@ -43,12 +43,13 @@ describe('POST /api/v1/question/', () => {
     expect(res.status).toBe(201);
     const id = res.body.id as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(res.body).toEqual({ id, question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: 2, created_at: NOW });
+    // created_by / updated_by: the admin who wrote it (audit, docs/SECURITY.md).
+    expect(res.body).toEqual({ id, question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: 2, created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
     expect(puts()).toHaveLength(1);
     const put = puts()[0];
     expect(put.TableName).toBe(TABLES.questions);
     expect(put.ConditionExpression).toBe('attribute_not_exists(id)');
-    expect(put.Item).toMatchObject({ id, answer: 2, options: ['Mars', 'Venus', 'Jupiter'], created_at: NOW });
+    expect(put.Item).toMatchObject({ id, answer: 2, options: ['Mars', 'Venus', 'Jupiter'], created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
     expect(typeof put.Item?.answer).toBe('number');
     expect(put.Item?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     // The fingerprint is internal: it never reaches the client.
@@ -76,7 +77,7 @@ describe('POST /api/v1/question/', () => {
     vi.setSystemTime(NOW + 5000);
     const second = parse(await createQuestion(post('/api/v1/question', { id: 'q-same', ...body, answer: 2 }, ADMIN), ctx));
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({ id: 'q-same', question: body.question, options: body.options, answer: 2, created_at: NOW });
+    expect(second.body).toEqual({ id: 'q-same', question: body.question, options: body.options, answer: 2, created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
     expect(ddb.commandCalls(GetCommand)[0].args[0].input).toMatchObject({ ConsistentRead: true });
   });
 
@@ -122,7 +123,7 @@ describe('POST /api/v1/game/', () => {
     ddb.on(PutCommand).resolves({});
     const res = parse(await createGame(post('/api/v1/game', { id: 'g-1', qset: ['q1', 'q2'], title: 'Friday' }, ADMIN), ctx));
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: 'g-1', qset: ['q1', 'q2'], title: 'Friday', created_at: NOW });
+    expect(res.body).toEqual({ id: 'g-1', qset: ['q1', 'q2'], title: 'Friday', created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
     expect(ddb.commandCalls(BatchGetCommand)[0].args[0].input.RequestItems).toEqual({ [TABLES.questions]: { Keys: [{ id: 'q1' }, { id: 'q2' }] } });
     expect(puts()).toHaveLength(1);
     expect(puts()[0]).toMatchObject({ TableName: TABLES.games, ConditionExpression: 'attribute_not_exists(id)', Item: { id: 'g-1', qset: ['q1', 'q2'] } });
@@ -156,6 +157,9 @@ describe('POST /api/v1/episode/', () => {
     ddb.on(PutCommand).resolves({});
     const res = parse(await createEpisode(post('/api/v1/episode', { id: 'ep-fri', game_id: 'g1' }, ADMIN), ctx));
     expect(res.status).toBe(201);
+    // Stored with its author (audit); the episode view players read does not carry it.
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ id: 'ep-fri', created_by: ADMIN.sub, updated_by: ADMIN.sub });
+    expect(res.body).not.toHaveProperty('created_by');
     expect(res.body).toMatchObject({
       id: 'ep-fri',
       game_id: 'g1',

@@ -125,7 +125,8 @@ describe('POST /api/v1/episode/{id}/cancel', () => {
     const update = ddb.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.ConditionExpression).toBe('#version = :expected');
     expect(update.ExpressionAttributeValues?.[':expected']).toBe(4);
-    expect(setFields(update)).toMatchObject({ state: 'CANCELLED', version: 5 });
+    // The cancelling admin is recorded (audit); the runner's own steps record nobody.
+    expect(setFields(update)).toMatchObject({ state: 'CANCELLED', version: 5, updated_by: ADMIN.sub, updated_at: NOW });
     expect(update.UpdateExpression).toMatch(/ REMOVE .*#live/);
     expect(ddb.commandCalls(GetCommand)[0].args[0].input.ConsistentRead).toBe(true);
     expect(channel.events()).toEqual([expect.objectContaining({ type: 'episode.cancelled', seq: 3, server_time: NOW })]);

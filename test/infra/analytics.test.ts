@@ -153,8 +153,10 @@ describe('the Firehose delivery stream', () => {
     const statements = statementsOfRole(template, logicalId(stack.analytics.deliveryRole));
     const bucket = logicalId(stack.analytics.bucket);
     for (const s of statements) {
-      for (const a of asArray(s.Action)) expect(a).toMatch(/^(s3:(GetBucketLocation|ListBucket|ListBucketMultipartUploads|AbortMultipartUpload|GetObject|PutObject)|logs:PutLogEvents)$/);
+      for (const a of asArray(s.Action)) expect(a).toMatch(/^(s3:(GetBucketLocation|ListBucket|ListBucketMultipartUploads|AbortMultipartUpload|GetObject|PutObject)|logs:PutLogEvents|kms:(GenerateDataKey|Decrypt))$/);
       if (asArray(s.Action).some((a) => a.startsWith('s3:'))) expect(refsIn(s.Resource).every((r) => r.id === bucket)).toBe(true);
+      // The bucket's key (the player-data key), and no other.
+      if (asArray(s.Action).some((a) => a.startsWith('kms:'))) expect(refsIn(s.Resource)).toEqual([{ id: logicalId(stack.playerDataKey.key), attribute: 'Arn' }]);
     }
     const objects = JSON.stringify(statements.filter((s) => asArray(s.Action).includes('s3:PutObject')).map((s) => s.Resource));
     expect(objects).toContain('/events/*');
@@ -168,7 +170,12 @@ describe('the archive bucket', () => {
 
   it('is encrypted, blocks all public access, takes TLS only, logs access, and is retained', () => {
     const b = props(template, stack);
-    expect(b.Properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    // The events carry user ids: the player-data key (lib/constructs/dataProtection.ts).
+    expect(b.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(stack.playerDataKey.key), 'Arn'] } } },
+      ],
+    });
     expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(b.Properties.LoggingConfiguration).toMatchObject({ DestinationBucketName: { Ref: logicalId(stack.media.logBucket) }, LogFilePrefix: 's3/events/' });
     expect(b.DeletionPolicy).toBe('Retain');

@@ -110,10 +110,12 @@ describe('SQS queues and SNS topics', () => {
     }
   });
 
-  it('encrypts every queue (SQS-managed) and denies every request without TLS', () => {
+  it('encrypts every queue (the player-data key for the answers queue and its DLQ, else SQS-managed) and denies every request without TLS', () => {
     const queues = template.findResources('AWS::SQS::Queue');
+    const withPlayerData = new Set([logicalId(stack.queues.answers), logicalId(stack.dlqs.answers)]);
     for (const [id, q] of Object.entries(queues) as [string, CfnResourceJson][]) {
-      expect(q.Properties.SqsManagedSseEnabled, id).toBe(true);
+      if (withPlayerData.has(id)) expect(q.Properties.KmsMasterKeyId, id).toEqual({ 'Fn::GetAtt': [logicalId(stack.playerDataKey.key), 'Arn'] });
+      else expect(q.Properties.SqsManagedSseEnabled, id).toBe(true);
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: Match.arrayWith([{ Ref: id }]),
         PolicyDocument: {
@@ -214,15 +216,16 @@ describe('HTTP API', () => {
     const integrationId = refsIn(route.Properties.Target)[0].id;
     const integration = resource(template, integrationId).Properties;
     expect(integration.IntegrationType).toBe('AWS_PROXY');
-    expect(integration.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(stack.functions[r.functionId].fn), 'Arn'] });
+    // Through the function's live alias, which CodeDeploy moves (lib/constructs/deployments.ts).
+    expect(integration.IntegrationUri).toEqual({ Ref: logicalId(stack.functions[r.functionId].alias) });
   });
 
-  it('allows CORS from any origin for GET, POST and PUT with Authorization and Content-Type', () => {
+  it('allows CORS from any origin for GET, POST, PUT and DELETE with Authorization and Content-Type', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
         AllowOrigins: ['*'],
-        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT']),
+        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'DELETE']),
         AllowHeaders: Match.arrayWith(['Authorization', 'Content-Type']),
       },
     });
@@ -251,7 +254,7 @@ describe('HTTP API', () => {
 describe('event sources and schedules', () => {
   const mappings = () => Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as CfnResourceJson[];
   const mappingsOf = (functionId: FunctionId) =>
-    mappings().filter((m) => refsIn(m.Properties.FunctionName).some((r) => r.id === logicalId(stack.functions[functionId].fn)));
+    mappings().filter((m) => refsIn(m.Properties.FunctionName).some((r) => r.id === logicalId(stack.functions[functionId].alias)));
 
   const streamTriggers = functionIds.flatMap((id) =>
     triggersOf(id).flatMap((t) => (t.kind === 'stream' ? [[`${id} <- ${t.table} stream`, id, t] as const] : [])),
@@ -301,20 +304,20 @@ describe('event sources and schedules', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stack.functions.episodeRunner.fn), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { Ref: logicalId(stack.functions.episodeRunner.alias) } })],
     });
   });
 
   it.each(scheduleTriggers)('%s: a rule with the spec rate, allowed to invoke', (_name, functionId, t) => {
-    const fnId = logicalId(stack.functions[functionId].fn);
+    const aliasId = logicalId(stack.functions[functionId].alias);
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: `rate(${t.rateMinutes} ${t.rateMinutes === 1 ? 'minute' : 'minutes'})`,
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { Ref: aliasId } })],
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      FunctionName: { Ref: aliasId },
     });
   });
 });

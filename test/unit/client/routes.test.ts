@@ -25,6 +25,7 @@ const CALLS: Record<string, (api: TriviaClient) => Promise<unknown>> = {
   getReport: (api) => api.getReport('e1'),
   getMe: (api) => api.getMe(),
   updateMe: (api) => api.updateMe({ nickname: 'n' }),
+  deleteMe: (api) => api.deleteMe(),
   getLiveStats: (api) => api.liveStats({ window_minutes: 5 }),
   listErrors: (api) => api.errors({ limit: 3 }),
   deadLetterStatus: (api) => api.dlqStatus(),
