@@ -17,7 +17,7 @@ process.on('unhandledRejection', (reason) => {
 
 const { main } = await import('../client/cli/main.ts');
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), searchDirs: [repoRoot] });
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), searchDirs: [repoRoot] });
 process.exitCode = code;
 // Open sockets (SDK keep-alive agents) must not keep a finished command alive.
 setTimeout(() => process.exit(code), 50).unref();

@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import type { EpisodeViewOut, StatisticsOut } from '../../lambda/domain/contract.ts';
 import { colors, plain, progressLine, renderEpisode, renderEpisodeLine, type Progress, type Style } from './render.ts';
 import { loadSession, saveSession, sessionFile } from './session.ts';
+import { play, terminalKeyboard } from './play.ts';
 import { renderAttribution, renderFunnel } from './growth.ts';
 
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'Passw0rd!' };
@@ -34,6 +35,7 @@ commands:
   episode create --game ID [--min N] [--window S] [--reveal S] [--lead S] [--start-at ISO|MS] [--id ID]
   episode show ID | episode report ID | episode cancel ID
   watch EPISODE [--once]                          live view: state, question, countdown (server clock), players, answers
+  play EPISODE [--user EMAIL --password PW]       join and play a show: answer each question with a key (A–D or 1–4)
   simulate --players N --accuracy P [--questions Q] [--game ID] [--window S] [--reveal S] [--lead S] [--bots FILE] [--no-view]
                                                   bots register and play a live show through the API
   errors [--reason CODE] [--episode ID] [--since MS|ISO] [--limit N]
@@ -95,6 +97,8 @@ export interface Io {
   cwd: string;
   /** Where else to look for outputs files (the repository root). */
   searchDirs?: string[];
+  /** The keyboard, for `play`. */
+  stdin?: NodeJS.ReadStream;
 }
 
 interface Ctx {
@@ -554,6 +558,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
         break;
       case 'watch':
         await watch(ctx, [sub, ...rest].filter((x): x is string => !!x));
+        break;
+      case 'play': {
+        if (!sub) throw new UsageError('play EPISODE');
+        if (!ctx.io.stdin) throw new CliError('play needs a keyboard (a terminal on standard input)');
+        const client = await signedIn(ctx, target(ctx));
+        const out = ctx.io.stdout;
+        return await play(client, sub, {
+          write: (text) => void out.write(text),
+          keyboard: terminalKeyboard(ctx.io.stdin),
+          tty: ctx.tty,
+          width: (out as { columns?: number }).columns ?? 80,
+          style: ctx.style,
+        });
+      }
         break;
       case 'simulate':
         await runSimulation(ctx);

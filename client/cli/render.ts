@@ -39,7 +39,7 @@ export interface RenderOptions {
   width?: number;
 }
 
-const LETTERS = 'ABCDEFGHIJ';
+export const LETTERS = 'ABCDEFGHIJ';
 
 export function seconds(ms: number): string {
   return `${Math.max(0, ms / 1000).toFixed(1)}s`;
