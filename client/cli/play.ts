@@ -41,7 +41,7 @@ export function playerLines(
   const out = mine.standing?.status === 'eliminated';
   const answered = mine.answers.get(i);
   if (view.state === 'QUESTION_OPEN' && !out) {
-    lines.push(answered === undefined ? s.bold(`Press ${LETTERS.slice(0, view.current_question?.options.length ?? 0).join(', ')} to answer`) : s.green(`Answer locked: ${LETTERS[answered]}`));
+    lines.push(answered === undefined ? s.bold(`Press ${LETTERS.slice(0, view.current_question?.options.length ?? 0).split('').join(', ')} to answer`) : s.green(`Answer locked: ${LETTERS[answered]}`));
   } else if ((view.state === 'QUESTION_CLOSED' || view.state === 'QUESTION_RESULTS') && answered !== undefined) {
     lines.push(`Your answer: ${LETTERS[answered]}`);
   }
