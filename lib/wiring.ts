@@ -13,7 +13,7 @@ export type TopicId = 'notifications';
 export type BusId = 'events';
 export type BucketId = 'media';
 /** Deployment settings that reach functions as environment variables (from CDK context in AWS; lib/local/env.ts locally). */
-export type SettingId = 'cdnUrl' | 'responseShards';
+export type SettingId = 'cdnUrl' | 'responseShards' | 'cursorKey';
 
 export interface KeySpec {
   name: string;
@@ -224,6 +224,7 @@ export const functions = {
   openapiSpec: api('openapiSpec', 'The OpenAPI 3.1 document of API v1', [http('GET', '/api/v1/openapi.json', 'public')], {}),
   listQuestions: api('listQuestions', 'Admin lists questions, a page at a time (paginated Scan)', [http('GET', '/api/v1/question', 'admin')], {
     reads: ['questions'],
+    settings: ['cursorKey'],
   }),
   createMediaUpload: api('createMediaUpload', 'Admin gets a presigned upload URL for question media', [http('POST', '/api/v1/media', 'admin')], {
     puts: ['media'],

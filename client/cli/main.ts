@@ -222,7 +222,7 @@ async function question(ctx: Ctx, sub: string | undefined) {
     const created = [];
     for (const input of inputs) created.push(await client.createQuestion(input));
     if (ctx.json) out(ctx, '', created.length === 1 && !v.file ? created[0] : created);
-    else for (const q of created) out(ctx, `${q.id}  ${q.question}  [${q.options.map((o, k) => (k === q.answer ? `*${o}*` : o)).join(' | ')}]`);
+    else for (const q of created) out(ctx, `${q.id}  ${q.question}  [${q.options.map((o, k) => (k === Number(q.answer) ? `*${o}*` : o)).join(' | ')}]`);
     return;
   }
   if (sub === 'list') {

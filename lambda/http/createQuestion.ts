@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unprocessable } from '../domain/errors.ts';
+import { questionView } from '../domain/questionView.ts';
 import { questionInput, type Question } from '../domain/schemas.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { createQuestion } from '../store/questions.ts';
@@ -12,5 +13,5 @@ export const handler = httpHandler({ auth: 'admin', body: questionInput }, async
   const { id, ...content } = body;
   const question: Question = { id: id ?? randomUUID(), ...content, created_at: now };
   const { item, created } = await createQuestion(question, fingerprint(content));
-  return json(created ? 201 : 200, item);
+  return json(created ? 201 : 200, questionView(item));
 });

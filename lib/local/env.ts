@@ -3,6 +3,7 @@
  * variables of `envNames`, Powertools settings, stage, version), plus the endpoints of the local peers. Every
  * function gets every resource name (they share one runtime); in AWS each gets only its own.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LOCAL_RESPONSE_SHARDS } from '../sizing.ts';
 import { buckets, buses, envNames, queues, tables, topics, type BucketId, type QueueId, type TableId, type DeadLetterQueueId } from '../wiring.ts';
@@ -28,6 +29,9 @@ export interface HandlerEnvInput {
   quiet?: boolean;
   rootDir: string;
 }
+
+/** Signs page cursors (lambda/shared/cursor.ts): one key per process, so every runtime thread accepts every cursor. */
+const LOCAL_CURSOR_KEY = randomBytes(32).toString('base64url');
 
 /** Nothing listens here: an accidental SNS call fails at once instead of reaching AWS. */
 const NO_SNS = 'http://127.0.0.1:9';
@@ -73,5 +77,6 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
   // No local S3: lib/local/media.ts serves the buckets; stack.ts adds its endpoint and CDN_URL once the API is up.
   for (const b of Object.keys(buckets) as BucketId[]) env[envNames.bucket(b)] = localBucketName(b);
   env[envNames.setting('responseShards')] = String(LOCAL_RESPONSE_SHARDS);
+  env[envNames.setting('cursorKey')] = LOCAL_CURSOR_KEY;
   return env;
 }
