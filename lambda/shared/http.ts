@@ -111,9 +111,10 @@ export const RECORD_TIMEOUT_MS = 200;
 const rawBody = (event: HttpEvent) =>
   event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : undefined;
 
+/** At most 200 characters, as from the body: a longer id could not be a key of the errors table's episode index. */
 const episodeInPath = (event: HttpEvent) => {
   const id = event.pathParameters?.id;
-  return id && /\/episode\/\{id\}/.test(event.routeKey ?? '') ? id : undefined;
+  return id && id.length <= 200 && /\/episode\/\{id\}/.test(event.routeKey ?? '') ? id : undefined;
 };
 /** Only a path index the route could accept (digits, 0–99) is a correlation key: `99999999999999999999` cannot be stored. */
 const indexInPath = (event: HttpEvent): RequestKeys => {
@@ -225,7 +226,9 @@ export function validate<T>(schema: ZodType<T>, value: unknown, code = 'invalid_
 function parseQuery<Q>(schema: ZodType<Q> | undefined, query: Record<string, string | undefined>): Q {
   if (schema) return validate(schema, query, 'invalid_query');
   const names = Object.keys(query);
-  if (names.length > 0) throw badRequest('invalid_query', `this route takes no query parameters (got ${names.slice(0, 5).join(', ')})`);
+  if (names.length > 0) {
+    throw badRequest('invalid_query', `this route takes no query parameters (got ${names.slice(0, 5).map((n) => n.slice(0, 50)).join(', ')})`);
+  }
   return {} as Q;
 }
 

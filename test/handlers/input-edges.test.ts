@@ -156,6 +156,16 @@ describe('path indexes', () => {
     expect(() => marshall(record, { removeUndefinedValues: true })).not.toThrow();
   });
 
+  it('records the rejection of a path id too long to be a key, without the id', async () => {
+    ddb.on(PutCommand).resolves({});
+    vi.setSystemTime(NOW + 120_000);
+    const id = 'e'.repeat(3000);
+    expectError(parse(await getStatistics(getById('/api/v1/episode/{id}/question/{index}/statistics', { id, index: '0' }), ctx)), 400, 'invalid_path');
+    const [record] = errorRecords();
+    expect(record).toMatchObject({ reason: 'invalid_path' });
+    expect(record.episode_id).toBeUndefined();
+  });
+
   it('still reads a plain digits index', async () => {
     ddb.on(GetCommand, { TableName: TABLES.episodes }).resolves({ Item: episode({ id: 'ep1', finalized_index: -1 }) });
     const res = parse(await getStatistics(getById('/api/v1/episode/{id}/question/{index}/statistics', { id: 'ep1', index: '00' }), ctx));
