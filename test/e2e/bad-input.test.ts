@@ -10,6 +10,12 @@ import { api, dynamoDocumentClient, stack } from './support/index.ts';
 
 const rawRequest = (method: string, path: string, body: string, token?: string) => api(token).request(method, path, body);
 
+/** A JSON body as bytes: fetch sets no Content-Type for those (a string body would be text/plain). */
+async function withoutContentType(token: string, path: string, body: unknown) {
+  const res = await fetch(`${stack().apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new TextEncoder().encode(JSON.stringify(body)) });
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
 const RUN = `bad-${Date.now().toString(36)}`;
 const TABLES = ['questions', 'games', 'episodes', 'participants', 'responses'] as const;
 
@@ -65,6 +71,7 @@ describe('bad input', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const tampered = [header, Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })).toString('base64url'), signature].join('.');
     const answer = { episode_id: episodeId, question_id: questionId, answer: 1 };
+    const newQuestion = { question: 'Three plus three?', options: ['5', '6'], answer: 1 };
 
     const cases: { name: string; send: () => Promise<{ status: number; body: unknown }>; status: number; code?: string }[] = [
       { name: 'malformed JSON', send: () => rawRequest('POST', '/api/v1/response', '{"episode_id": ', alice.token), status: 400, code: 'malformed_json' },
@@ -88,6 +95,24 @@ describe('bad input', () => {
       { name: 'forged token', send: () => rawRequest('POST', '/api/v1/question', JSON.stringify({ question: 'x?', options: ['a', 'b'], answer: 0 }), forged), status: 401 },
       { name: 'oversized body', send: () => alice.call('POST', '/api/v1/response', { ...answer, padding: 'x'.repeat(20_000) }), status: 413, code: 'body_too_large' },
       { name: 'answer to a question that is not open', send: () => alice.call('POST', '/api/v1/response', { ...answer, question_id: `${RUN}-other` }), status: 409, code: 'question_not_open' },
+      // issue 17: the edges a hostile client trips on
+      { name: 'body sent as text/plain', send: () => api(producer.token).request('POST', '/api/v1/question', JSON.stringify(newQuestion), { 'content-type': 'text/plain' }), status: 415, code: 'unsupported_media_type' },
+      { name: 'body without a Content-Type', send: () => withoutContentType(producer.token, '/api/v1/question', newQuestion), status: 415, code: 'unsupported_media_type' },
+      { name: 'unknown query parameter', send: () => producer.call('GET', '/api/v1/question?cursor=abc'), status: 400, code: 'invalid_query' },
+      { name: 'query parameter on a route that takes none', send: () => alice.call('GET', `/api/v1/episode/${episodeId}?verbose=1`), status: 400, code: 'invalid_query' },
+      { name: 'forged cursor', send: () => producer.call('GET', `/api/v1/question?limit=2&next=${Buffer.from('{"id":""}').toString('base64url')}`), status: 400, code: 'invalid_cursor' },
+      { name: 'cursor with a 1,500-character id', send: () => producer.call('GET', `/api/v1/question?next=${Buffer.from(JSON.stringify({ id: 'x'.repeat(1500) })).toString('base64url')}`), status: 400, code: 'invalid_cursor' },
+      { name: 'question id ".."', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, id: '..' }), status: 400, code: 'invalid_body' },
+      { name: 'duplicate options', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, options: ['a', 'a'] }), status: 400, code: 'invalid_body' },
+      { name: 'an option of zero-width spaces', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, options: ['a', '\u200b'] }), status: 400, code: 'invalid_body' },
+      { name: 'a NUL in the question', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, question: 'x\u0000?' }), status: 400, code: 'invalid_body' },
+      { name: 'a right-to-left override in a nickname', send: () => alice.call('PUT', '/api/v1/user/me', { nickname: 'bob\u202E' }), status: 400, code: 'invalid_body' },
+      { name: 'a hex path index', send: () => alice.call('GET', `/api/v1/episode/${episodeId}/question/0x0/statistics`), status: 400, code: 'invalid_path' },
+      { name: 'an exponent path index', send: () => alice.call('GET', `/api/v1/episode/${episodeId}/question/1e0/statistics`), status: 400, code: 'invalid_path' },
+      { name: 'an out-of-range path index', send: () => alice.call('GET', `/api/v1/episode/${episodeId}/question/99999999999999999999/statistics`), status: 400, code: 'invalid_path' },
+      { name: 'start_at in 1970', send: () => producer.call('POST', '/api/v1/episode', { game_id: `${RUN}-game`, start_at: 0 }), status: 422, code: 'start_at_in_past' },
+      { name: 'fractional answer window', send: () => producer.call('POST', '/api/v1/episode', { game_id: `${RUN}-game`, answer_window_seconds: 2.5 }), status: 400, code: 'invalid_body' },
+      { name: 'episode id with a dot', send: () => producer.call('POST', '/api/v1/episode', { id: `${RUN}.dot`, game_id: `${RUN}-game` }), status: 422, code: 'invalid_episode_id' },
       { name: 'registration after the first question opened', send: () => player(`${RUN}-carol@example.com`, {}).then((c) => c.call('POST', '/api/v1/participant', { episode_id: episodeId })), status: 409, code: 'registration_closed' },
     ];
     for (const c of cases) {
