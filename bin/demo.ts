@@ -3,10 +3,12 @@
  * `npm run demo`: a 5-question live show played to the end by 200 bots, in the live view, then the report.
  *
  * Uses the local stack that cdk-outputs.local.json points to when its API answers /api/v1/health, else starts one in
- * this process (and stops it at the end). Everything goes through the `trivia` CLI (client/cli/main.ts).
+ * this process (and stops it at the end); with PORT set, the stack on that port, started if none runs there
+ * (chooseDemoStack in lib/local/demo.ts). It says which. Everything goes through the `trivia` CLI (client/cli/main.ts).
  *
  *   npm run demo                                  200 bots, accuracy 0.8
  *   npm run demo -- --players 50 --accuracy 0.9
+ *   PORT=3100 npm run demo                        the stack on port 3100 (started when none runs there)
  *   npm run demo -- --outputs /path/to/cdk-outputs.local.json   (a running local stack elsewhere)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,14 +56,23 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), searchDirs: [repoRoot] };
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
-async function running(file: string): Promise<boolean> {
+/** The stack the outputs file points to, if its API answers. */
+async function running(file: string): Promise<{ apiUrl: string } | undefined> {
   try {
     const t = readOutputs(file);
     await new TriviaClient({ apiUrl: t.outputs.ApiUrl, retry: { attempts: 1 }, timeoutMs: 2000 }).health();
-    return true;
+    return { apiUrl: t.outputs.ApiUrl };
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function portFromEnv(): number | undefined {
+  const raw = process.env.PORT;
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number, not "${raw}"`);
+  return port;
 }
 
 let stop: (() => Promise<void>) | undefined;
@@ -69,12 +80,12 @@ let tempDir: string | undefined;
 let outputsFile = values.outputs ?? join(repoRoot, 'cdk-outputs.local.json');
 let code = 1;
 try {
-  if (await running(outputsFile)) {
-    say(`Using the local stack of ${outputsFile}`);
-  } else {
-    say('No local stack is running: starting one (DynamoDB Local, SQS, cognito-local, the API) …');
+  const { chooseDemoStack } = await import('../lib/local/demo.ts');
+  const choice = chooseDemoStack({ port: portFromEnv(), running: await running(outputsFile), outputsFile });
+  say(choice.message);
+  if (choice.kind === 'start') {
     const { startLocalStack } = await import('../lib/local/stack.ts');
-    const stack = await startLocalStack({ quiet: true });
+    const stack = await startLocalStack({ quiet: true, ...(choice.port ? { port: choice.port } : {}) });
     stop = () => stack.stop();
     tempDir = mkdtempSync(join(tmpdir(), 'trivia-demo-'));
     outputsFile = join(tempDir, 'cdk-outputs.local.json');
@@ -85,9 +96,11 @@ try {
   writeFileSync(questionsFile, JSON.stringify(DEMO_SHOW));
   const cli = (args: string[]) => main(['--outputs', outputsFile, ...args], io);
 
-  say('\nSeeding the show: 5 questions and the game “Demo Show” (as admin@example.com)');
-  if ((await cli(['question', 'add', '--file', questionsFile])) !== 0) throw new Error('seeding questions failed');
-  if ((await cli(['game', 'create', ...DEMO_SHOW.map((q) => q.id), '--id', DEMO_GAME_ID, '--title', 'Demo Show'])) !== 0) throw new Error('creating the game failed');
+  // Seeding prints each question with its right answer marked: kept off the screen, so that answers show at each reveal.
+  const seeding = (args: string[]) => main(['--outputs', outputsFile, ...args], { ...io, stdout: { write: () => true, isTTY: false } });
+  say(`\nSeeding the show: ${DEMO_SHOW.length} questions and the game “Demo Show” (as admin@example.com; answers hidden until each reveal)`);
+  if ((await seeding(['question', 'add', '--file', questionsFile])) !== 0) throw new Error('seeding questions failed');
+  if ((await seeding(['game', 'create', ...DEMO_SHOW.map((q) => q.id), '--id', DEMO_GAME_ID, '--title', 'Demo Show'])) !== 0) throw new Error('creating the game failed');
 
   say(`\nPlaying it live with ${values.players} bots (each answers right with probability ${values.accuracy})\n`);
   code = await cli(['simulate', '--game', DEMO_GAME_ID, '--players', values.players, '--accuracy', values.accuracy, '--window', values.window, '--reveal', '5', '--lead', '3']);

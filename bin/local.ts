@@ -6,10 +6,12 @@
  *   npm start -- --data-dir .local-data  keep tables, users and stream checkpoints between runs
  *   npm start -- --no-seed --quiet
  *   npm start -- --outputs-file FILE     where to write the outputs (default cdk-outputs.local.json)
+ *   npm start -- --verbose               request and function logs on the terminal (else in trivia-local.log, path printed)
+ *   npm start -- --log-file FILE         where the request and function logs go (default trivia-local.log)
  *
  * Writes cdk-outputs.local.json as `cdk deploy --outputs-file` would, so the same clients and tests run against it.
  */
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../lib/local/cognito.ts';
 import { LocalStackError } from '../lib/local/errors.ts';
@@ -17,17 +19,37 @@ import { createLog } from '../lib/local/log.ts';
 import { STACK_NAME } from '../lib/local/names.ts';
 import { REPO_ROOT, startLocalStack, type LocalStack } from '../lib/local/stack.ts';
 
+/*
+ * The AWS SDK v3 warns, in ten lines, that its releases after January 2027 need Node 22. The functions run on Node 22 in
+ * AWS; this machine may run Node 20 (package.json `engines`), where the SDK versions of package-lock.json work. The
+ * warning says nothing an operator of the local stack can act on, so it is off here (and in the functions' environment,
+ * lib/local/env.ts). Likewise the maintenance notice of the v2 SDK that cognito-local uses.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+
 interface Args {
   dataDir?: string;
   outputsFile: string;
   seed: boolean;
   quiet: boolean;
+  /** Request and function logs on the terminal instead of in `logFile`. */
+  verbose: boolean;
+  logFile: string;
   port: number;
   eventsPort: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seed: true, quiet: false, port: 3000, eventsPort: 0, outputsFile: join(REPO_ROOT, 'cdk-outputs.local.json') };
+  const args: Args = {
+    seed: true,
+    quiet: false,
+    verbose: false,
+    port: 3000,
+    eventsPort: 0,
+    outputsFile: join(REPO_ROOT, 'cdk-outputs.local.json'),
+    logFile: join(REPO_ROOT, 'trivia-local.log'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--data-dir') args.dataDir = argv[++i];
@@ -36,8 +58,11 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--outputs-file=')) args.outputsFile = resolve(a.slice('--outputs-file='.length));
     else if (a === '--no-seed') args.seed = false;
     else if (a === '--quiet') args.quiet = true;
+    else if (a === '--verbose') args.verbose = true;
+    else if (a === '--log-file') args.logFile = resolve(argv[++i] ?? '');
+    else if (a.startsWith('--log-file=')) args.logFile = resolve(a.slice('--log-file='.length));
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm start [-- --data-dir DIR] [--outputs-file FILE] [--no-seed] [--quiet]   (PORT=3000 by default; EVENTS_PORT: the live channel, a free port by default)');
+      console.log('usage: npm start [-- --data-dir DIR] [--outputs-file FILE] [--no-seed] [--quiet] [--verbose | --log-file FILE]   (PORT=3000 by default; EVENTS_PORT: the live channel, a free port by default)');
       process.exit(0);
     } else throw new LocalStackError('startup_failed', `unknown argument ${a} (try --help)`);
   }
@@ -86,8 +111,18 @@ process.on('unhandledRejection', (reason) => {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const log = createLog({ level: args.quiet ? 'WARN' : 'INFO' });
-  stack = await startLocalStack({ port: args.port, eventsPort: args.eventsPort, dataDir: args.dataDir, quiet: args.quiet, seedDemo: args.seed, log });
+  // Request lines and the functions' INFO logs would bury the banner: they go to a file unless --verbose.
+  const logFile: WriteStream | undefined = args.verbose ? undefined : createWriteStream(args.logFile, { flags: 'w' });
+  const log = createLog({ level: args.quiet ? 'WARN' : 'INFO', ...(logFile ? { infoTo: logFile } : {}) });
+  stack = await startLocalStack({
+    port: args.port,
+    eventsPort: args.eventsPort,
+    dataDir: args.dataDir,
+    quiet: args.quiet,
+    seedDemo: args.seed,
+    log,
+    ...(logFile ? { functionOutput: logFile } : {}),
+  });
   if (shuttingDown) return;
 
   const outputsFile = args.outputsFile;
@@ -104,6 +139,7 @@ async function main() {
     `  Live channel ${stack.outputs.EventApiRealtimeEndpoint}  (publish: ${stack.outputs.EventApiHttpEndpoint}, IAM only)`,
     `  Outputs      ${outputsFile}`,
     `  Outbox       ${stack.outboxFile}`,
+    `  Logs         ${logFile ? `${args.logFile}  (requests and functions; --verbose shows them here)` : 'on this terminal (--verbose)'}`,
     '',
     `  Demo users (password ${DEMO_PASSWORD}): ${DEMO_ADMIN_EMAIL} (admin), ${demoPlayerEmail(1)} … ${demoPlayerEmail(DEMO_PLAYER_COUNT)}`,
     `  Sign in:     aws cognito-idp initiate-auth --region us-east-1 --endpoint-url ${stack.outputs.CognitoEndpoint} --client-id ${stack.outputs.UserPoolClientId} \\`,

@@ -112,7 +112,7 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     const game = await admin.getGame(gameId);
     for (const id of game.qset) {
       const q = await admin.getQuestion(id);
-      answers.set(id, { answer: q.answer, options: q.options.length });
+      answers.set(id, { answer: Number(q.answer), options: q.options.length });
     }
   } else {
     const count = opts.questions ?? 5;
@@ -120,7 +120,7 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     for (let i = 0; i < count; i++) {
       const b = QUESTION_BANK[i % QUESTION_BANK.length];
       const q = await admin.createQuestion({ id: `sim-${runId}-q${i + 1}`, question: b.question, options: b.options, answer: b.answer });
-      answers.set(q.id, { answer: q.answer, options: q.options.length });
+      answers.set(q.id, { answer: Number(q.answer), options: q.options.length });
       qset.push(q.id);
     }
     gameId = (await admin.createGame({ id: `sim-${runId}`, title: `Simulation ${runId}`, qset })).id;

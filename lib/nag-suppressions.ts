@@ -32,6 +32,15 @@ export function applyNagSuppressions(stack: TriviaStack): void {
       'large audiences of short-lived sign-ins. Passwords are strong (COG1) and tokens short-lived; revisit if abuse appears.',
   );
 
+  // --- Secrets Manager -------------------------------------------------------------------------------------------
+  ack(
+    stack.cursorKey.node.defaultChild as IConstruct,
+    'AwsSolutions-SMG4',
+    'The cursor key only signs page cursors of admin listings (lambda/shared/cursor.ts); rotating it would merely turn the ' +
+      'cursors in flight into 400 invalid_cursor. It is resolved into the function environment at deploy, so rotation would ' +
+      'need a redeploy anyway.',
+  );
+
   // --- SQS -----------------------------------------------------------------------------------------------------
   ack(
     stack.streamDlq.node.defaultChild as IConstruct,

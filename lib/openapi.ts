@@ -12,6 +12,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z, type ZodObject, type ZodType } from 'zod';
 import * as c from '../lambda/domain/contract.ts';
+import { ERROR_CODES } from '../lambda/domain/errorCodes.ts';
 import * as ops from '../lambda/domain/operations.ts';
 import { httpRoutes, type Auth, type FunctionId, type HttpMethod } from './wiring.ts';
 
@@ -19,7 +20,7 @@ import { httpRoutes, type Auth, type FunctionId, type HttpMethod } from './wirin
 export const API_VERSION = '1.0.0';
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
-type Status = 200 | 201 | 202 | 204 | 400 | 403 | 404 | 409 | 413 | 422;
+type Status = 200 | 201 | 202 | 204 | 400 | 403 | 404 | 409 | 413 | 415 | 422;
 
 export interface RouteDoc {
   summary: string;
@@ -34,9 +35,13 @@ export interface RouteDoc {
 }
 
 const err = (description: string) => ({ description, schema: c.errorBody });
-const badBody = err('malformed JSON, or the body does not match the schema (`details` has the fields)');
-const badPath = err('a path parameter is malformed');
-const tooLarge = err('the body is larger than 16 KiB');
+const badBody = err(
+  'malformed JSON (`malformed_json`), or the body does not match the schema (`invalid_body`: the message names the field and the rule, `details` has every field)',
+);
+const badPath = err('a path parameter is malformed (`invalid_path`)');
+const tooLarge = err('the body is larger than 16 KiB (`body_too_large`)');
+const notJson = err('the body was not sent as `Content-Type: application/json` (`unsupported_media_type`)');
+const noQuery = 'this route takes no query parameters (`invalid_query`)';
 
 /** What every http function's route takes and answers, by function id. */
 export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
@@ -71,7 +76,7 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     query: c.questionListQuery,
     responses: {
       200: { description: 'one page', schema: c.questionPage },
-      400: err('`limit` or `next` is malformed'),
+      400: err('`limit` or `next` is malformed, or an unknown parameter (`invalid_query`); `next` is not a cursor this listing handed out (`invalid_cursor`)'),
     },
   },
   getQuestion: {
@@ -109,7 +114,10 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
       400: badBody,
       409: err('a different episode already has this id (`id_conflict`), or a running episode uses some of its questions (`questions_in_use`)'),
       413: tooLarge,
-      422: err('unknown game (`unknown_game`) or unknown questions in `qset`'),
+      422: err(
+        'unknown game (`unknown_game`) or unknown questions in `qset` (`unknown_questions`); an id outside 1–50 characters of ' +
+          '`[A-Za-z0-9-]` (`invalid_episode_id`: it names the live channel); `start_at` more than 60 s in the past (`start_at_in_past`)',
+      ),
     },
   },
   getEpisode: {
@@ -403,6 +411,12 @@ export function generateOpenApi(routes: DocumentedRoute[] = httpRoutes(), docs: 
       };
     };
     for (const [status, r] of Object.entries(doc.responses)) add(Number(status), r.description, r.schema, r.headers);
+    if (doc.body && !responses['415']) add(415, notJson.description, notJson.schema);
+    if (!doc.query) {
+      const bad = responses['400'];
+      if (bad) bad.description = `${bad.description}; ${noQuery}`;
+      else add(400, noQuery, c.errorBody);
+    }
     if (route.auth !== 'public') {
       add(401, "missing or invalid token (API Gateway's own body `{message}`)", z.union([c.unauthorizedBody, c.errorBody]));
     }
@@ -437,7 +451,11 @@ export function generateOpenApi(routes: DocumentedRoute[] = httpRoutes(), docs: 
       version: API_VERSION,
       description:
         'API v1 of Trivia Live: live trivia shows. JSON bodies with snake_case fields; a trailing slash is optional. ' +
-        'Errors have the shape `{"error": {"code", "message", "details"?}}`. Times are epoch milliseconds.',
+        'Errors have the shape `{"error": {"code", "message", "details"?}}`. Times are epoch milliseconds. Bodies are sent as ' +
+        '`Content-Type: application/json`. A path no route matches answers API Gateway\'s own 404 `{"message":"Not Found"}` ' +
+        '(the typed client names it `route_not_found`), as a 401 of the JWT authorizer answers `{"message":"Unauthorized"}`.\n\n' +
+        'Error codes:\n\n| code | status | meaning |\n| --- | --- | --- |\n' +
+        Object.entries(ERROR_CODES).map(([code, [status, meaning]]) => `| \`${code}\` | ${status} | ${meaning} |`).join('\n'),
     },
     servers: [{ url: '/', description: 'the stack\'s ApiUrl (cdk-outputs.json)' }],
   });

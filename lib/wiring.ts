@@ -27,7 +27,7 @@ export type BucketId = 'media';
 /** AppSync Events channel namespaces (lib/constructs/liveChannel.ts; locally lib/local/): one channel per episode. */
 export type NamespaceId = 'episodes';
 /** Deployment settings that reach functions as environment variables (from CDK context in AWS; lib/local/env.ts locally). */
-export type SettingId = 'cdnUrl' | 'responseShards';
+export type SettingId = 'cdnUrl' | 'responseShards' | 'cursorKey';
 
 export interface KeySpec {
   name: string;
@@ -290,6 +290,7 @@ export const functions = {
   openapiSpec: api('openapiSpec', 'The OpenAPI 3.1 document of API v1', [http('GET', '/api/v1/openapi.json', 'public')], {}),
   listQuestions: api('listQuestions', 'Admin lists questions, a page at a time (paginated Scan)', [http('GET', '/api/v1/question', 'admin')], {
     reads: ['questions'],
+    settings: ['cursorKey'],
   }),
   createMediaUpload: api('createMediaUpload', 'Admin gets a presigned upload URL for question media', [http('POST', '/api/v1/media', 'admin')], {
     puts: ['media'],

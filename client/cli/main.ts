@@ -232,7 +232,7 @@ async function question(ctx: Ctx, sub: string | undefined) {
     const created = [];
     for (const input of inputs) created.push(await client.createQuestion(input));
     if (ctx.json) out(ctx, '', created.length === 1 && !v.file ? created[0] : created);
-    else for (const q of created) out(ctx, `${q.id}  ${q.question}  [${q.options.map((o, k) => (k === q.answer ? `*${o}*` : o)).join(' | ')}]`);
+    else for (const q of created) out(ctx, `${q.id}  ${q.question}  [${q.options.map((o, k) => (k === Number(q.answer) ? `*${o}*` : o)).join(' | ')}]`);
     return;
   }
   if (sub === 'list') {
@@ -482,6 +482,9 @@ async function notYet<T>(what: string, route: string, call: () => Promise<T>): P
   }
 }
 
+/** What GET /api/v1/errors returns when no limit is asked for. */
+const DEFAULT_ERRORS_LIMIT = 100;
+
 async function errorsCommand(ctx: Ctx) {
   const client = await signedIn(ctx, target(ctx));
   const v = ctx.values;
@@ -490,7 +493,12 @@ async function errorsCommand(ctx: Ctx) {
     client.errors({ ...(limit ? { limit } : {}), ...(v.reason ? { reason: v.reason } : {}), ...(v.episode ? { episode_id: v.episode } : {}), ...(v.since ? { from: v.since } : {}) }),
   );
   if (ctx.json) return out(ctx, '', page);
-  out(ctx, ctx.style.dim(`${page.items.length} record(s) from ${new Date(page.from).toISOString()} to ${new Date(page.to).toISOString()}${page.truncated ? ' (more: narrow the range)' : ''}`));
+  const more = !page.truncated
+    ? ''
+    : page.items.length >= (limit ?? DEFAULT_ERRORS_LIMIT)
+      ? ` (the limit of ${limit ?? DEFAULT_ERRORS_LIMIT} cut the list: raise --limit or narrow the range)`
+      : ' (more: narrow the range)';
+  out(ctx, ctx.style.dim(`${page.items.length} record(s) from ${new Date(page.from).toISOString()} to ${new Date(page.to).toISOString()}${more}`));
   for (const e of page.items) {
     const where = [e.episode_id && `episode ${e.episode_id}`, e.question_index !== undefined && `q${e.question_index + 1}`, e.user_id && `user ${e.user_id}`].filter(Boolean).join(' ');
     out(ctx, `${new Date(e.at).toISOString()}  ${e.reason}${e.status ? ` (${e.status})` : ''}  ${e.source}${where ? `  ${where}` : ''}${e.represents > 1 ? `  ×${e.represents}` : ''}${e.detail ? `  ${e.detail}` : ''}`);
@@ -594,6 +602,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/**
+ * The API's `details`, a line each: a validation failure's fields (`{formErrors, fieldErrors}`, as zod flattens them) by
+ * name, anything else as JSON, cut at 300 characters.
+ */
+export function detailLines(details: unknown): string[] {
+  if (details === undefined || details === null) return [];
+  const flat = details as { formErrors?: unknown; fieldErrors?: unknown };
+  if (Array.isArray(flat.formErrors) && flat.fieldErrors && typeof flat.fieldErrors === 'object') {
+    return [
+      ...flat.formErrors.map((m) => `(body): ${String(m)}`),
+      ...Object.entries(flat.fieldErrors as Record<string, unknown>).map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join('; ') : String(messages)}`),
+    ];
+  }
+  const text = JSON.stringify(details);
+  return [`details: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`];
+}
+
 function report(err: unknown, io: Io): number {
   if (err instanceof UsageError) {
     io.stderr.write(`error: ${err.message} (try trivia --help)\n`);
@@ -608,6 +633,7 @@ function report(err: unknown, io: Io): number {
           ? `the stack stopped answering: ${err.message}`
           : `${(err as Error)?.message ?? String(err)}`;
   io.stderr.write(`error: ${message.split('\n')[0]}\n`);
+  if (err instanceof ApiError) for (const line of detailLines(err.details)) io.stderr.write(`  ${line}\n`);
   if (io.env.TRIVIA_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return 1;
 }

@@ -176,7 +176,7 @@ const instant = z
   .string()
   .regex(/^(\d{1,15}|\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/)
   .describe('epoch milliseconds, or an ISO 8601 date or time');
-export const clientEventsQuery = z.object({
+export const clientEventsQuery = z.strictObject({
   session_id: z.string().regex(ID).optional().describe('one session\'s events (any time unless `from`/`to` say otherwise)'),
   category: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).optional().describe('one category\'s events in the range'),
   from: instant.optional().describe('start of the range, by event timestamp (default: `to` minus 24 h; without session_id)'),

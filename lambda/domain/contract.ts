@@ -54,12 +54,12 @@ export const health = z
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof health>;
 
-/** A question as admins see it: with its answer (the option index, a number). */
+/** A question as admins see it: with its answer, the option index as a string (`"2"`), as on every route. */
 export const question = z.object({
   id: z.string(),
   question: z.string(),
   options: z.array(z.string()).min(2).max(4),
-  answer: z.number().int().min(0),
+  answer: z.string().regex(/^\d$/).describe('the 0-based index of the right option, as a string (`"2"`)'),
   media_url: z.string().optional(),
   created_at: epochMs,
   created_by: z.string().optional().describe('the admin (Cognito subject) who created it'),
@@ -228,7 +228,15 @@ export const keyEvent = z.object({
 export const report = z.object({
   episode: episodeView,
   winners_count: count.describe('exact, even when `winners` is cut short'),
-  winners: z.array(z.object({ user_id: z.string(), nickname: z.string().nullable() })).describe('at most 1000, by user id'),
+  winners: z
+    .array(
+      z.object({
+        user_id: z.string().describe('the Cognito subject (this route is for admins)'),
+        nickname: z.string().nullable().describe('null when the player never opened a profile'),
+        display_name: z.string().describe('the nickname, else the name a profile would start with (`player-<first 8 of the id>`)'),
+      }),
+    )
+    .describe('at most 1000, by user id'),
   questions: z.array(z.object({ ...questionStatisticsFields, finalized_at: epochMs, difficulty: questionDifficulty, latency: latencyDistribution })),
   /** Answer latency over every counted answer of the episode. */
   latency: latencyDistribution,
@@ -281,7 +289,7 @@ export type OpenApiDocumentOut = z.infer<typeof openapiDocument>;
 export const idPath = z.object({ id: z.string().min(1) });
 export const statisticsPath = z.object({ id: z.string().min(1), index: z.number().int().min(0).max(99) });
 /** `GET /api/v1/stats/live` (lambda/http/getLiveStats.ts, lambda/domain/liveStats.ts). */
-export const liveStatsQuery = z.object({
+export const liveStatsQuery = z.strictObject({
   window_minutes: z.coerce.number().int().min(1).max(1440).optional().describe('the window of the totals and top players (default 60)'),
 });
 const playerCount = z.object({ id: z.string().describe('user id'), count }).meta({ id: 'PlayerCount' });
@@ -298,7 +306,7 @@ export const liveStats = z.object({
 }).meta({ id: 'LiveStats' });
 export type LiveStatsOut = z.infer<typeof liveStats>;
 
-export const questionListQuery = z.object({
+export const questionListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   next: z.string().min(1).max(2048).optional(),
 });
@@ -308,7 +316,7 @@ export { clientEventBatchInput, clientEventInput, clientEventsAccepted, clientEv
 export type { ClientEventInput } from './clientEvents.ts';
 
 /** `from`/`to` of the growth routes: days, UTC. */
-export const growthRange = z.object({
+export const growthRange = z.strictObject({
   from: z.iso.date().optional().describe('first day (yyyy-mm-dd, UTC; default: 6 days before `to`)'),
   to: z.iso.date().optional().describe('last day, inclusive (default: today); at most 92 days'),
 });

@@ -31,7 +31,7 @@ const instant = z
   .regex(/^(\d{1,15}|\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/)
   .describe('epoch milliseconds, or an ISO 8601 date or time');
 
-export const errorsQuery = z.object({
+export const errorsQuery = z.strictObject({
   reason: z.string().regex(REASON).optional().describe('an error code, e.g. `answer_window_closed`, `invalid_body`, `dead_letter`'),
   episode_id: z.string().min(1).max(200).optional(),
   from: instant.optional().describe('start of the range (default: `to` minus 24 h)'),

@@ -8,7 +8,41 @@ import { MAX_MEDIA_BYTES, MEDIA_CONTENT_TYPES } from './media.ts';
 export const EPISODE_STATES = ['CREATED', 'STARTED', 'QUESTION_OPEN', 'QUESTION_CLOSED', 'QUESTION_RESULTS', 'ENDED', 'CANCELLED'] as const;
 export type EpisodeState = (typeof EPISODE_STATES)[number];
 
-const id = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'ids use letters, digits, ".", "_", ":" and "-"');
+/**
+ * Ids: 1–128 characters of letters, digits, `.`, `_`, `:` and `-`, starting with a letter or a digit (so never `.` or `..`,
+ * which a path or a URL would read as a directory). Episode ids are narrower still: see EPISODE_ID.
+ */
+export const MAX_ID_LENGTH = 128;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const id = z.string().trim().min(1).max(MAX_ID_LENGTH).regex(ID_PATTERN, 'ids are letters, digits, ".", "_", ":" and "-", starting with a letter or digit');
+
+/**
+ * Episode ids become AppSync Events channel segments (`/episodes/{id}`): 1–50 characters of `[A-Za-z0-9-]` (DESIGN.md,
+ * live channel). An id that is a valid id but not a valid episode id is refused with 422 `invalid_episode_id` at creation.
+ */
+export const EPISODE_ID = /^[A-Za-z0-9-]{1,50}$/;
+
+/*
+ * Text people read. Control characters are refused (newlines only inside a question's text), and so are the bidirectional
+ * embedding, override and isolate characters (U+202A–U+202E, U+2066–U+2069), which can make one name display as another.
+ * Every text must show at least one visible character: an option of zero-width spaces is not an option.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
+const CONTROLS = /\p{Cc}/u;
+const CONTROLS_BUT_NEWLINE = /[^\P{Cc}\n]/u;
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Z}]/u;
+const text = (max: number, { multiline = false } = {}) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !(multiline ? CONTROLS_BUT_NEWLINE : CONTROLS).test(s), multiline ? 'no control characters (newlines are allowed)' : 'no control characters')
+    .refine((s) => !BIDI_CONTROLS.test(s), 'no bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)')
+    .refine((s) => VISIBLE.test(s), 'at least one visible character');
+
+/** Two options are the same when they read the same: compared after Unicode normalization (NFKC), ignoring case. */
+const optionKey = (option: string) => option.normalize('NFKC').toLowerCase();
 
 /** An option index: the contract accepts `"2"` or `2`. Always a number once parsed. */
 export const answerIndex = z.union([
@@ -19,8 +53,12 @@ export const answerIndex = z.union([
 export const questionInput = z
   .object({
     id: id.optional(),
-    question: z.string().trim().min(1).max(1000),
-    options: z.array(z.string().trim().min(1).max(200)).min(2).max(4),
+    question: text(1000, { multiline: true }),
+    options: z
+      .array(text(200))
+      .min(2)
+      .max(4)
+      .refine((options) => new Set(options.map(optionKey)).size === options.length, 'options must be distinct (compared ignoring case)'),
     answer: answerIndex,
     media_url: z.url().max(2048).optional(),
   })
@@ -51,7 +89,7 @@ export const gameInput = z
   .object({
     id: id.optional(),
     qset: z.array(id).min(1).max(100),
-    title: z.string().trim().min(1).max(200).optional(),
+    title: text(200).optional(),
   })
   .strict();
 export type GameInput = z.infer<typeof gameInput>;
@@ -66,17 +104,21 @@ export interface Game {
   updated_by?: string;
 }
 
+/** How far in the past an episode's `start_at` may lie (clock skew between an admin's machine and the server). */
+export const START_AT_GRACE_MS = 60_000;
+
 export const episodeInput = z
   .object({
     id: id.optional(),
     game_id: id,
     min_participant: z.number().int().min(1).max(10_000_000).default(2),
     qset: z.array(id).min(1).max(100).optional(),
+    // Not in the past: createEpisode refuses a start_at more than START_AT_GRACE_MS before its clock (422 start_at_in_past).
     start_at: z.number().int().min(0).optional(),
-    // Absent timings take the deployment's defaults (10 s, 5 s, 60 s unless configured otherwise).
-    answer_window_seconds: z.number().min(1).max(60).optional(),
-    reveal_seconds: z.number().min(0).max(60).optional(),
-    lead_seconds: z.number().min(0).max(3600).optional(),
+    // Whole seconds. Absent timings take the deployment's defaults (10 s, 5 s, 60 s unless configured otherwise).
+    answer_window_seconds: z.number().int().min(1).max(60).optional(),
+    reveal_seconds: z.number().int().min(0).max(60).optional(),
+    lead_seconds: z.number().int().min(0).max(3600).optional(),
   })
   .strict();
 export type EpisodeInput = z.infer<typeof episodeInput>;
@@ -197,7 +239,7 @@ export interface QuestionStatistics {
 
 export const userUpdateInput = z
   .object({
-    nickname: z.string().trim().min(1).max(40),
+    nickname: text(40),
   })
   .strict();
 
@@ -217,4 +259,6 @@ export const mediaUploadInput = z
 export type MediaUploadInput = z.infer<typeof mediaUploadInput>;
 
 export const episodeIdParam = z.object({ id });
-export const statisticsParams = z.object({ id, index: z.coerce.number().int().min(0).max(99) });
+/** A question index in a path: digits only (not ` `, `0x0` or `1e0`, which Number() would read as a number). */
+export const pathIndex = z.string().regex(/^\d{1,2}$/, 'a question index is 0–99, in digits').transform(Number);
+export const statisticsParams = z.object({ id, index: pathIndex });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unprocessable } from '../domain/errors.ts';
 import { DEFAULT_SETTLE_MS, DEFAULT_SHARD_COUNT, DEFAULT_TIMINGS, episodeView, newEpisode } from '../domain/episode.ts';
-import { episodeInput } from '../domain/schemas.ts';
+import { EPISODE_ID, START_AT_GRACE_MS, episodeInput } from '../domain/schemas.ts';
 import { numberFromEnv } from '../shared/env.ts';
 import { httpHandler, json, ownUserId } from '../shared/http.ts';
 import { createEpisode } from '../store/episodes.ts';
@@ -11,6 +11,12 @@ import { fingerprint } from '../store/records.ts';
 import { assertQuestionsFree } from '../usecases/questionsInUse.ts';
 
 export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async ({ body, now, caller }) => {
+  if (body.id !== undefined && !EPISODE_ID.test(body.id)) {
+    throw unprocessable('invalid_episode_id', 'id: an episode id is 1–50 characters of letters, digits and "-" (it names the live channel)');
+  }
+  if (body.start_at !== undefined && body.start_at < now - START_AT_GRACE_MS) {
+    throw unprocessable('start_at_in_past', `start_at: must not be more than ${START_AT_GRACE_MS / 1000} s before the server's clock (${now})`);
+  }
   const game = await getGame(body.game_id);
   if (!game) throw unprocessable('unknown_game', `game ${body.game_id} does not exist`);
   if (body.qset) {

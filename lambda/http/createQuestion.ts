@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unprocessable } from '../domain/errors.ts';
 import { isOwnMediaUrl } from '../domain/media.ts';
+import { questionView } from '../domain/questionView.ts';
 import { questionInput, type Question } from '../domain/schemas.ts';
 import { setting } from '../shared/env.ts';
 import { httpHandler, json, ownUserId } from '../shared/http.ts';
@@ -18,5 +19,5 @@ export const handler = httpHandler({ auth: 'admin', body: questionInput }, async
   const admin = ownUserId(caller, undefined);
   const question: Question = { id: id ?? randomUUID(), ...content, created_at: now, created_by: admin, updated_by: admin };
   const { item, created } = await createQuestion(question, fingerprint(content));
-  return json(created ? 201 : 200, item);
+  return json(created ? 201 : 200, questionView(item));
 });

@@ -1,7 +1,7 @@
 import { liveStatsQuery } from '../domain/contract.ts';
 import { DEFAULT_WINDOW_MINUTES, summarize, windowMinutes, type LiveStats } from '../domain/liveStats.ts';
 import { numberFromEnv } from '../shared/env.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json } from '../shared/http.ts';
 import { countLiveEpisodes, readLivePartials } from '../store/liveStats.ts';
 
 /** The window when the query names none (LIVE_STATS_WINDOW_MINUTES, default an hour). */
@@ -21,8 +21,7 @@ async function liveStats(now: number, minutes: number): Promise<LiveStats> {
  * top players by wins and by right answers, and the episodes running now. Sums the per-batch partials of the
  * window's minutes (lambda/domain/liveStats.ts); never scans.
  */
-export const handler = httpHandler({ auth: 'admin' }, async ({ query, now }) => {
-  const { window_minutes } = validate(liveStatsQuery, query, 'invalid_query');
+export const handler = httpHandler({ auth: 'admin', query: liveStatsQuery }, async ({ query: { window_minutes }, now }) => {
   const minutes = window_minutes ?? defaultWindow();
   const maxAge = numberFromEnv('LIVE_STATS_CACHE_MS', 1000);
   const hit = computed.get(minutes);

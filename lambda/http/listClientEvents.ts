@@ -1,7 +1,7 @@
 import { MAX_CLIENT_QUERY_RANGE_MS, clientEventsQuery, type ClientEventsPage } from '../domain/clientEvents.ts';
 import { badRequest } from '../domain/errors.ts';
 import { DEFAULT_QUERY_RANGE_MS, parseInstant } from '../domain/operations.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json } from '../shared/http.ts';
 import { queryClientEvents } from '../store/clientEvents.ts';
 
 /**
@@ -9,8 +9,7 @@ import { queryClientEvents } from '../store/clientEvents.ts';
  * first, a page at a time. A session is one partition (any range); a category or all events are read from the
  * day-sharded indexes, so their range is bounded (7 days). Never a scan.
  */
-export const handler = httpHandler({ auth: 'admin' }, async ({ query, now }) => {
-  const q = validate(clientEventsQuery, query, 'invalid_query');
+export const handler = httpHandler({ auth: 'admin', query: clientEventsQuery }, async ({ query: q, now }) => {
   if (q.session_id && q.category) throw badRequest('invalid_query', 'give `session_id` or `category`, not both');
   const to = q.to !== undefined ? parseInstant(q.to) : q.session_id ? Number.MAX_SAFE_INTEGER : now;
   const from = q.from !== undefined ? parseInstant(q.from) : q.session_id ? 0 : to - DEFAULT_QUERY_RANGE_MS;

@@ -1,11 +1,10 @@
 import { badRequest } from '../domain/errors.ts';
 import { DEFAULT_QUERY_RANGE_MS, MAX_QUERY_RANGE_MS, errorsQuery, parseInstant, type ErrorsPage } from '../domain/operations.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json } from '../shared/http.ts';
 import { queryErrors } from '../store/errors.ts';
 
 /** `GET /api/v1/errors?reason=&episode_id=&from=&to=&limit=`: recorded rejections and dead letters, newest first (admins). */
-export const handler = httpHandler({ auth: 'admin' }, async ({ query, now }) => {
-  const q = validate(errorsQuery, query, 'invalid_query');
+export const handler = httpHandler({ auth: 'admin', query: errorsQuery }, async ({ query: q, now }) => {
   const to = q.to !== undefined ? parseInstant(q.to) : now;
   const from = q.from !== undefined ? parseInstant(q.from) : to - DEFAULT_QUERY_RANGE_MS;
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw badRequest('invalid_query', '`from` and `to` must be epoch milliseconds or ISO 8601 times');

@@ -11,7 +11,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z, type ZodType } from 'zod';
 import { envNames } from '../../lib/wiring.ts';
-import { DomainError, type ErrorKind } from '../domain/errors.ts';
+import { DomainError, badRequest, type ErrorKind } from '../domain/errors.ts';
 import { errorSampler, putError } from '../store/errors.ts';
 import { inBackground } from './background.ts';
 import { logger, metrics, observed } from './powertools.ts';
@@ -32,6 +32,7 @@ const STATUS: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   throttled: 429,
   not_implemented: 501,
@@ -46,10 +47,11 @@ export interface Caller {
   isAdmin: boolean;
 }
 
-export interface Request<B> {
+export interface Request<B, Q = Record<string, never>> {
   body: B;
   params: Record<string, string>;
-  query: Record<string, string>;
+  /** The query, validated by the route's `query` schema; a route without one refuses every query parameter. */
+  query: Q;
   caller: Caller | null;
   now: number;
   event: HttpEvent;
@@ -112,13 +114,15 @@ const rejectionSampler = errorSampler();
 const rawBody = (event: HttpEvent) =>
   event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : undefined;
 
+/** At most 200 characters, as from the body: a longer id could not be a key of the errors table's episode index. */
 const episodeInPath = (event: HttpEvent) => {
   const id = event.pathParameters?.id;
-  return id && /\/episode\/\{id\}/.test(event.routeKey ?? '') ? id : undefined;
+  return id && id.length <= 200 && /\/episode\/\{id\}/.test(event.routeKey ?? '') ? id : undefined;
 };
+/** Only a path index the route could accept (digits, 0–99) is a correlation key: `99999999999999999999` cannot be stored. */
 const indexInPath = (event: HttpEvent): RequestKeys => {
-  const index = Number(event.pathParameters?.index);
-  return event.pathParameters?.index !== undefined && Number.isInteger(index) ? { question_index: index } : {};
+  const index = event.pathParameters?.index;
+  return index !== undefined && /^\d{1,2}$/.test(index) ? { question_index: Number(index) } : {};
 };
 
 /** The episode a rejected request was about: from the handler, the body, or the path. */
@@ -178,12 +182,23 @@ export function errorReply(err: unknown): Reply {
   return json(500, { error: { code: 'internal_error', message: 'internal error' } });
 }
 
+/** `application/json` or a `+json` type, with any parameters (`; charset=utf-8`). */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
 function parseBody(event: HttpEvent, maxBytes: number): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
     throw new DomainError('payload_too_large', 'body_too_large', `the body must be at most ${maxBytes} bytes`);
   }
   if (raw.trim() === '') return undefined;
+  const contentType = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) {
+    throw new DomainError(
+      'unsupported_media_type',
+      'unsupported_media_type',
+      `the body must be sent with Content-Type: application/json (got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : 'none'})`,
+    );
+  }
   try {
     return JSON.parse(raw);
   } catch {
@@ -191,12 +206,29 @@ function parseBody(event: HttpEvent, maxBytes: number): unknown {
   }
 }
 
+/** `options.1: at least one visible character; answer: …`: the first few issues, each with the field it is about. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], shown = 3): string {
+  const described = issues.slice(0, shown).map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(whole)'}: ${issue.message}`);
+  const more = issues.length > shown ? ` (and ${issues.length - shown} more)` : '';
+  return `${described.join('; ')}${more}`;
+}
+
 export function validate<T>(schema: ZodType<T>, value: unknown, code = 'invalid_body'): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new DomainError('bad_request', code, 'the request does not match the schema', z.flattenError(result.error as z.ZodError<unknown>));
+    const error = result.error as z.ZodError<unknown>;
+    throw new DomainError('bad_request', code, `invalid input: ${describeIssues(error.issues)}`, z.flattenError(error));
   }
   return result.data;
+}
+
+function parseQuery<Q>(schema: ZodType<Q> | undefined, query: Record<string, string | undefined>): Q {
+  if (schema) return validate(schema, query, 'invalid_query');
+  const names = Object.keys(query);
+  if (names.length > 0) {
+    throw badRequest('invalid_query', `this route takes no query parameters (got ${names.slice(0, 5).map((n) => n.slice(0, 50)).join(', ')})`);
+  }
+  return {} as Q;
 }
 
 function authorize(auth: Auth, caller: Caller | null, event: HttpEvent): void {
@@ -211,14 +243,16 @@ function authorize(auth: Auth, caller: Caller | null, event: HttpEvent): void {
   if (auth === 'admin' && !caller.isAdmin) throw new DomainError('forbidden', 'admin_only', 'this route is for admins');
 }
 
-export interface RouteOptions<B> {
+export interface RouteOptions<B, Q> {
   auth: Auth;
   body?: ZodType<B>;
   /** A larger body limit than MAX_BODY_BYTES, for a route that takes batches (POST /api/v1/client-events). */
   maxBodyBytes?: number;
+  /** The query parameters the route takes (a strict object: unknown ones are refused, as unknown body fields are). */
+  query?: ZodType<Q>;
 }
 
-export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: Request<B>) => Promise<Reply>) {
+export function httpHandler<B = undefined, Q = Record<string, never>>(opts: RouteOptions<B, Q>, handle: (req: Request<B, Q>) => Promise<Reply>) {
   const serve = async (event: HttpEvent, keys: RequestKeys): Promise<HttpResult> => {
     let reply: Reply;
     let caller: Caller | null = null;
@@ -230,11 +264,12 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
       caller = callerOf(event);
       if (caller) logger.appendKeys({ user_id: caller.sub });
       authorize(opts.auth, caller, event);
+      const query = parseQuery(opts.query, event.queryStringParameters ?? {});
       const parsed = opts.body ? validate(opts.body, parseBody(event, opts.maxBodyBytes ?? MAX_BODY_BYTES)) : (undefined as B);
       reply = await handle({
         body: parsed,
         params: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        query,
         caller,
         now: now(),
         event,

@@ -7,7 +7,8 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { badRequest } from '../domain/errors.ts';
-import type { Question } from '../domain/schemas.ts';
+import { MAX_ID_LENGTH, type Question } from '../domain/schemas.ts';
+import { openCursor, signCursor } from '../shared/cursor.ts';
 import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
 import { withoutFingerprint } from './records.ts';
@@ -17,18 +18,14 @@ export interface QuestionPage {
   next?: string;
 }
 
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+const LISTING = 'questions';
 
+/** The Scan's ExclusiveStartKey, from a signed cursor; checked again so that not even a leaked key can reach DynamoDB's validation. */
 function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key) && typeof (key as { id?: unknown }).id === 'string' && Object.keys(key).length === 1) {
-      return key as Record<string, unknown>;
-    }
-  } catch {
-    /* reported below */
-  }
-  throw badRequest('invalid_cursor', 'next is not a cursor this API handed out');
+  const key = openCursor(LISTING, cursor);
+  const id = (key as { id?: unknown }).id;
+  if (Object.keys(key).length === 1 && typeof id === 'string' && id.length >= 1 && id.length <= MAX_ID_LENGTH) return key;
+  throw badRequest('invalid_cursor', 'next: the cursor does not name a position in this listing');
 }
 
 export async function listQuestions(limit: number, cursor?: string): Promise<QuestionPage> {
@@ -42,5 +39,5 @@ export async function listQuestions(limit: number, cursor?: string): Promise<Que
     for (const item of out.Items ?? []) items.push(withoutFingerprint(item as Question & { fingerprint?: string }));
     start = out.LastEvaluatedKey;
   } while (start && items.length < limit);
-  return { items, ...(start ? { next: encodeCursor(start) } : {}) };
+  return { items, ...(start ? { next: signCursor(LISTING, start) } : {}) };
 }

@@ -4,7 +4,7 @@ import { episodeView } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
 import { listAnswers } from '../store/responses.ts';
 import { getFinal, type StoredStatistics } from '../store/statistics.ts';
-import { getUsers } from '../store/users.ts';
+import { defaultNickname, getUsers } from '../store/users.ts';
 import { reportInsights } from './reportInsights.ts';
 
 /** Reports list at most this many winners by name; `winners_count` is always exact. */
@@ -23,7 +23,11 @@ export async function episodeReport(episode: Episode, now: number) {
   return {
     episode: episodeView(episode, now),
     winners_count: winnerIds.length,
-    winners: winnerIds.slice(0, MAX_NAMED_WINNERS).map((id) => ({ user_id: id, nickname: users.get(id)?.nickname ?? null })),
+    // A winner who never opened their profile has no nickname yet: the display name is the one getMe would create.
+    winners: winnerIds.slice(0, MAX_NAMED_WINNERS).map((id) => {
+      const nickname = users.get(id)?.nickname ?? null;
+      return { user_id: id, nickname, display_name: nickname ?? defaultNickname(id) };
+    }),
     questions: finals.map(({ episode_id: _e, ...s }) => ({ ...s, ...insights.perQuestion.get(s.question_index)! })),
     latency: insights.latency,
     key_events: insights.key_events,

@@ -142,7 +142,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
       const match = options.router.match(method, rawPath);
       if (!match) {
-        send(404, json({ error: { code: 'route_not_found', message: `no route for ${method} ${rawPath}` } }), { 'content-type': 'application/json' });
+        // API Gateway's own answer for a path no route matches (not the contract's error shape: no function ran).
+        send(404, json({ message: 'Not Found' }), { 'content-type': 'application/json' });
         return;
       }
       routeKey = match.route.routeKey;

@@ -57,3 +57,25 @@ export async function seedDemo(target: { apiUrl: string; cognitoEndpoint: string
   for (const w of warnings) log.warn('demo seeding: the API did not take it (is the handler written yet?)', { detail: w });
   return { seeded: ok, warnings };
 }
+
+/** Which stack `npm run demo` plays on: the running one, or one it starts (on PORT when set). */
+export type DemoStackChoice = { kind: 'reuse'; message: string } | { kind: 'start'; port: number; message: string };
+
+/**
+ * PORT, when set, names the stack: the running one if it listens there, else a new one started on that port. Without
+ * PORT, the running stack of the outputs file is reused, else one starts on a free port. The message says which, so
+ * that a demo never reuses a stack silently.
+ */
+export function chooseDemoStack(input: { port?: number; running?: { apiUrl: string }; outputsFile: string }): DemoStackChoice {
+  const { port, running, outputsFile } = input;
+  const runningPort = running ? Number(new URL(running.apiUrl).port) : undefined;
+  if (port !== undefined) {
+    if (running && runningPort === port) return { kind: 'reuse', message: `Using the local stack at ${running.apiUrl} (PORT=${port}; from ${outputsFile})` };
+    const other = running ? `; the one at ${running.apiUrl} of ${outputsFile} is left alone` : '';
+    return { kind: 'start', port, message: `PORT=${port}: starting a local stack on port ${port} (DynamoDB Local, SQS, cognito-local, the API${other}) …` };
+  }
+  if (running) {
+    return { kind: 'reuse', message: `Using the running local stack at ${running.apiUrl} (from ${outputsFile}; set PORT to start one on another port)` };
+  }
+  return { kind: 'start', port: 0, message: 'No local stack is running: starting one on a free port (DynamoDB Local, SQS, cognito-local, the API) …' };
+}

@@ -3,6 +3,7 @@
  * variables of `envNames`, Powertools settings, stage, version), plus the endpoints of the local peers. Every
  * function gets every resource name (they share one runtime); in AWS each gets only its own.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LOCAL_RESPONSE_SHARDS } from '../sizing.ts';
 import { buckets, buses, envNames, functions, queues, tables, topics, type BucketId, type FunctionSpec, type QueueId, type TableId, type DeadLetterQueueId } from '../wiring.ts';
@@ -30,6 +31,9 @@ export interface HandlerEnvInput {
   quiet?: boolean;
   rootDir: string;
 }
+
+/** Signs page cursors (lambda/shared/cursor.ts): one key per process, so every runtime thread accepts every cursor. */
+const LOCAL_CURSOR_KEY = randomBytes(32).toString('base64url');
 
 /** Nothing listens here: an accidental SNS call fails at once instead of reaching AWS. */
 const NO_SNS = 'http://127.0.0.1:9';
@@ -78,5 +82,6 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
   // Publishers sign with the credentials above (SigV4), which the local Event API checks.
   const publishesLive = (Object.values(functions) as FunctionSpec[]).some((f) => (f.publishesLive?.length ?? 0) > 0);
   if (publishesLive && input.eventApiHttpEndpoint) env[envNames.eventApi] = input.eventApiHttpEndpoint;
+  env[envNames.setting('cursorKey')] = LOCAL_CURSOR_KEY;
   return env;
 }

@@ -17,7 +17,14 @@ export function errorFields(err: unknown): Record<string, unknown> {
   return { error: { message: String(err) } };
 }
 
-export function createLog(options: { level?: LogLevel; component?: string } = {}): LocalLog {
+export interface LogOptions {
+  level?: LogLevel;
+  component?: string;
+  /** Where lines below WARN go (request lines, mostly): stdout unless given. Warnings and errors go to stderr and here too. */
+  infoTo?: NodeJS.WritableStream;
+}
+
+export function createLog(options: LogOptions = {}): LocalLog {
   const min = rank[options.level ?? 'INFO'];
   const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (rank[level] < min) return;
@@ -29,8 +36,10 @@ export function createLog(options: { level?: LogLevel; component?: string } = {}
       message,
       ...fields,
     });
-    if (rank[level] >= rank.WARN) process.stderr.write(`${line}\n`);
-    else process.stdout.write(`${line}\n`);
+    if (rank[level] >= rank.WARN) {
+      process.stderr.write(`${line}\n`);
+      options.infoTo?.write(`${line}\n`);
+    } else (options.infoTo ?? process.stdout).write(`${line}\n`);
   };
   return {
     debug: (m, f) => write('DEBUG', m, f),

@@ -58,6 +58,8 @@ export interface LambdaRuntimeOptions {
   log?: LocalLog;
   /** Drop lines of the functions' output (stdout and stderr) for which this returns false. */
   outputFilter?: (line: string) => boolean;
+  /** Where the functions' stdout (their INFO logs) goes: this process's stdout unless given. Their stderr stays on stderr. */
+  stdoutTo?: NodeJS.WritableStream;
   /** The runtime thread a function runs in (functions of one thread share its event loop and loaded libraries); one thread for all when absent. */
   threadOf?: (functionId: string) => string;
 }
@@ -102,12 +104,13 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     const w = new Worker(new URL('./runtime-boot.mjs', import.meta.url), {
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), ...options.env },
       name: `trivia-local-lambda-${name}`,
-      ...(options.outputFilter ? { stdout: true, stderr: true } : {}),
+      ...(options.outputFilter || options.stdoutTo ? { stdout: true, stderr: true } : {}),
     });
     const thread: RuntimeThread = { worker: w, pending: new Map() };
-    if (options.outputFilter) {
-      forwardLines(w.stdout, process.stdout, options.outputFilter);
-      forwardLines(w.stderr, process.stderr, options.outputFilter);
+    if (options.outputFilter || options.stdoutTo) {
+      const keep = options.outputFilter ?? (() => true);
+      forwardLines(w.stdout, options.stdoutTo ?? process.stdout, keep);
+      forwardLines(w.stderr, process.stderr, keep);
     }
     w.on('message', (message: FromRuntime) => {
       const p = thread.pending.get(message.id);

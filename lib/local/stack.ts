@@ -51,6 +51,8 @@ export interface LocalStackOptions {
   functionEnv?: Record<string, string>;
   /** Only warnings and errors (handlers included), no request lines or metrics. */
   quiet?: boolean;
+  /** Where the functions' stdout (their INFO logs) goes, e.g. the log file of `npm start`: this process's stdout unless given. */
+  functionOutput?: NodeJS.WritableStream;
   /** Create the demo questions and game through the API once it is up. */
   seedDemo?: boolean;
   /** Create admin@example.com and player1…20@example.com (default true). */
@@ -230,8 +232,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // drain it (npm run bench: ~1.4x -> ~1.6x the baseline's answers/s). A thread per function was slower still:
       // every thread compiles the SDK anew and keeps its own copy (1.5 GB for all functions).
       threadOf: (id) => (functions[id as FunctionId].triggers.some((t) => t.kind === 'http') ? 'api' : 'pipeline'),
-      // Quiet: Powertools' notice about a flush without metrics (metrics are off then) is noise.
-      ...(options.quiet ? { outputFilter: (line: string) => !line.startsWith('No application metrics to publish') } : {}),
+      // Quiet, or logs in a file: Powertools' notice about a flush without metrics (on stderr, after most invocations) is noise.
+      ...(options.quiet || options.functionOutput ? { outputFilter: (line: string) => !line.startsWith('No application metrics to publish') } : {}),
+      ...(options.functionOutput ? { stdoutTo: options.functionOutput } : {}),
     });
     cleanups.push(() => runtime.stop());
 

@@ -10,6 +10,12 @@ import { api, dynamoDocumentClient, stack } from './support/index.ts';
 
 const rawRequest = (method: string, path: string, body: string, token?: string) => api(token).request(method, path, body);
 
+/** A JSON body as bytes: fetch sets no Content-Type for those (a string body would be text/plain). */
+async function withoutContentType(token: string, path: string, body: unknown) {
+  const res = await fetch(`${stack().apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: new TextEncoder().encode(JSON.stringify(body)) });
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
 const RUN = `bad-${Date.now().toString(36)}`;
 const TABLES = ['questions', 'games', 'episodes', 'participants', 'responses'] as const;
 
@@ -104,5 +110,41 @@ describe('bad input', () => {
     const res = await stranger.call('POST', '/api/v1/response', { episode_id: episodeId, question_id: questionId, answer: 1 });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ error: { code: 'not_registered' } });
+  });
+
+  // Last: the runner may close the question meanwhile, which none of these cases needs (issue 17).
+  it('refuses the edges a hostile client trips on, and stores nothing', async () => {
+    /** The running show's episode moves on its own (the runner): everything else must stay as it was. */
+    const stored = async () => {
+      const all = await snapshot();
+      return { ...all, episodes: all.episodes.filter((item) => (JSON.parse(item) as { id: string }).id !== episodeId) };
+    };
+    const before = await stored();
+    const newQuestion = { question: 'Three plus three?', options: ['5', '6'], answer: 1 };
+    const cases: { name: string; send: () => Promise<{ status: number; body: unknown }>; status: number; code: string }[] = [
+      { name: 'body sent as text/plain', send: () => api(producer.token).request('POST', '/api/v1/question', JSON.stringify(newQuestion), { 'content-type': 'text/plain' }), status: 415, code: 'unsupported_media_type' },
+      { name: 'body without a Content-Type', send: () => withoutContentType(producer.token, '/api/v1/question', newQuestion), status: 415, code: 'unsupported_media_type' },
+      { name: 'unknown query parameter', send: () => producer.call('GET', '/api/v1/question?cursor=abc'), status: 400, code: 'invalid_query' },
+      { name: 'query parameter on a route that takes none', send: () => alice.call('GET', `/api/v1/episode/${episodeId}?verbose=1`), status: 400, code: 'invalid_query' },
+      { name: 'forged cursor', send: () => producer.call('GET', `/api/v1/question?limit=2&next=${Buffer.from('{"id":""}').toString('base64url')}`), status: 400, code: 'invalid_cursor' },
+      { name: 'cursor with a 1,500-character id', send: () => producer.call('GET', `/api/v1/question?next=${Buffer.from(JSON.stringify({ id: 'x'.repeat(1500) })).toString('base64url')}`), status: 400, code: 'invalid_cursor' },
+      { name: 'question id ".."', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, id: '..' }), status: 400, code: 'invalid_body' },
+      { name: 'duplicate options', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, options: ['a', 'a'] }), status: 400, code: 'invalid_body' },
+      { name: 'an option of zero-width spaces', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, options: ['a', '\u200b'] }), status: 400, code: 'invalid_body' },
+      { name: 'a NUL in the question', send: () => producer.call('POST', '/api/v1/question', { ...newQuestion, question: 'x\u0000?' }), status: 400, code: 'invalid_body' },
+      { name: 'a right-to-left override in a nickname', send: () => alice.call('PUT', '/api/v1/user/me', { nickname: 'bob\u202E' }), status: 400, code: 'invalid_body' },
+      { name: 'a hex path index', send: () => alice.call('GET', `/api/v1/episode/${episodeId}/question/0x0/statistics`), status: 400, code: 'invalid_path' },
+      { name: 'an exponent path index', send: () => alice.call('GET', `/api/v1/episode/${episodeId}/question/1e0/statistics`), status: 400, code: 'invalid_path' },
+      { name: 'an out-of-range path index', send: () => alice.call('GET', `/api/v1/episode/${episodeId}/question/99999999999999999999/statistics`), status: 400, code: 'invalid_path' },
+      { name: 'start_at in 1970', send: () => producer.call('POST', '/api/v1/episode', { game_id: `${RUN}-game`, start_at: 0 }), status: 422, code: 'start_at_in_past' },
+      { name: 'fractional answer window', send: () => producer.call('POST', '/api/v1/episode', { game_id: `${RUN}-game`, answer_window_seconds: 2.5 }), status: 400, code: 'invalid_body' },
+      { name: 'episode id with a dot', send: () => producer.call('POST', '/api/v1/episode', { id: `${RUN}.dot`, game_id: `${RUN}-game` }), status: 422, code: 'invalid_episode_id' },
+    ];
+    for (const c of cases) {
+      const res = await c.send();
+      expect({ case: c.name, status: res.status }).toEqual({ case: c.name, status: c.status });
+      expect(res.body, c.name).toMatchObject({ error: { code: c.code, message: expect.any(String) } });
+    }
+    expect(await stored()).toEqual(before);
   });
 });

@@ -48,7 +48,8 @@ const alive = (pid: number) => {
 describe('npm start', () => {
   it('comes up, writes its outputs, seeds the demo, and stops on SIGINT without leaving Java behind', async () => {
     const outputsFile = join(work, 'outputs.json');
-    const cli = startCli(['--outputs-file', outputsFile]);
+    const logFile = join(work, 'requests.log');
+    const cli = startCli(['--outputs-file', outputsFile, '--log-file', logFile]);
     try {
       await eventually(() => expect(cli.output()).toContain('Trivia Live (local) is up'), { timeoutMs: 90_000, intervalMs: 200 });
       const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
@@ -65,6 +66,11 @@ describe('npm start', () => {
       expect(cli.output()).not.toContain('demo seeding');
       const health = await fetch(`${outputs['TriviaLive-local'].ApiUrl}/api/v1/health`);
       expect(health.status).toBe(200);
+      // The banner is not buried: request lines go to the log file it names, and the SDK's Node 20 notice is off.
+      expect(cli.output()).toContain(`Logs         ${logFile}`);
+      await eventually(() => expect(readFileSync(logFile, 'utf8')).toMatch(/"message":"request".*"\/api\/v1\/health"/), { timeoutMs: 5_000 });
+      expect(cli.output()).not.toContain('"message":"request"');
+      expect(cli.output()).not.toContain('NodeVersionSupportWarning');
       const [java] = javaChildren(cli.child.pid!);
       expect(java).toBeGreaterThan(0);
 

@@ -37,14 +37,14 @@ const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
 describe('POST /api/v1/question/', () => {
   const body = { question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: '2' };
 
-  it('answers 201 with the stored question, the answer "2" stored as the number 2', async () => {
+  it('answers 201 with the stored question, the answer "2" stored as the number 2 and echoed as the string "2"', async () => {
     ddb.on(PutCommand).resolves({});
     const res = parse(await createQuestion(post('/api/v1/question', body, ADMIN), ctx));
     expect(res.status).toBe(201);
     const id = res.body.id as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     // created_by / updated_by: the admin who wrote it (audit, docs/SECURITY.md).
-    expect(res.body).toEqual({ id, question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: 2, created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
+    expect(res.body).toEqual({ id, question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: '2', created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
     expect(puts()).toHaveLength(1);
     const put = puts()[0];
     expect(put.TableName).toBe(TABLES.questions);
@@ -61,7 +61,7 @@ describe('POST /api/v1/question/', () => {
     const res = parse(await createQuestion(post('/api/v1/question', { id: 'q-planets-1', ...body, answer: 0 }, ADMIN), ctx));
     expect(res.status).toBe(201);
     expect(res.body.id).toBe('q-planets-1');
-    expect(res.body.answer).toBe(0);
+    expect(res.body.answer).toBe('0');
     expect(puts()[0].Item?.id).toBe('q-planets-1');
   });
 
@@ -77,7 +77,7 @@ describe('POST /api/v1/question/', () => {
     vi.setSystemTime(NOW + 5000);
     const second = parse(await createQuestion(post('/api/v1/question', { id: 'q-same', ...body, answer: 2 }, ADMIN), ctx));
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({ id: 'q-same', question: body.question, options: body.options, answer: 2, created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
+    expect(second.body).toEqual({ id: 'q-same', question: body.question, options: body.options, answer: '2', created_at: NOW, created_by: ADMIN.sub, updated_by: ADMIN.sub });
     expect(ddb.commandCalls(GetCommand)[0].args[0].input).toMatchObject({ ConsistentRead: true });
   });
 

@@ -121,7 +121,7 @@ describe('request parsing and validation', () => {
     const event = httpEvent('POST', '/api/v1/question', '/api/v1/question/', { claims: ADMIN, body: { id: 'q-b64', ...validQuestion }, base64: true });
     const res = parse(await createQuestion(event, ctx));
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: 'q-b64', answer: 2 });
+    expect(res.body).toMatchObject({ id: 'q-b64', answer: '2' });
   });
 
   it('answers 413 body_too_large for a body over 16 KiB, before parsing it', async () => {
@@ -169,7 +169,7 @@ describe('authentication and authorization', () => {
     ddb.on(GetCommand).resolves({ Item: { id: 'q1', question: 'Q?', options: ['a', 'b'], answer: 1, created_at: NOW, fingerprint: 'f' } });
     const res = parse(await getQuestion(getById('/api/v1/question/{id}', { id: 'q1' }, { sub: 'a2', 'cognito:groups': '[players admin]' }), ctx));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: 'q1', question: 'Q?', options: ['a', 'b'], answer: 1, created_at: NOW });
+    expect(res.body).toEqual({ id: 'q1', question: 'Q?', options: ['a', 'b'], answer: '1', created_at: NOW });
   });
 
   it('serves the health route without any claims', async () => {

@@ -184,8 +184,9 @@ describe('GET /api/v1/report/episode/{id}', () => {
     expect(res.status).toBe(200);
     expect(res.body.winners_count).toBe(2);
     expect(res.body.winners).toEqual([
-      { user_id: 'u-a', nickname: 'Ada' },
-      { user_id: 'u-b', nickname: null },
+      { user_id: 'u-a', nickname: 'Ada', display_name: 'Ada' },
+      // No profile yet: the display name is the one the profile would start with.
+      { user_id: 'u-b', nickname: null, display_name: 'player-u-b' },
     ]);
     expect(res.body.survival_curve).toEqual([
       { after_question: -1, remaining: 5 },

@@ -61,6 +61,7 @@ export function stubEnvironment(extra: Record<string, string> = {}): void {
   for (const [id, url] of Object.entries(QUEUES)) vi.stubEnv(envNames.queue(id as QueueId), url);
   vi.stubEnv(envNames.topic('notifications'), TOPIC_ARN);
   vi.stubEnv(envNames.eventApi, EVENT_API);
+  vi.stubEnv(envNames.setting('cursorKey'), 'test-cursor-key');
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

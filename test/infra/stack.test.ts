@@ -374,6 +374,14 @@ describe('Lambda functions', () => {
     expect(vars).toEqual(expected);
   });
 
+  it('signs page cursors with a generated Secrets Manager value that CloudFormation resolves at deploy (never in the template)', () => {
+    const secret = resource(template, logicalId(stack.cursorKey)).Properties;
+    expect(secret.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    const key = JSON.stringify((fnProps('listQuestions').Environment as { Variables: Record<string, unknown> }).Variables.CURSOR_KEY);
+    expect(key).toContain('{{resolve:secretsmanager:');
+    expect(key).toContain(`{"Ref":"${logicalId(stack.cursorKey)}"}`);
+  });
+
   it('keeps logs 30 days (a year in prod), and deletes them with a dev stage', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as CfnResourceJson[];
     // One per function (and the two of edge protection), the API access log, the events archive's delivery errors.

@@ -44,6 +44,16 @@ beforeAll(async () => {
     if (!req.headers.authorization) return send(401, { message: 'Unauthorized' });
     if (req.url === '/api/v1/episode/ep1') return send(200, { ...EPISODE, server_time: Date.now() });
     if (req.url === '/api/v1/episode/ep1/question/0/statistics') return send(200, STATS);
+    if (req.url === '/api/v1/episode/bad') {
+      return send(400, {
+        error: { code: 'invalid_path', message: 'invalid input: id: ids are letters', details: { formErrors: [], fieldErrors: { id: ['ids are letters, digits'] } } },
+      });
+    }
+    if (req.url?.startsWith('/api/v1/errors?') && req.url.includes('limit=')) {
+      const limit = Number(new URL(req.url, 'http://x').searchParams.get('limit'));
+      const item = (i: number) => ({ id: `r${i}`, at: T - i, reason: 'invalid_body', source: 'POST /api/v1/question', represents: 1 });
+      return send(200, { items: Array.from({ length: Math.min(limit, 7) }, (_, i) => item(i)), from: T - 86_400_000, to: T, truncated: limit < 7 || req.url.includes('since=') });
+    }
     return send(404, { error: { code: 'route_not_found', message: `no route for ${req.method} ${req.url}` } });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -142,6 +152,19 @@ describe('trivia CLI', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ type: 'snapshot', seq: 7, episode: { id: 'ep1', state: 'QUESTION_RESULTS' }, statistics: { question_index: 0, advancing_count: 1 } });
     expect(lines[1]).toMatchObject({ type: 'snapshot', seq: 8, episode: { state: 'ENDED' }, statistics: { question_index: 0 } });
+  });
+
+  it("prints the API's details: which field failed and why", async () => {
+    const r = await run(['episode', 'show', 'bad']);
+    expect(r).toMatchObject({ code: 1, stderr: 'error: 400 invalid_path: invalid input: id: ids are letters\n  id: ids are letters, digits\n' });
+  });
+
+  it('errors --limit says when the limit cut the list', async () => {
+    const cut = await run(['errors', '--limit', '5']);
+    expect(cut.code).toBe(0);
+    expect(cut.stdout.split('\n')[0]).toMatch(/^5 record\(s\) from .* \(the limit of 5 cut the list: raise --limit or narrow the range\)$/);
+    const whole = await run(['errors', '--limit', '10']);
+    expect(whole.stdout.split('\n')[0]).toMatch(/^7 record\(s\) from \S+ to \S+$/);
   });
 
   it('reports API errors in one line', async () => {

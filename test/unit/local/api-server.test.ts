@@ -83,10 +83,10 @@ describe('API Gateway emulation (fake functions)', () => {
     expect(res.json).toEqual({ hello: 'world' });
   });
 
-  it('answers unknown routes with 404 in the error shape, and serves local-only endpoints', async () => {
+  it('answers unknown routes with 404 as API Gateway does ({"message":"Not Found"}), and serves local-only endpoints', async () => {
     const res = await call('GET', '/nope');
     expect(res.status).toBe(404);
-    expect(res.json).toEqual({ error: { code: 'route_not_found', message: 'no route for GET /nope' } });
+    expect(res.json).toEqual({ message: 'Not Found' });
     expect((await call('GET', '/_local/ping')).json).toEqual({ pong: true });
   });
 
