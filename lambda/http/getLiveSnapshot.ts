@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
 import { liveSnapshotOf } from '../domain/live.ts';
 import { episodeIdParam } from '../domain/schemas.ts';
@@ -7,8 +8,12 @@ import { getEpisodeCached } from '../store/episodes.ts';
 /**
  * `GET /api/v1/live/{id}`: no token, and a function of the stored episode only, so every caller gets the same bytes
  * and CloudFront serves one shared entry per episode (about one origin request a second, whatever the audience).
+ * Query strings are ignored, not refused: CloudFront leaves them out of the cache key and the origin request, so a
+ * cache-busting `?x=…` gets the shared entry there, and the same bytes here.
  */
-export const handler = httpHandler({ auth: 'public' }, async ({ params }) => {
+const anyQuery = z.looseObject({});
+
+export const handler = httpHandler({ auth: 'public', query: anyQuery }, async ({ params }) => {
   const { id } = validate(episodeIdParam, params, 'invalid_path');
   const { value: episode } = await getEpisodeCached(id);
   if (!episode) throw notFound('episode', id);
