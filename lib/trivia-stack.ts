@@ -1,5 +1,5 @@
 /** The Trivia Live stack, built from the one definition of the wiring in lib/wiring.ts. */
-import { CfnOutput, Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, Tags, type StackProps, NestedStack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -102,7 +102,10 @@ export class TriviaStack extends Stack {
     this.userPoolClient = auth.userPoolClient;
     this.media = new MediaStorage(this, 'Media', { stage: props.stage });
     this.analytics = new Analytics(this, 'Analytics', { stage: props.stage, accessLogsBucket: this.media.logBucket, encryptionKey });
-    this.analyticsModels = new AnalyticsModels(this, 'AnalyticsModels', { analytics: this.analytics });
+    // A nested stack of its own: one Glue table per view would otherwise take this stack past CloudFormation's 500
+    // resources, and the models change with the SQL, not with the functions.
+    const models = new NestedStack(this, 'AnalyticsModelsStack', { description: 'Trivia Live: the Athena views over the analytics lake' });
+    this.analyticsModels = new AnalyticsModels(models, 'AnalyticsModels', { analytics: this.analytics });
     this.cursorKey = new Secret(this, 'CursorKey', {
       description: 'Signs the opaque page cursors of API v1 listings (HMAC-SHA256)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
