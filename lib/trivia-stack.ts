@@ -12,6 +12,7 @@ import { Cdn, MediaStorage } from './constructs/cdn.ts';
 import { Data } from './constructs/data.ts';
 import { Functions, isProd, type TriviaFunction } from './constructs/functions.ts';
 import { Ingest, QueueConsumers } from './constructs/ingest.ts';
+import { LiveChannel } from './constructs/liveChannel.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
@@ -49,6 +50,8 @@ export class TriviaStack extends Stack {
   readonly settings: Record<SettingId, string>;
   /** The domain-events bus, its replay archive, and the analytics archive (Firehose → S3, Glue table, Athena). */
   readonly analytics: Analytics;
+  /** The AppSync Events API that pushes every transition to the players (lib/constructs/liveChannel.ts). */
+  readonly liveChannel: LiveChannel;
 
   constructor(scope: Construct, id: string, props: TriviaStackProps) {
     super(scope, id, props);
@@ -66,6 +69,7 @@ export class TriviaStack extends Stack {
     this.userPool = auth.userPool;
     this.userPoolClient = auth.userPoolClient;
     this.media = new MediaStorage(this, 'Media', { stage: props.stage });
+    this.liveChannel = new LiveChannel(this, 'LiveChannel', { stage: props.stage, userPool: auth.userPool, userPoolClient: auth.userPoolClient });
     this.analytics = new Analytics(this, 'Analytics', { stage: props.stage, accessLogsBucket: this.media.logBucket });
     this.settings = {
       // The distribution is created after the API (its origin), which is created after the functions: resolved at synth.
@@ -83,6 +87,7 @@ export class TriviaStack extends Stack {
       buses: { events: this.analytics.bus },
       settings: this.settings,
       deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
+      liveChannel: this.liveChannel,
     }).functions;
 
     new QueueConsumers(this, 'QueueConsumers', { functions: this.functions, queues: this.queues });
@@ -116,6 +121,11 @@ export class TriviaStack extends Stack {
     new CfnOutput(this, 'CognitoEndpoint', {
       value: `https://cognito-idp.${this.region}.amazonaws.com`,
       description: 'Cognito endpoint for InitiateAuth (USER_PASSWORD_AUTH)',
+    });
+    new CfnOutput(this, 'EventApiHttpEndpoint', { value: this.liveChannel.httpEndpoint, description: 'Live channel (AppSync Events): HTTP endpoint, for publishing (IAM only)' });
+    new CfnOutput(this, 'EventApiRealtimeEndpoint', {
+      value: this.liveChannel.realtimeEndpoint,
+      description: 'Live channel (AppSync Events): WebSocket endpoint; players subscribe to /episodes/<episode_id> with their Cognito token',
     });
     new CfnOutput(this, 'NotificationsTopicArn', { value: this.notificationsTopic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: this.analytics.bus.eventBusName, description: 'EventBridge bus of the domain events' });
