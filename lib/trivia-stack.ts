@@ -109,6 +109,7 @@ export class TriviaStack extends Stack {
       queues: this.queues,
       deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
       userPoolClient: this.userPoolClient,
+      liveChannel: this.liveChannel,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /api/v1)' });

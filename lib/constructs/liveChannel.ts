@@ -6,8 +6,9 @@
  *
  * Created before the functions: the publishers need its HTTP endpoint in their environment.
  */
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AppSyncAuthorizationType, AppSyncFieldLogLevel, EventApi, type CfnApi, type ChannelNamespace } from 'aws-cdk-lib/aws-appsync';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -24,6 +25,26 @@ export const PUBLISH_AUTH = [AppSyncAuthorizationType.IAM] as const;
  * and delivery: at a million players that is millions of lines per show, for what the CloudWatch metrics already count.
  */
 export const LIVE_LOG_LEVEL = AppSyncFieldLogLevel.ERROR;
+
+/**
+ * AppSync Events metrics (namespace AWS/AppSync; "CloudWatch metrics", AWS AppSync Events Developer Guide): the HTTP
+ * endpoint's (publishing: 4XXError, 5XXError, Latency) carry the dimension EventAPIId; the real-time endpoint's
+ * (ConnectSuccess, ConnectClientError, ConnectServerError, SubscribeClientError, SubscribeServerError,
+ * PublishDataMessageSuccess, PublishDataMessageClientError, PublishDataMessageServerError, ActiveConnections, ...)
+ * carry EventAPIId and ChannelNamespaceName. GraphQL APIs publish the same names under GraphQLAPIId instead.
+ */
+export const EVENT_API_METRICS_NAMESPACE = 'AWS/AppSync';
+export type EventApiHttpMetric = '4XXError' | '5XXError' | 'Latency';
+export type EventApiRealtimeMetric =
+  | 'ConnectSuccess'
+  | 'ConnectClientError'
+  | 'ConnectServerError'
+  | 'SubscribeClientError'
+  | 'SubscribeServerError'
+  | 'PublishDataMessageSuccess'
+  | 'PublishDataMessageClientError'
+  | 'PublishDataMessageServerError'
+  | 'ActiveConnections';
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -99,5 +120,22 @@ export class LiveChannel extends Construct {
 
     this.httpEndpoint = `https://${this.api.httpDns}/event`;
     this.realtimeEndpoint = `wss://${this.api.realtimeDns}/event/realtime`;
+  }
+
+  /** A metric of the HTTP (publishing) endpoint, per minute. */
+  metricHttp(metricName: EventApiHttpMetric, statistic = 'Sum'): Metric {
+    return new Metric({ namespace: EVENT_API_METRICS_NAMESPACE, metricName, dimensionsMap: { EventAPIId: this.api.apiId }, statistic, period: Duration.minutes(1) });
+  }
+
+  /** A metric of the real-time (WebSocket) endpoint in one namespace, per minute. */
+  metricRealtime(metricName: EventApiRealtimeMetric, namespace: NamespaceId, statistic = 'Sum'): Metric {
+    return new Metric({
+      namespace: EVENT_API_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { EventAPIId: this.api.apiId, ChannelNamespaceName: namespace },
+      statistic,
+      period: Duration.minutes(1),
+      label: `${namespace} ${metricName}`,
+    });
   }
 }
