@@ -109,7 +109,7 @@ export class LiveChannel extends Construct {
     });
     this.loggingRole = new Role(this, 'LoggingRole', {
       assumedBy: new ServicePrincipal('appsync.amazonaws.com'),
-      description: 'AppSync writes the live channel’s error logs',
+      description: 'AppSync writes the error logs of the live channel',
     });
     this.logGroup.grantWrite(this.loggingRole);
     const cfnApi = this.api.node.defaultChild as CfnApi;

@@ -298,7 +298,7 @@ export class Monitoring extends Construct {
     // our functions call that endpoint, so no player traffic is in it. Its 4xx stay on the dashboard: a player's token
     // trying to publish gets one by design.
     alarm('liveHttp5xx', {
-      alarmDescription: 'The live channel’s publishing endpoint answered 5xx in 2 consecutive minutes. Runbook: docs/operations.md#live-channel',
+      alarmDescription: 'The publishing endpoint of the live channel answered 5xx in 2 consecutive minutes. Runbook: docs/operations.md#live-channel',
       metric: live.metricHttp('5XXError'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
