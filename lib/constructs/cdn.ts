@@ -50,6 +50,11 @@ export const STANDING_PATH_PATTERN = '/api/v1/episode/*/me';
  * the shield). Nothing but the path reaches the origin either: every miss is the same request.
  */
 export const LIVE_PATH_PATTERN = '/api/v1/live/*';
+/**
+ * Server errors that CloudFront must not cache (by default it keeps an error 10 s): with the snapshot's shared key one
+ * failed origin request would otherwise be every player's answer for 10 s, on the path they fall back to.
+ */
+export const UNCACHED_ERROR_STATUSES = [500, 502, 503, 504] as const;
 
 /**
  * The cache key of `/api/v1/episode/*`: the Authorization header is IN it. The decision and its cost:
@@ -180,6 +185,7 @@ export class Cdn extends Construct {
       enableLogging: true,
       logBucket: props.media.logBucket,
       logFilePrefix: 'cloudfront/',
+      errorResponses: UNCACHED_ERROR_STATUSES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       defaultBehavior: {
         origin: apiOrigin,
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,

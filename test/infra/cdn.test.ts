@@ -6,7 +6,7 @@
 import { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN } from '../../lib/constructs/cdn.ts';
+import { EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN, UNCACHED_ERROR_STATUSES } from '../../lib/constructs/cdn.ts';
 import { MEDIA_PREFIX } from '../../lambda/domain/media.ts';
 import { LOCAL_RESPONSE_SHARDS, ON_DEMAND_BASELINE, PROD_RESPONSE_SHARDS, PROD_WARM_THROUGHPUT, WARM_TABLES } from '../../lib/sizing.ts';
 import type { TriviaStack } from '../../lib/trivia-stack.ts';
@@ -55,6 +55,7 @@ function distributionConfig(t: Template, s: TriviaStack) {
     Origins: Origin[];
     Logging?: unknown;
     ViewerCertificate?: unknown;
+    CustomErrorResponses?: { ErrorCode: number; ErrorCachingMinTTL: number; ResponseCode?: number; ResponsePagePath?: string }[];
   };
   const origin = (id: string) => config.Origins.find((o) => o.Id === id)!;
   const behaviour = (pattern: string) => config.CacheBehaviors.find((b) => b.PathPattern === pattern)!;
@@ -166,6 +167,12 @@ describe('CloudFront distribution', () => {
       EnableAcceptEncodingBrotli: true,
     });
     expect(JSON.stringify(policy)).not.toMatch(/Authorization/i);
+  });
+
+  it('caches no server error (500, 502, 503, 504), so one failed snapshot is not every player’s answer; other responses pass unchanged', () => {
+    const { config } = distributionConfig(template, stack);
+    expect(config.CustomErrorResponses).toEqual(UNCACHED_ERROR_STATUSES.map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })));
+    expect([...UNCACHED_ERROR_STATUSES]).toEqual([500, 502, 503, 504]);
   });
 
   it('puts Origin Shield (in the API’s region) on the API origin of the live snapshot only', () => {
