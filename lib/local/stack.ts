@@ -1,6 +1,6 @@
 /**
  * The whole system on one machine: the same handlers with the same wiring (lib/wiring.ts) against real protocol
- * peers — DynamoDB Local (with streams), local-aws-sqs, cognito-local — behind an API Gateway emulation, with
+ * peers — DynamoDB Local (with streams), local-aws-sqs, cognito-local, an AppSync Events server — behind an API Gateway emulation, with
  * Lambda-like event sources (SQS and stream pollers, schedule timers) and Lambda-like runtime threads (API, pipeline).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functions, tables, type FunctionId, type QueueId, type TableId } from '../wiring.ts';
 import { createJwtAuthorizer } from './authorizer.ts';
 import { startApiServer } from './api-server.ts';
+import { startEventApi, type EventApiStats } from './event-api/server.ts';
 import { createDemoUsers, createLocalUser, ensureUserPool, startCognitoLocal, type LocalUser, type LocalUserInput } from './cognito.ts';
 import { createTables, startDynamoLocal } from './dynamo.ts';
 import { handlerEnvironment } from './env.ts';
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
   port?: number;
   /** API host to bind (default 127.0.0.1). */
   host?: string;
+  /** The Event API's port (live channel; 0 or absent: a free port). */
+  eventsPort?: number;
   /** Keep DynamoDB tables, users and stream checkpoints in this directory (in memory and a temp dir otherwise). */
   dataDir?: string;
   /** Interval of the schedule triggers, ms (default: LOCAL_SCHEDULE_INTERVAL_MS, else the wiring's rate). */
@@ -75,6 +78,10 @@ export interface LocalStackOutputs {
   UserPoolId: string;
   UserPoolClientId: string;
   CognitoEndpoint: string;
+  /** The live channel's HTTP publish endpoint, `http://127.0.0.1:PORT/event`. */
+  EventApiHttpEndpoint: string;
+  /** The live channel's WebSocket endpoint, `ws://127.0.0.1:PORT/event/realtime`. */
+  EventApiRealtimeEndpoint: string;
 }
 
 /** Everything a client or a test needs to reach the stack; plain data (it crosses to test workers). */
@@ -110,6 +117,8 @@ export interface SourceStats {
 export interface LocalStackStats {
   served: { routes: string[]; queueSources: string[]; streamSources: string[]; schedules: string[] };
   sources: Record<string, SourceStats>;
+  /** The local Event API: connections, subscriptions, events published and data frames delivered. */
+  eventApi: EventApiStats;
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -142,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   checkJava();
   if (options.port) await assertPortFree(options.port, options.host ?? LOCAL_HOST, 'the API', 'set PORT to a free port');
+  if (options.eventsPort) await assertPortFree(options.eventsPort, options.host ?? LOCAL_HOST, 'the Event API', 'set EVENTS_PORT to a free port');
   const dataDir = persistent ? resolve(options.dataDir!) : mkdtempSync(join(tmpdir(), 'trivia-local-'));
   mkdirSync(dataDir, { recursive: true });
   if (!persistent) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -163,6 +173,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const [localTables, localQueues, pool] = await Promise.all([createTables(dynamo.endpoint, log), createQueues(sqs.endpoint), ensureUserPool(cognito.endpoint)]);
     if (options.demoUsers ?? true) await createDemoUsers(pool);
+
+    const plan = localPlan();
+    // One authorizer for the REST API and the live channel: tokens are checked the same way on both.
+    const authorizer = createJwtAuthorizer({ issuer: pool.issuer, audience: [pool.clientId], jwksUri: pool.jwksUri });
+    const eventApi = await startEventApi({
+      port: options.eventsPort ?? 0,
+      host: options.host,
+      namespaces: plan.namespaces,
+      authorizer,
+      credentials: LOCAL_CREDENTIALS,
+      region: REGION,
+      log,
+    });
+    cleanups.push(() => eventApi.stop());
 
     const outboxFile = join(dataDir, 'outbox.jsonl');
     const eventsArchiveDir = join(dataDir, 'events');
@@ -188,6 +212,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
       outboxFile,
+      eventApiHttpEndpoint: eventApi.httpEndpoint,
       eventsArchiveDir,
       clockFile,
       settleMs: options.settleMs,
@@ -220,12 +245,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (o.error) s.errors++;
     };
 
-    const plan = localPlan();
     const served: LocalStackStats['served'] = { routes: [], queueSources: [], streamSources: [], schedules: [] };
 
     const router = createRouter(plan.routes);
     served.routes = router.routes.map((r) => r.routeKey);
-    const authorizer = createJwtAuthorizer({ issuer: pool.issuer, audience: [pool.clientId], jwksUri: pool.jwksUri });
     const api = await startApiServer({
       port: options.port ?? 0,
       host: options.host,
@@ -333,7 +356,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const info: LocalStackInfo = {
       apiUrl: api.url,
-      outputs: { ApiUrl: api.url, UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint },
+      outputs: {
+        ApiUrl: api.url,
+        UserPoolId: pool.userPoolId,
+        UserPoolClientId: pool.clientId,
+        CognitoEndpoint: cognito.endpoint,
+        EventApiHttpEndpoint: eventApi.httpEndpoint,
+        EventApiRealtimeEndpoint: eventApi.realtimeEndpoint,
+      },
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
       tableNames: localTables.tableNames,
@@ -348,7 +378,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(proxy ? { dynamoProxyEndpoint: proxy.endpoint } : {}),
     };
     function stats(): LocalStackStats {
-      return { served, sources: structuredClone(sources) };
+      return { served, sources: structuredClone(sources), eventApi: eventApi.stats() };
     }
 
     if (options.seedDemo) await seedDemoContent({ apiUrl: api.url, cognitoEndpoint: cognito.endpoint, clientId: pool.clientId }, log);
