@@ -12,7 +12,7 @@
  *
  * Flags: --players N (2000), --concurrency C (64), --accuracy p (0.7), --out FILE (bench-results.json).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { QueryCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +29,7 @@ import type { FunctionId } from '../lib/wiring.ts';
 import { functions, tables } from '../lib/wiring.ts';
 import type { MeterSnapshot } from '../lib/local/dynamo-proxy.ts';
 import { costPerMillionAnswers, PRICES } from './cost.ts';
+import { cpuNow, percentile, round, sleep } from './measure.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -61,12 +62,6 @@ export interface PathResult {
 
 const log = (...parts: unknown[]) => console.error('[bench]', ...parts);
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
 /** Runs `work` for every item with at most `limit` in flight; returns each call's latency in ms. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<number[]> {
   const latencies: number[] = [];
@@ -95,8 +90,6 @@ async function call(url: string, token: string, method: string, body?: unknown):
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string, everyMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -105,30 +98,6 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
     await sleep(everyMs);
   }
-}
-
-/**
- * CPU time (user + system, ms) of this process (all its threads: API server, queue, pollers, proxy, Lambda runtime
- * and this load generator) and of its Java child (DynamoDB Local), from /proc (Linux; zero elsewhere).
- */
-function cpuNow(): { node: number; java: number } {
-  if (!existsSync('/proc/self/stat')) return { node: 0, java: 0 };
-  // /proc/<pid>/stat: "pid (comm) state ppid … utime stime …"; utime and stime are in ticks of 10 ms (USER_HZ 100).
-  const stat = (pid: string) => {
-    const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim()) ?? [];
-    const fields = rest.split(' ');
-    return { comm, ppid: fields[1], cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
-  };
-  let java = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const s = stat(pid);
-      if (s.comm === 'java' && s.ppid === String(process.pid)) java += s.cpuMs;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return { node: stat(String(process.pid)).cpuMs, java };
 }
 
 const cpuSince = (from: { node: number; java: number }, answers: number) => {
@@ -488,8 +457,6 @@ async function createBaselineTables(endpoint: string, run: string) {
   client.destroy();
   return names;
 }
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 main().catch((err) => {
   console.error(`bench failed: ${(err as Error).message}`);

@@ -16,6 +16,7 @@ import { DataProtection, PlayerDataKey } from './constructs/dataProtection.ts';
 import { Deployments } from './constructs/deployments.ts';
 import { Functions, isProd, type TriviaFunction } from './constructs/functions.ts';
 import { Ingest, QueueConsumers } from './constructs/ingest.ts';
+import { LiveChannel } from './constructs/liveChannel.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
@@ -82,6 +83,8 @@ export class TriviaStack extends Stack {
   readonly dataProtection: DataProtection;
   /** CodeDeploy moves every function's `live` alias, rolled back on the stage's alarms. */
   readonly deployments: Deployments;
+  /** The AppSync Events API that pushes every transition to the players (lib/constructs/liveChannel.ts). */
+  readonly liveChannel: LiveChannel;
 
   constructor(scope: Construct, id: string, props: TriviaStackProps) {
     super(scope, id, props);
@@ -101,6 +104,7 @@ export class TriviaStack extends Stack {
     this.userPool = auth.userPool;
     this.userPoolClient = auth.userPoolClient;
     this.media = new MediaStorage(this, 'Media', { stage: props.stage });
+    this.liveChannel = new LiveChannel(this, 'LiveChannel', { stage: props.stage, userPool: auth.userPool, userPoolClient: auth.userPoolClient });
     this.analytics = new Analytics(this, 'Analytics', { stage: props.stage, accessLogsBucket: this.media.logBucket, encryptionKey });
     // A nested stack of its own: one Glue table per view would otherwise take this stack past CloudFormation's 500
     // resources, and the models change with the SQL, not with the functions.
@@ -130,6 +134,7 @@ export class TriviaStack extends Stack {
       settings: this.settings,
       deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
       userPool: auth.userPool,
+      liveChannel: this.liveChannel,
     }).functions;
 
     new QueueConsumers(this, 'QueueConsumers', { functions: this.functions, queues: this.queues });
@@ -168,6 +173,7 @@ export class TriviaStack extends Stack {
       queues: this.queues,
       deadLetterQueues: { ...this.dlqs, streams: this.streamDlq },
       userPoolClient: this.userPoolClient,
+      liveChannel: this.liveChannel,
     });
 
     const stageAlarms = (['api5xxRate', 'runnerErrors', 'deadLetters-answers', 'deadLetters-runnerTicks', 'deadLetters-streams'] as const)
@@ -192,6 +198,11 @@ export class TriviaStack extends Stack {
     new CfnOutput(this, 'CognitoEndpoint', {
       value: `https://cognito-idp.${this.region}.amazonaws.com`,
       description: 'Cognito endpoint for InitiateAuth (USER_PASSWORD_AUTH)',
+    });
+    new CfnOutput(this, 'EventApiHttpEndpoint', { value: this.liveChannel.httpEndpoint, description: 'Live channel (AppSync Events): HTTP endpoint, for publishing (IAM only)' });
+    new CfnOutput(this, 'EventApiRealtimeEndpoint', {
+      value: this.liveChannel.realtimeEndpoint,
+      description: 'Live channel (AppSync Events): WebSocket endpoint; players subscribe to /episodes/<episode_id> with their Cognito token',
     });
     new CfnOutput(this, 'NotificationsTopicArn', { value: this.notificationsTopic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: this.analytics.bus.eventBusName, description: 'EventBridge bus of the domain events' });

@@ -5,6 +5,9 @@
  *   to its own host name). With caching disabled, CloudFront forwards Authorization with the other viewer headers.
  * - `/api/v1/episode/*`: the API, cached as the origin's Cache-Control says, at most 1 s (GET episode sends
  *   `public, max-age=1`; errors send `no-store`). See EPISODE_CACHE_KEY_HEADERS for why Authorization is in the cache key.
+ * - STANDING_PATH_PATTERN (GET /api/v1/episode/{id}/me): a player's own standing; never cached (it comes before
+ *   `/api/v1/episode/*`, which would otherwise match it).
+ * - `/api/v1/live/*`: the public live snapshot, one shared copy per episode and second (see LIVE_PATH_PATTERN).
  * - `/media/*`: the media bucket, private, read through Origin Access Control; objects are immutable (uuid keys).
  *
  * `MediaStorage` is created before the functions (the upload function needs the bucket's name and a grant on it);
@@ -38,6 +41,20 @@ import { isProd } from './functions.ts';
 /** The path CloudFront serves media under; the same as the bucket's key prefix, so no origin path rewriting is needed. */
 export const MEDIA_PATH_PATTERN = `/${buckets.media.prefix}*`;
 export const EPISODE_PATH_PATTERN = '/api/v1/episode/*';
+/** GET /api/v1/episode/{id}/me: one player's standing, never served from a cache. */
+export const STANDING_PATH_PATTERN = '/api/v1/episode/*/me';
+/**
+ * GET /api/v1/live/{id}: the same bytes for every caller (no authentication), `Cache-Control: public, max-age=1`.
+ * Its cache key is the path alone: no Authorization, no cookies, no headers and no query string, so `?x=<random>`
+ * cannot make a new entry, and the origin sees one request per episode a second per edge (per Origin Shield, with
+ * the shield). Nothing but the path reaches the origin either: every miss is the same request.
+ */
+export const LIVE_PATH_PATTERN = '/api/v1/live/*';
+/**
+ * Server errors that CloudFront must not cache (by default it keeps an error 10 s): with the snapshot's shared key one
+ * failed origin request would otherwise be every player's answer for 10 s, on the path they fall back to.
+ */
+export const UNCACHED_ERROR_STATUSES = [500, 502, 503, 504] as const;
 
 /**
  * The cache key of `/api/v1/episode/*`: the Authorization header is IN it. The decision and its cost:
@@ -118,6 +135,7 @@ export interface CdnProps {
 export class Cdn extends Construct {
   readonly distribution: Distribution;
   readonly episodeCachePolicy: CachePolicy;
+  readonly liveCachePolicy: CachePolicy;
   /** `https://<id>.cloudfront.net`, without a trailing slash. */
   readonly url: string;
 
@@ -143,6 +161,28 @@ export class Cdn extends Construct {
       enableAcceptEncodingBrotli: true,
     });
 
+    this.liveCachePolicy = new CachePolicy(this, 'LiveCachePolicy', {
+      comment: 'Live snapshot: one copy per path for every caller; the origin Cache-Control (max-age=1) decides, at most 1 s',
+      // min 0: a no-store answer (an unknown episode, an error) is not cached; default 1 s when the origin says nothing.
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(1),
+      maxTtl: Duration.seconds(1),
+      headerBehavior: CacheHeaderBehavior.none(),
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    // Origin Shield on the API, for the snapshot only: every edge location's miss is answered by one regional cache,
+    // so the API sees ~1 request per episode a second whatever the audience. A second origin for the same API keeps
+    // the other behaviours (answers, per-token episode reads) off the shield and its per-request charge. The shield is
+    // in the API's own region (lowest latency to it).
+    const liveApiOrigin = new HttpOrigin(`${props.api.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      originShieldRegion: stack.region,
+    });
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Trivia Live (${props.stage}): API and question media`,
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -151,6 +191,7 @@ export class Cdn extends Construct {
       enableLogging: true,
       logBucket: props.media.logBucket,
       logFilePrefix: 'cloudfront/',
+      errorResponses: UNCACHED_ERROR_STATUSES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       defaultBehavior: {
         origin: apiOrigin,
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
@@ -159,6 +200,25 @@ export class Cdn extends Construct {
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       },
       additionalBehaviors: {
+        // First: CloudFront takes the first pattern that matches, and this one is inside EPISODE_PATH_PATTERN.
+        [STANDING_PATH_PATTERN]: {
+          origin: apiOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        },
+        // GET and HEAD only: the snapshot takes no token, so a browser's GET is a simple CORS request (no preflight);
+        // CloudFront adds `Access-Control-Allow-Origin: *` to every copy, so one copy serves native clients and browsers.
+        [LIVE_PATH_PATTERN]: {
+          origin: liveApiOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: this.liveCachePolicy,
+          responseHeadersPolicy: ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS,
+          compress: true,
+        },
         // Also matches POST /api/v1/episode/ (create, with a trailing slash), .../cancel and .../statistics: every
         // method is allowed and only GET and HEAD are cached; no-store responses are never cached (min TTL 0).
         [EPISODE_PATH_PATTERN]: {

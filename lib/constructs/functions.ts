@@ -17,6 +17,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ChannelNamespace } from 'aws-cdk-lib/aws-appsync';
 import { Construct } from 'constructs';
 import {
   buckets as bucketSpecs,
@@ -30,6 +31,7 @@ import {
   type SettingId,
   type FunctionId,
   type FunctionSpec,
+  type NamespaceId,
   type QueueId,
   type TableId,
   type TopicId,
@@ -161,6 +163,8 @@ export interface FunctionsProps {
   readonly deadLetterQueues?: Partial<Record<DeadLetterQueueId, IQueue>>;
   /** The user pool (needed when a function has `userPool` access). */
   readonly userPool?: IUserPool;
+  /** The live channel (needed when a function `publishesLive`): lib/constructs/liveChannel.ts. */
+  readonly liveChannel?: { readonly namespaces: Partial<Record<NamespaceId, ChannelNamespace>>; readonly httpEndpoint: string };
 }
 
 /** What each level of `deadLetters` (lib/wiring.ts) may do on the dead-letter queues; nothing can send to them. */
@@ -206,6 +210,9 @@ export class Functions extends Construct {
       if (spec.deadLetters) for (const q of deadLetterQueueIds()) environment[envNames.deadLetterQueue(q)] = dlqOf(q).queueUrl;
       const userPool = spec.userPool ? (props.userPool ?? fail(`${functionId} deletes users of the user pool, which was not given`)) : undefined;
       if (userPool) environment[envNames.userPool] = userPool.userPoolId;
+      const channel = () => props.liveChannel ?? fail(`${functionId} publishes live, but no live channel was given`);
+      const namespaceOf = (n: NamespaceId) => channel().namespaces[n] ?? fail(`${functionId} publishes to namespace ${n}, which was not given`);
+      if ((spec.publishesLive ?? []).length > 0) environment[envNames.eventApi] = channel().httpEndpoint;
 
       const fn = new TriviaFunction(this, pascal(functionId), { functionId, spec, stage: props.stage, environment });
 
@@ -217,6 +224,8 @@ export class Functions extends Construct {
       for (const q of spec.watches ?? []) queues[q].grant(fn.fn, 'sqs:GetQueueAttributes');
       for (const t of spec.publishes ?? []) topics[t].grantPublish(fn.fn);
       for (const b of spec.putsEvents ?? []) busOf(b).grantPutEventsTo(fn.fn);
+      // appsync:EventPublish on the namespace alone (IAM is the only way to publish: liveChannel.ts).
+      for (const n of spec.publishesLive ?? []) namespaceOf(n).grantPublish(fn.fn);
       // s3:PutObject alone (not grantPut, which adds tagging, legal hold, retention...), on the bucket's prefix alone.
       for (const b of spec.puts ?? []) {
         fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucketOf(b).arnForObjects(`${bucketSpecs[b].prefix}*`)] }));

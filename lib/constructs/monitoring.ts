@@ -11,7 +11,8 @@
  * - the functions' own (EMF through Powertools, namespace `TriviaLive`, dimensions `service` and `stage`):
  *   AnswersAccepted, AnswersRejected{reason}, Rejections{reason} (every route), AnswersStored, AnswersDuplicateDropped,
  *   Registrations, RegistrationsRepeated, RunnerTransitions{step}, RunnerFailures, CloseToFinalMs,
- *   DeadLettersRecorded{queue}, CanarySuccess, CanaryDurationMs, CanaryCloseToEndMs.
+ *   DeadLettersRecorded{queue}, CanarySuccess, CanaryDurationMs, CanaryCloseToEndMs, LivePublishFailures;
+ * - AWS/AppSync, the live channel's Event API (its HTTP and real-time endpoints: lib/constructs/liveChannel.ts).
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
@@ -43,6 +44,7 @@ import {
   canaryFunction,
   deadLetterQueueIds,
   type DeadLetterQueueId,
+  namespaces as namespaceIds,
   type FunctionId,
   type QueueId,
   type TableId,
@@ -50,6 +52,7 @@ import {
 } from '../wiring.ts';
 import type { Api } from './api.ts';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, TriviaFunction, isProd } from './functions.ts';
+import type { LiveChannel } from './liveChannel.ts';
 
 export interface MonitoringProps {
   readonly stage: string;
@@ -61,6 +64,7 @@ export interface MonitoringProps {
   readonly queues: Record<QueueId, IQueue>;
   readonly deadLetterQueues: Record<DeadLetterQueueId, IQueue>;
   readonly userPoolClient: IUserPoolClient;
+  readonly liveChannel: LiveChannel;
 }
 
 /** The alarms, by name (tests and the runbook refer to them by these). */
@@ -71,7 +75,10 @@ export type AlarmId =
   | `queueAge-${QueueId}`
   | 'runnerErrors'
   | `dynamoThrottles-${TableId}`
-  | 'canaryFailed';
+  | 'canaryFailed'
+  | 'livePublishFailures'
+  | 'liveHttp5xx'
+  | 'liveDeliveryErrors';
 
 const ONE_MINUTE = Duration.minutes(1);
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -269,6 +276,60 @@ export class Monitoring extends Construct {
       });
     }
 
+    /* ------------------------------------------------------------------ the live channel */
+
+    const live = props.liveChannel;
+    const liveServerErrors = ['ConnectServerError', 'SubscribeServerError', 'PublishDataMessageServerError'] as const;
+    const liveClientErrors = ['ConnectClientError', 'SubscribeClientError', 'PublishDataMessageClientError'] as const;
+
+    // Live publish failures: any LivePublishFailures (a publish that failed after its retries) in 2 of 3 minutes. The
+    // stream relay publishes whatever the runner could not, so one failure makes an event seconds late, not lost;
+    // failures minute after minute mean the channel refuses publishes (a permission, the endpoint, the inbound quota)
+    // and every player's push is late or, if the relay fails too, missing until the next snapshot.
+    alarm('livePublishFailures', {
+      alarmDescription: 'Publishing to the live channel failed in 2 of the last 3 minutes. Runbook: docs/operations.md#live-channel',
+      metric: own('LivePublishFailures'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Event API 5xx on its HTTP (publishing) endpoint in 2 consecutive minutes: AppSync itself failing publishes. Only
+    // our functions call that endpoint, so no player traffic is in it. Its 4xx stay on the dashboard: a player's token
+    // trying to publish gets one by design.
+    alarm('liveHttp5xx', {
+      alarmDescription: 'The publishing endpoint of the live channel answered 5xx in 2 consecutive minutes. Runbook: docs/operations.md#live-channel',
+      metric: live.metricHttp('5XXError'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Delivery errors: 100 or more server-side errors a minute connecting, subscribing or delivering to a subscriber, in
+    // 2 of 3 minutes. A client that misses an event fills the seq gap from the snapshot at the next one and reconnects
+    // with backoff, so scattered errors cost a player a second; hundreds a minute, sustained, mean AppSync is failing a
+    // share of the audience. Client errors (expired tokens, throttled connects) are graphed, not alarmed.
+    const deliveryErrorMetrics = Object.fromEntries(
+      namespaceIds.flatMap((ns, i) => liveServerErrors.map((m) => [`${m.charAt(0).toLowerCase()}${i}`, live.metricRealtime(m, ns)] as const)),
+    );
+    alarm('liveDeliveryErrors', {
+      alarmDescription: 'The live channel failed 100+ connections, subscriptions or deliveries a minute (2 of 3 minutes). Runbook: docs/operations.md#live-channel',
+      metric: new MathExpression({
+        expression: Object.keys(deliveryErrorMetrics).map((id) => `FILL(${id}, 0)`).join(' + '),
+        usingMetrics: deliveryErrorMetrics,
+        label: 'live server errors',
+        period: ONE_MINUTE,
+      }),
+      threshold: 100,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     /* ------------------------------------------------------------------ the canary */
 
     if (flag(this, 'canary')) {
@@ -368,6 +429,20 @@ export class Monitoring extends Construct {
           right: [own('CanaryDurationMs', 'Maximum', {}, Duration.minutes(5)), own('CanaryCloseToEndMs', 'Maximum', {}, Duration.minutes(5))],
         }),
         graph('Dead letters recorded, by queue', [ownByDimension('DeadLettersRecorded', 'queue')], { width: 12 }),
+      ],
+      [header('## Live channel (AppSync Events)')],
+      [
+        graph('Live publishes failed; publishing endpoint errors', [own('LivePublishFailures')], { right: [live.metricHttp('5XXError'), live.metricHttp('4XXError')] }),
+        graph(
+          'Live connections and deliveries',
+          namespaceIds.map((ns) => live.metricRealtime('ActiveConnections', ns, 'Maximum')),
+          { right: namespaceIds.map((ns) => live.metricRealtime('PublishDataMessageSuccess', ns)) },
+        ),
+        graph(
+          'Live errors: server (left), client (right)',
+          namespaceIds.flatMap((ns) => liveServerErrors.map((m) => live.metricRealtime(m, ns))),
+          { right: namespaceIds.flatMap((ns) => liveClientErrors.map((m) => live.metricRealtime(m, ns))) },
+        ),
       ],
     ];
 

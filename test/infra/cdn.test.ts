@@ -6,11 +6,11 @@
 import { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EPISODE_PATH_PATTERN, MEDIA_PATH_PATTERN } from '../../lib/constructs/cdn.ts';
+import { EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN, UNCACHED_ERROR_STATUSES } from '../../lib/constructs/cdn.ts';
 import { MEDIA_PREFIX } from '../../lambda/domain/media.ts';
 import { LOCAL_RESPONSE_SHARDS, ON_DEMAND_BASELINE, PROD_RESPONSE_SHARDS, PROD_WARM_THROUGHPUT, WARM_TABLES } from '../../lib/sizing.ts';
 import type { TriviaStack } from '../../lib/trivia-stack.ts';
-import { buckets, envNames, functions as functionSpecs, tables as tableSpecs, type FunctionId, type TableId } from '../../lib/wiring.ts';
+import { buckets, envNames, functions as functionSpecs, httpRoutes, tables as tableSpecs, type FunctionId, type TableId } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
 
 let stack: TriviaStack;
@@ -42,6 +42,7 @@ interface Behaviour {
 interface Origin {
   Id: string;
   DomainName: unknown;
+  OriginShield?: { Enabled: boolean; OriginShieldRegion: unknown };
   CustomOriginConfig?: { OriginProtocolPolicy: string; OriginSSLProtocols: string[] };
   S3OriginConfig?: unknown;
   OriginAccessControlId?: unknown;
@@ -54,6 +55,7 @@ function distributionConfig(t: Template, s: TriviaStack) {
     Origins: Origin[];
     Logging?: unknown;
     ViewerCertificate?: unknown;
+    CustomErrorResponses?: { ErrorCode: number; ErrorCachingMinTTL: number; ResponseCode?: number; ResponsePagePath?: string }[];
   };
   const origin = (id: string) => config.Origins.find((o) => o.Id === id)!;
   const behaviour = (pattern: string) => config.CacheBehaviors.find((b) => b.PathPattern === pattern)!;
@@ -61,11 +63,13 @@ function distributionConfig(t: Template, s: TriviaStack) {
 }
 
 describe('CloudFront distribution', () => {
-  it('has exactly one distribution, with the API as default origin and two more behaviours', () => {
+  it('has exactly one distribution, with the API as default origin and four more behaviours', () => {
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     const { config } = distributionConfig(template, stack);
-    expect(config.CacheBehaviors.map((b) => b.PathPattern).sort()).toEqual([EPISODE_PATH_PATTERN, MEDIA_PATH_PATTERN].sort());
+    expect(config.CacheBehaviors.map((b) => b.PathPattern).sort()).toEqual([EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN].sort());
     expect(EPISODE_PATH_PATTERN).toBe('/api/v1/episode/*');
+    expect(LIVE_PATH_PATTERN).toBe('/api/v1/live/*');
+    expect(STANDING_PATH_PATTERN).toBe('/api/v1/episode/*/me');
     expect(MEDIA_PATH_PATTERN).toBe('/media/*');
   });
 
@@ -104,6 +108,82 @@ describe('CloudFront distribution', () => {
     expect(key.HeadersConfig.Headers).toContain('Authorization');
     expect(key.HeadersConfig.Headers.sort()).toEqual(['Authorization', 'Origin']);
     expect(key.CookiesConfig.CookieBehavior).toBe('none');
+  });
+
+  /** A CloudFront path pattern as a regular expression: `*` is any run of characters (`/` included), `?` one. */
+  const patternRegex = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  /** The behaviour CloudFront picks for a path: the first pattern that matches, in the distribution's order, else the default. */
+  const behaviourFor = (path: string) => {
+    const { config } = distributionConfig(template, stack);
+    return config.CacheBehaviors.find((b) => patternRegex(b.PathPattern!).test(path))?.PathPattern ?? 'default';
+  };
+  const samplePath = (routePath: string) => routePath.replace(/\{[^}]+\}/g, 'ep-1');
+
+  it('routes GET /api/v1/live/{id} to the live behaviour and GET /api/v1/episode/{id}/me to the uncached one; the rest of the API as before', () => {
+    expect(behaviourFor('/api/v1/episode/ep-1/me')).toBe(STANDING_PATH_PATTERN);
+    expect(behaviourFor('/api/v1/live/ep-1')).toBe(LIVE_PATH_PATTERN);
+    // The standing route is inside the episode pattern: it is the earlier behaviour that keeps it out of that cache.
+    expect(patternRegex(EPISODE_PATH_PATTERN).test('/api/v1/episode/ep-1/me')).toBe(true);
+    for (const r of httpRoutes()) {
+      const path = samplePath(r.path);
+      const expected = r.path === '/api/v1/episode/{id}/me' ? STANDING_PATH_PATTERN : r.path === '/api/v1/live/{id}' ? LIVE_PATH_PATTERN : r.path.startsWith('/api/v1/episode/') ? EPISODE_PATH_PATTERN : 'default';
+      expect(behaviourFor(path), `${r.method} ${r.path}`).toBe(expected);
+    }
+    expect(httpRoutes().filter((r) => r.path === '/api/v1/live/{id}' || r.path === '/api/v1/episode/{id}/me').map((r) => `${r.method} ${r.path} ${r.auth}`).sort()).toEqual([
+      'GET /api/v1/episode/{id}/me user',
+      'GET /api/v1/live/{id} public',
+    ]);
+  });
+
+  it('never caches GET /api/v1/episode/{id}/me: caching disabled, the token forwarded to the origin as on the default behaviour', () => {
+    const { config, behaviour } = distributionConfig(template, stack);
+    const b = behaviour(STANDING_PATH_PATTERN);
+    expect(b.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);
+    expect(b.OriginRequestPolicyId).toBe(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId);
+    expect(b.TargetOriginId).toBe(config.DefaultCacheBehavior.TargetOriginId);
+    expect(b.AllowedMethods.sort()).toEqual(['GET', 'HEAD']);
+    expect(b.ViewerProtocolPolicy).toBe('https-only');
+  });
+
+  it('caches the live snapshot with a key that is the path alone: no Authorization, no header, no cookie, no query string; max-age=1 honoured', () => {
+    const { behaviour } = distributionConfig(template, stack);
+    const b = behaviour(LIVE_PATH_PATTERN);
+    expect(b.CachePolicyId).toEqual({ Ref: logicalId(stack.cdn.liveCachePolicy) });
+    // Nothing of the viewer's request but the path reaches the origin: every miss is the same request.
+    expect(b.OriginRequestPolicyId).toBeUndefined();
+    expect(b.AllowedMethods.sort()).toEqual(['GET', 'HEAD']);
+    expect(b.CachedMethods?.sort()).toEqual(['GET', 'HEAD']);
+    expect(b.ResponseHeadersPolicyId).toBe(ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS.responseHeadersPolicyId);
+    expect(b.ViewerProtocolPolicy).toBe('https-only');
+
+    const policy = resourceOf(template, logicalId(stack.cdn.liveCachePolicy)).Properties.CachePolicyConfig as Record<string, unknown>;
+    // Cache-Control: public, max-age=1 gives 1 s (TTL = max-age within [min, max]); no-store errors are not cached.
+    expect(policy).toMatchObject({ MinTTL: 0, DefaultTTL: 1, MaxTTL: 1 });
+    expect(policy.ParametersInCacheKeyAndForwardedToOrigin).toEqual({
+      HeadersConfig: { HeaderBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      EnableAcceptEncodingGzip: true,
+      EnableAcceptEncodingBrotli: true,
+    });
+    expect(JSON.stringify(policy)).not.toMatch(/Authorization/i);
+  });
+
+  it('caches no server error (500, 502, 503, 504), so one failed snapshot is not every player’s answer; other responses pass unchanged', () => {
+    const { config } = distributionConfig(template, stack);
+    expect(config.CustomErrorResponses).toEqual(UNCACHED_ERROR_STATUSES.map((code) => ({ ErrorCode: code, ErrorCachingMinTTL: 0 })));
+    expect([...UNCACHED_ERROR_STATUSES]).toEqual([500, 502, 503, 504]);
+  });
+
+  it('puts Origin Shield (in the API’s region) on the API origin of the live snapshot only', () => {
+    const { config, origin, behaviour } = distributionConfig(template, stack);
+    const live = origin(behaviour(LIVE_PATH_PATTERN).TargetOriginId);
+    expect(live.OriginShield).toEqual({ Enabled: true, OriginShieldRegion: { Ref: 'AWS::Region' } });
+    expect(live.DomainName).toEqual(origin(config.DefaultCacheBehavior.TargetOriginId).DomainName);
+    expect(live.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    // Answers and per-token episode reads do not pay the shield's per-request charge.
+    expect(origin(config.DefaultCacheBehavior.TargetOriginId).OriginShield).toBeUndefined();
+    expect(origin(behaviour(EPISODE_PATH_PATTERN).TargetOriginId).OriginShield).toBeUndefined();
   });
 
   it('serves /media/* from the media bucket through Origin Access Control, cached, GET and HEAD only', () => {

@@ -5,8 +5,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PUBLISH_FAILURES_METRIC } from '../../lambda/usecases/publishLive.ts';
 import type { TriviaStack } from '../../lib/trivia-stack.ts';
-import { canaryFunction, deadLetterQueueIds, functions as functionSpecs, queues as queueSpecs, tables as tableSpecs, type DeadLetterQueueId, type FunctionId, type QueueId, type TableId, type Trigger } from '../../lib/wiring.ts';
+import { canaryFunction, deadLetterQueueIds, functions as functionSpecs, namespaces, queues as queueSpecs, tables as tableSpecs, type DeadLetterQueueId, type FunctionId, type QueueId, type TableId, type Trigger } from '../../lib/wiring.ts';
 import { logicalId, type CfnResourceJson } from './synth.ts';
 import { synthStack } from './synth.ts';
 
@@ -82,6 +83,9 @@ describe('alarms', () => {
       'runnerErrors',
       ...tableIds.map((t) => `dynamoThrottles-${t}`),
       'canaryFailed',
+      'livePublishFailures',
+      'liveHttp5xx',
+      'liveDeliveryErrors',
     ].map((n) => `TriviaLive-test-${n}`);
     expect(alarms(template).map((a) => a.AlarmName).sort()).toEqual(expected.sort());
   });
@@ -190,6 +194,47 @@ describe('alarms', () => {
       Period: 300,
       Stat: 'Minimum',
     });
+  });
+
+  const eventApiId = () => ({ 'Fn::GetAtt': [logicalId(stack.liveChannel.api), 'ApiId'] });
+
+  it('live publish failures: LivePublishFailures of this stage, 2 of 3 minutes (the relay covers a single one)', () => {
+    // The name the publishing use case emits (lambda/usecases/publishLive.ts).
+    expect(PUBLISH_FAILURES_METRIC).toBe('LivePublishFailures');
+    const a = alarmNamed('livePublishFailures');
+    expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
+    expect(single(a)).toEqual({
+      Namespace: 'TriviaLive',
+      MetricName: 'LivePublishFailures',
+      Dimensions: [
+        { Name: 'service', Value: 'trivia-live' },
+        { Name: 'stage', Value: 'test' },
+      ],
+      Period: 60,
+      Stat: 'Sum',
+    });
+  });
+
+  it('live HTTP 5xx: the Event API’s publishing endpoint (dimension EventAPIId), 2 minutes in a row', () => {
+    const a = alarmNamed('liveHttp5xx');
+    expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 2, TreatMissingData: 'notBreaching' });
+    expect(single(a)).toEqual({ Namespace: 'AWS/AppSync', MetricName: '5XXError', Dimensions: [{ Name: 'EventAPIId', Value: eventApiId() }], Period: 60, Stat: 'Sum' });
+  });
+
+  it('live delivery errors: connect, subscribe and delivery server errors of every namespace, 100 a minute, 2 of 3 minutes', () => {
+    const a = alarmNamed('liveDeliveryErrors');
+    expect(a).toMatchObject({ Threshold: 100, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
+    const stats = a.Metrics!.filter((m) => m.MetricStat).map((m) => m.MetricStat!);
+    expect(stats.map((m) => m.Metric.MetricName).sort()).toEqual(
+      namespaces.flatMap(() => ['ConnectServerError', 'PublishDataMessageServerError', 'SubscribeServerError']).sort(),
+    );
+    for (const m of stats) expect(m).toMatchObject({ Period: 60, Stat: 'Sum', Metric: { Namespace: 'AWS/AppSync' } });
+    expect(stats.map((m) => m.Metric.Dimensions)).toEqual(
+      namespaces.flatMap((ns) => Array.from({ length: 3 }, () => [{ Name: 'ChannelNamespaceName', Value: ns }, { Name: 'EventAPIId', Value: eventApiId() }])),
+    );
+    // Every metric is in the sum, a missing minute counting as 0.
+    const ids = a.Metrics!.filter((m) => m.MetricStat).map((m) => m.Id);
+    expect(expression(a)).toBe(ids.map((id) => `FILL(${id}, 0)`).join(' + '));
   });
 
   it('has no canary alarm (and no canary) without context canary=true', () => {
@@ -325,6 +370,21 @@ describe('dashboard', () => {
     expect(graph('Rejections (every route), by reason')).toContain(search('Rejections', 'reason'));
     expect(graph('Runner transitions, by step')).toContain(search('RunnerTransitions', 'step'));
     expect(graph('Dead letters recorded, by queue')).toContain(search('DeadLettersRecorded', 'queue'));
+  });
+
+  it('shows the live channel: publish failures, the publishing endpoint’s 4xx/5xx, connections, deliveries and errors per namespace', () => {
+    const api = `<att:${logicalId(stack.liveChannel.api)}.ApiId>`;
+    const publishing = graph('Live publishes failed; publishing endpoint errors');
+    expect(publishing).toContain('["TriviaLive","LivePublishFailures","service","trivia-live","stage","test"');
+    for (const m of ['4XXError', '5XXError']) expect(publishing).toContain(`["AWS/AppSync","${m}","EventAPIId","${api}"`);
+    for (const ns of namespaces) {
+      const realtime = (m: string) => `["AWS/AppSync","${m}","ChannelNamespaceName","${ns}","EventAPIId","${api}"`;
+      expect(graph('Live connections and deliveries')).toContain(realtime('ActiveConnections'));
+      expect(graph('Live connections and deliveries')).toContain(realtime('PublishDataMessageSuccess'));
+      for (const m of ['ConnectServerError', 'SubscribeServerError', 'PublishDataMessageServerError', 'ConnectClientError', 'SubscribeClientError', 'PublishDataMessageClientError']) {
+        expect(graph('Live errors: server (left), client (right)')).toContain(realtime(m));
+      }
+    }
   });
 
   it('shows the state of every alarm', () => {

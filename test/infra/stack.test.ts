@@ -371,6 +371,7 @@ describe('Lambda functions', () => {
     for (const q of spec.deadLetters ? deadLetterQueueIds() : []) {
       expected[envNames.deadLetterQueue(q)] = { Ref: logicalId(q === 'streams' ? stack.streamDlq : stack.dlqs[q]) };
     }
+    if ((spec.publishesLive ?? []).length > 0) expected[envNames.eventApi] = stack.resolve(stack.liveChannel.httpEndpoint);
     expect(vars).toEqual(expected);
   });
 
@@ -384,8 +385,9 @@ describe('Lambda functions', () => {
 
   it('keeps logs 30 days (a year in prod), and deletes them with a dev stage', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as CfnResourceJson[];
-    // One per function (and the two of edge protection), the API access log, the events archive's delivery errors.
-    expect(groups.length).toBe(functionIds.length + 2 + 2);
+    // One per function (and the two of edge protection), the API access log, the events archive's delivery errors,
+    // the live channel's errors.
+    expect(groups.length).toBe(functionIds.length + 2 + 3);
     for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(30);
       expect(g.DeletionPolicy).toBe('Delete');

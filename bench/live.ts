@@ -1,0 +1,310 @@
+/**
+ * `npm run bench:live`: one run, the same 3-question show watched by N clients, two ways, on one local stack.
+ *
+ * - push: N subscribers on the local Event API (client/realtime.ts), one WebSocket each;
+ * - poll: N clients polling `GET /api/v1/episode/{id}` once a second, each with its own token, as today's clients do.
+ * Each path watches its own episode of the same game, on an otherwise idle stack; the audience runs in a child
+ * process (bench/liveWatchers.ts), so the CPU and memory measured here are the stack's. Two bot players register and
+ * answer right on `question.opened` (so that the show plays all three questions); their calls are not counted as
+ * the audience's origin requests.
+ *
+ * Reported per path: lag from commit (the transition's `server_time`, i.e. the episode's `seq_at`) to receipt,
+ * p50/p99/max; transitions missed and out of order; API calls reaching a function, per transition and in total; CPU
+ * and memory of the stack (and of the audience); and the modelled cost of a 1,000,000-player show (bench/liveCost.ts)
+ * with the event and response sizes measured here. A reference subscriber in this process records each transition's
+ * commit time, which is what a poll's lag is measured from.
+ *
+ * Flags: --watchers N (5000), --out FILE (bench-live-results.json).
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { connectRealtime, type RealtimeSocketConstructor } from '../client/realtime.ts';
+import { liveChannel, type LiveEvent } from '../lambda/domain/live.ts';
+import { startLocalStack, type LocalStack } from '../lib/local/stack.ts';
+import { localIdToken } from '../lib/local/tokens.ts';
+import { describeCost, MILLION_PLAYER_SHOW, pollCostPerShow, pushCostPerShow, transitionsPerShow, type ShowModel } from './liveCost.ts';
+import type { Receipt, WatchersConfig, WatchersMessage } from './liveWatchers.ts';
+import { cpuNow, cpuOf, javaChildren, percentile, round, rssMbOf, sleep } from './measure.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    watchers: { type: 'string', default: '5000' },
+    out: { type: 'string', default: 'bench-live-results.json' },
+  },
+});
+const WATCHERS = Number(flags.watchers);
+if (!Number.isInteger(WATCHERS) || WATCHERS < 1 || WATCHERS > 20_000) throw new Error('--watchers must be an integer from 1 to 20000');
+const QUESTIONS = 3;
+const TRANSITIONS = transitionsPerShow(QUESTIONS);
+/** The contract's default window: room for the bots' answers to queue behind N pollers' requests and still count. */
+const SHOW = { answer_window_seconds: 10, reveal_seconds: 2, lead_seconds: 2 };
+/** FINALIZE_SETTLE_MS of the local stack: how long QUESTION_CLOSED lasts before the results. */
+const SETTLE_MS = 1000;
+const PHASE_TIMEOUT_MS = 240_000;
+
+export interface PathFigures {
+  lag_p50_ms: number;
+  lag_p99_ms: number;
+  missed: number;
+  origin_requests_per_transition: number;
+  cost_per_show_usd: number;
+}
+
+const log = (...parts: unknown[]) => console.error('[bench:live]', ...parts);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses of the API under measurement are read loosely
+async function call(url: string, token: string | undefined, method: string, body?: unknown): Promise<{ status: number; body: any; text: string }> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
+}
+
+/**
+ * A setup call that must succeed: retried on a server error, which on a loaded machine is a cold start that ran past
+ * the function's timeout. A create that timed out may have been stored all the same: 409 then counts as done.
+ */
+async function setup(url: string, token: string, body: unknown, what: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await call(url, token, 'POST', body);
+    if (r.status === 201 || (attempt > 1 && r.status === 409)) return;
+    if (r.status < 500 || attempt === 5) throw new Error(`${what} failed: ${r.status} ${r.text}`);
+    log(`${what}: ${r.status}, again`);
+  }
+}
+
+const httpInvocations = (stack: LocalStack) =>
+  Object.entries(stack.stats().sources)
+    .filter(([source]) => source.startsWith('http:'))
+    .reduce((n, [, s]) => n + s.invocations, 0);
+
+/** A transition as the reference subscriber saw it. */
+interface Transition {
+  seq: number;
+  type: string;
+  key: string;
+  committedAt: number;
+  bytes: number;
+}
+const stateKey = (e: LiveEvent) => `${e.episode.state}#${e.episode.current_question_index}`;
+
+async function main() {
+  log(`starting a fresh local stack (watchers ${WATCHERS})`);
+  const stack = await startLocalStack({ quiet: process.env.BENCH_VERBOSE !== "1", demoUsers: false, settleMs: SETTLE_MS });
+  const { outputs } = stack;
+  const issuer = `${outputs.CognitoEndpoint}/${outputs.UserPoolId}`;
+  const token = (sub: string, groups?: string[]) => localIdToken({ issuer, clientId: outputs.UserPoolClientId, sub, groups });
+  const api = stack.apiUrl;
+  try {
+    const run = `live-${Date.now().toString(36)}`;
+    const admin = await token(`${run}-admin`, ['admin']);
+    const bots = await Promise.all([0, 1].map((i) => token(`${run}-bot${i}`)));
+    const watcherTokens = await Promise.all(Array.from({ length: WATCHERS }, (_, i) => token(`${run}-w${i}`)));
+
+    const rightAnswer = new Map<string, number>();
+    for (let q = 0; q < QUESTIONS; q++) {
+      const id = `${run}-q${q}`;
+      rightAnswer.set(id, q % 3);
+      await setup(`${api}/api/v1/question`, admin, { id, question: `Live benchmark question ${q + 1}?`, options: ['Alpha', 'Bravo', 'Charlie'], answer: q % 3 }, 'question');
+    }
+    await setup(`${api}/api/v1/game`, admin, { id: `${run}-game`, qset: [...rightAnswer.keys()] }, 'game');
+
+    const reference = await connectRealtime({
+      realtimeUrl: outputs.EventApiRealtimeEndpoint,
+      httpUrl: outputs.EventApiHttpEndpoint,
+      token: () => Promise.resolve(admin),
+      WebSocket: WebSocket as unknown as RealtimeSocketConstructor,
+    });
+
+    /** One show watched by the audience in `mode`; returns what they and the stack did. */
+    const watch = async (mode: 'push' | 'poll') => {
+      const episodeId = `${run}-${mode}`;
+      await setup(`${api}/api/v1/episode`, admin, { id: episodeId, game_id: `${run}-game`, min_participant: 2, ...SHOW }, 'episode');
+      let benchCalls = 0;
+      const transitions = new Map<number, Transition>();
+      let ended!: () => void;
+      const showEnded = new Promise<void>((r) => (ended = r));
+      const sub = await reference.subscribe(liveChannel(episodeId), (data) => {
+        const e = data as LiveEvent;
+        if (e.type === 'participants.counted' || transitions.has(e.seq)) return;
+        transitions.set(e.seq, { seq: e.seq, type: e.type, key: stateKey(e), committedAt: e.server_time, bytes: JSON.stringify(e).length });
+        if (e.type === 'question.opened' && e.episode.current_question) {
+          const questionId = e.episode.current_question.id;
+          for (const bot of bots) {
+            benchCalls++;
+            void call(`${api}/api/v1/response`, bot, 'POST', { episode_id: episodeId, question_id: questionId, answer: rightAnswer.get(questionId) });
+          }
+        }
+        if (e.type === 'episode.ended' || e.type === 'episode.cancelled') ended();
+      });
+
+      const child = fork(fileURLToPath(new URL('./liveWatchers.ts', import.meta.url)), [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const messages: WatchersMessage[] = [];
+      let wake: () => void = () => {};
+      child.on('message', (m: WatchersMessage) => {
+        messages.push(m);
+        wake();
+      });
+      const next = async (kind: WatchersMessage['kind']) => {
+        const deadline = Date.now() + PHASE_TIMEOUT_MS;
+        for (;;) {
+          const m = messages.find((x) => x.kind === kind);
+          if (m) return m;
+          if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the ${mode} audience sent no ${kind}`);
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 1000);
+          });
+        }
+      };
+      const config: WatchersConfig = {
+        mode,
+        tokens: watcherTokens,
+        episodeId,
+        realtimeUrl: outputs.EventApiRealtimeEndpoint,
+        httpUrl: outputs.EventApiHttpEndpoint,
+        apiUrl: api,
+        deadline: Date.now() + PHASE_TIMEOUT_MS,
+        connectConcurrency: 100,
+      };
+      child.send(config);
+      const ready = (await next('ready')) as Extract<WatchersMessage, { kind: 'ready' }>;
+      log(`${mode}: ${ready.connected} watchers ready (${ready.failed} failed to connect); the show starts`);
+
+      // From here on everything the stack does is this show's.
+      const http0 = httpInvocations(stack);
+      const published0 = stack.stats().eventApi.published;
+      const cpu0 = cpuNow();
+      const childCpu0 = cpuOf(child.pid!);
+      const peak = { stackMb: 0, audienceMb: 0 };
+      const javaPids = javaChildren();
+      const sampler = setInterval(() => {
+        peak.stackMb = Math.max(peak.stackMb, rssMbOf(process.pid) + javaPids.reduce((t, pid) => t + rssMbOf(pid), 0));
+        peak.audienceMb = Math.max(peak.audienceMb, rssMbOf(child.pid!));
+      }, 250);
+      const t0 = Date.now();
+      for (const bot of bots) {
+        const before = httpInvocations(stack);
+        await setup(`${api}/api/v1/participant`, bot, { episode_id: episodeId }, 'registration');
+        benchCalls += httpInvocations(stack) - before;
+      }
+      await Promise.race([showEnded, sleep(PHASE_TIMEOUT_MS)]);
+      const done = (await next('done')) as Extract<WatchersMessage, { kind: 'done' }>;
+      const seconds = (Date.now() - t0) / 1000;
+      clearInterval(sampler);
+      const cpu = cpuNow();
+      const stackCpuMs = cpu.node - cpu0.node + (cpu.java - cpu0.java);
+      const audienceCpuMs = cpuOf(child.pid!) - childCpu0;
+      const originRequests = httpInvocations(stack) - http0 - benchCalls;
+      const publishes = stack.stats().eventApi.published - published0;
+      await sub.unsubscribe();
+      // The audience ends on its own once it has reported; a straggling socket gets 10 s, then the child is stopped.
+      await Promise.race([new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r))), sleep(10_000)]);
+      if (child.exitCode === null) child.kill();
+      if (transitions.size !== TRANSITIONS) log(`${mode}: the reference saw ${transitions.size} transitions, ${TRANSITIONS} expected`);
+      return { episodeId, transitions, done, seconds, stackCpuMs, audienceCpuMs, peak, originRequests, publishes };
+    };
+
+    log('push: the show, pushed on the local Event API');
+    const pushRun = await watch('push');
+    const snapshot = await call(`${api}/api/v1/live/${pushRun.episodeId}`, undefined, 'GET');
+    log('poll: the same show, polled once a second');
+    const pollRun = await watch('poll');
+    reference.close();
+
+    /* ---------------- figures ---------------- */
+    const figures = (r: typeof pushRun, mode: 'push' | 'poll') => {
+      const expected = [...r.transitions.values()].sort((a, b) => a.seq - b.seq);
+      const orderOf = new Map<number | string, number>(expected.map((t, i) => [mode === 'push' ? t.seq : t.key, i]));
+      const committedAt = new Map<number | string, number>(expected.map((t) => [mode === 'push' ? t.seq : t.key, t.committedAt]));
+      const lags: number[] = [];
+      let missed = 0;
+      let outOfOrder = 0;
+      for (const receipts of r.done.receipts as Receipt[][]) {
+        const seen = new Set<number | string>();
+        let last = -1;
+        for (const [key, , receivedAt] of receipts) {
+          const order = orderOf.get(key);
+          if (order === undefined || seen.has(key)) continue; // participant counts, states between transitions, repeats
+          seen.add(key);
+          lags.push(receivedAt - committedAt.get(key)!);
+          if (order < last) outOfOrder++;
+          last = Math.max(last, order);
+        }
+        missed += expected.length - seen.size;
+      }
+      lags.sort((a, b) => a - b);
+      return {
+        lag: { p50: round(percentile(lags, 50)), p99: round(percentile(lags, 99)), max: round(lags[lags.length - 1] ?? NaN) },
+        missed,
+        outOfOrder,
+        originPerTransition: round(r.originRequests / Math.max(1, expected.length), 2),
+      };
+    };
+    const push = figures(pushRun, 'push');
+    const poll = figures(pollRun, 'poll');
+
+    const transitionsSeen = [...pushRun.transitions.values()];
+    const model: ShowModel = {
+      ...MILLION_PLAYER_SHOW,
+      eventBytes: Math.round(transitionsSeen.reduce((t, x) => t + x.bytes, 0) / Math.max(1, transitionsSeen.length)),
+      snapshotBytes: snapshot.text.length,
+      pollBodyBytes: pollRun.done.bodyBytes,
+    };
+    const pushCost = pushCostPerShow(model);
+    const pollCost = pollCostPerShow(model);
+
+    const result = (f: typeof push, cost: number): PathFigures => ({
+      lag_p50_ms: f.lag.p50,
+      lag_p99_ms: f.lag.p99,
+      missed: f.missed,
+      origin_requests_per_transition: f.originPerTransition,
+      cost_per_show_usd: round(cost, 2),
+    });
+    const pushResult = result(push, pushCost.usd);
+    const pollResult = result(poll, pollCost.usd);
+    const ratios = Object.fromEntries(
+      (Object.keys(pushResult) as (keyof PathFigures)[]).map((k) => [k, pollResult[k] === 0 ? null : round(pushResult[k] / pollResult[k], 4)]),
+    ) as Record<keyof PathFigures, number | null>;
+    writeFileSync(flags.out!, `${JSON.stringify({ watchers: WATCHERS, push: pushResult, poll: pollResult, ratios }, null, 2)}\n`);
+
+    const rows: [string, (f: typeof push, r: typeof pushRun) => string | number][] = [
+      ['lag commit → receipt p50 ms', (f) => f.lag.p50],
+      ['lag p99 ms', (f) => f.lag.p99],
+      ['lag max ms', (f) => f.lag.max],
+      ['transitions missed (all watchers)', (f) => f.missed],
+      ['transitions out of order', (f) => f.outOfOrder],
+      ['origin requests per transition', (f) => f.originPerTransition],
+      ['origin requests in total', (_f, r) => r.originRequests],
+      ['events published per transition (counts, repeats incl.)', (_f, r) => round(r.publishes / TRANSITIONS, 2)],
+      ['stack CPU s (Node + DynamoDB Local)', (_f, r) => round(r.stackCpuMs / 1000, 1)],
+      ['stack CPU % of the machine', (_f, r) => round((100 * r.stackCpuMs) / (r.seconds * 1000 * availableParallelism()), 1)],
+      ['stack peak memory MB', (_f, r) => Math.round(r.peak.stackMb)],
+      ['audience CPU s (the N clients)', (_f, r) => round(r.audienceCpuMs / 1000, 1)],
+      ['audience peak memory MB', (_f, r) => Math.round(r.peak.audienceMb)],
+      ['show length s', (_f, r) => round(r.seconds, 1)],
+      ['modelled USD per 1M-player show', (f) => (f === push ? pushResult.cost_per_show_usd : pollResult.cost_per_show_usd)],
+    ];
+    const cell = (v: unknown) => String(v).padStart(12);
+    console.log(`\n${'metric'.padEnd(38)}${'push'.padStart(12)}${'poll'.padStart(12)}`);
+    for (const [label, of] of rows) console.log(`${label.padEnd(38)}${cell(of(push, pushRun))}${cell(of(poll, pollRun))}`);
+    console.log(`\n${WATCHERS} watchers, ${QUESTIONS} questions (${TRANSITIONS} transitions), ${availableParallelism()} cores; audience in a child process.`);
+    console.log(`Modelled show: ${MILLION_PLAYER_SHOW.players.toLocaleString('en-US')} players, ${MILLION_PLAYER_SHOW.minutes} minutes, ${MILLION_PLAYER_SHOW.questions} questions; sizes measured here: event ${model.eventBytes} B, snapshot ${model.snapshotBytes} B, episode view ${model.pollBodyBytes} B.`);
+    for (const line of [...describeCost('push', pushCost), ...describeCost('poll', pollCost)]) console.log(line);
+    console.log(`ratios push/poll: ${JSON.stringify(ratios)}; written to ${flags.out}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench:live failed: ${(err as Error).message}`);
+  process.exit(1);
+});
