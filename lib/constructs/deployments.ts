@@ -6,7 +6,7 @@
  * itself, during that time stops the deploy and moves the alias back (CloudFormation then rolls the stack back).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup, type ILambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -21,6 +21,9 @@ export const deploymentConfigFor = (stage: string): ILambdaDeploymentConfig =>
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Functions per deploy-gate error alarm (a metric math alarm may use at most 10 metrics). */
+export const ERROR_ALARM_GROUP = 10;
+
 export interface DeploymentsProps {
   readonly stage: string;
   readonly functions: Record<FunctionId, TriviaFunction>;
@@ -33,7 +36,11 @@ export class Deployments extends Construct {
   /** One service role for every deployment group (CodeDeploy's own managed policy for Lambda, the limited one). */
   readonly role: Role;
   readonly groups = {} as Record<FunctionId, LambdaDeploymentGroup>;
-  /** Errors of each function's alias, the alarm of its own deploy. */
+  /**
+   * Errors through the live aliases, the alarm of each function's own deploy: one alarm per group of
+   * ERROR_ALARM_GROUP functions (their errors summed), not one per function, which keeps the stack within
+   * CloudFormation's 500 resources. A deploy moves every alias at once, so a group's alarm covers its functions' deploys.
+   */
   readonly errorAlarms = {} as Record<FunctionId, Alarm>;
 
   constructor(scope: Construct, id: string, props: DeploymentsProps) {
@@ -47,19 +54,30 @@ export class Deployments extends Construct {
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited')],
     });
 
-    for (const fn of Object.values(props.functions)) {
-      const name = pascal(fn.functionId);
-      // Errors are exceptions and timeouts, never a 4xx (handlers return those): 3 in a minute through the alias, while
-      // a tenth of the calls reach the new version, is a broken version rather than one unlucky cold start.
-      this.errorAlarms[fn.functionId] = new Alarm(this, `${name}Errors`, {
-        alarmName: `${stack.stackName}-deploy-errors-${fn.functionId}`,
-        alarmDescription: `${fn.functionId} failed 3+ times in a minute through its live alias: stops and rolls back a deploy in progress`,
-        metric: fn.alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+    const all = Object.values(props.functions);
+    for (let g = 0; g * ERROR_ALARM_GROUP < all.length; g++) {
+      const members = all.slice(g * ERROR_ALARM_GROUP, (g + 1) * ERROR_ALARM_GROUP);
+      // Errors are exceptions and timeouts, never a 4xx (handlers return those): 3 in a minute through the aliases, while
+      // a tenth of the calls reach the new versions, is a broken version rather than one unlucky cold start.
+      const alarm = new Alarm(this, `Errors${g + 1}`, {
+        alarmName: `${stack.stackName}-deploy-errors-${g + 1}`,
+        alarmDescription: `${members.map((fn) => fn.functionId).join(', ')} failed 3+ times in a minute through their live aliases: stops and rolls back a deploy in progress`,
+        metric: new MathExpression({
+          expression: 'SUM(METRICS())',
+          usingMetrics: Object.fromEntries(members.map((fn, k) => [`e${k}`, fn.alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' })])),
+          period: Duration.minutes(1),
+          label: 'errors through the live aliases',
+        }),
         threshold: 3,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      for (const fn of members) this.errorAlarms[fn.functionId] = alarm;
+    }
+
+    for (const fn of all) {
+      const name = pascal(fn.functionId);
       this.groups[fn.functionId] = new LambdaDeploymentGroup(this, `${name}Deployment`, {
         application: this.application,
         role: this.role,

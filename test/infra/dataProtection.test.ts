@@ -176,11 +176,19 @@ describe('gradual deploys', () => {
       );
       expect(alarms.length).toBeLessThanOrEqual(10); // CodeDeploy's limit per deployment group
     }
+    // The function's own errors: a metric-math alarm summing the Errors of its group's live aliases.
     const own = resource(template, logicalId(stack.deployments.errorAlarms.recordAnswers)).Properties;
-    expect(own).toMatchObject({ MetricName: 'Errors', Threshold: 3, EvaluationPeriods: 1 });
-    expect(own.Dimensions).toEqual(
+    expect(own).toMatchObject({ Threshold: 3, EvaluationPeriods: 1 });
+    const metrics = own.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('SUM(METRICS())');
+    const dims = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric);
+    expect(dims.length).toBeLessThanOrEqual(10);
+    expect(dims.every((m) => m.MetricName === 'Errors')).toBe(true);
+    expect(dims.map((m) => m.Dimensions)).toContainEqual(
       expect.arrayContaining([{ Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: logicalId(stack.functions.recordAnswers.fn) }, ':live']] } }]),
     );
+    // Every function is covered by exactly one of them.
+    expect(new Set(functionIds.map((id) => stack.deployments.errorAlarms[id])).size).toBe(Math.ceil(functionIds.length / 10));
   });
 
   it('keeps every event source mapping where it was (under the function): a new stream mapping would count a day of answers twice', () => {
@@ -196,10 +204,14 @@ describe('erasure (DELETE /api/v1/user/me)', () => {
   const policies = () =>
     Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
 
-  it('is deleteMe, the only function with a Cognito permission: AdminDeleteUser on the stack user pool alone', () => {
-    const cognito = policies().flatMap((p) =>
-      p.Properties.PolicyDocument.Statement.filter((s) => asArray(s.Action).some((a) => a.startsWith('cognito-idp:'))).map((s) => ({ roles: refsIn(p.Properties.Roles), s })),
-    );
+  it('is deleteMe, the only function of the wiring with a Cognito permission: AdminDeleteUser on the stack user pool alone', () => {
+    // (The admin MFA gate's trigger, lib/constructs/admin-mfa.ts, is not a wiring function and is tested in edge.test.ts.)
+    const wiringRoles = new Set(functionIds.map((id) => logicalId(stack.functions[id].role)));
+    const cognito = policies()
+      .flatMap((p) =>
+        p.Properties.PolicyDocument.Statement.filter((s) => asArray(s.Action).some((a) => a.startsWith('cognito-idp:'))).map((s) => ({ roles: refsIn(p.Properties.Roles), s })),
+      )
+      .filter((c) => c.roles.some((r) => wiringRoles.has(r.id)));
     expect(cognito).toHaveLength(1);
     expect(cognito[0].roles).toEqual([{ id: logicalId(stack.functions.deleteMe.role) }]);
     expect(cognito[0].s.Action).toBe('cognito-idp:AdminDeleteUser');
