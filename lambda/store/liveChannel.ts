@@ -51,7 +51,8 @@ async function publishChunk(channel: string, events: object[]): Promise<void> {
   const signed = await signerOf().sign(request);
   const res = await fetch(url, {
     method: 'POST',
-    headers: signed.headers as Record<string, string>,
+    // Which function published (unsigned, informational): the local Event API's test hooks read it.
+    headers: { ...(signed.headers as Record<string, string>), 'x-trivia-function': process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'unknown' },
     body,
     signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
   });

@@ -3,14 +3,19 @@
  * table's stream, in order. Whatever the writer did not mark published (it crashed after its commit, or its publish
  * failed) is published here, so no committed transition is lost; the rest is skipped, so a show's audience does not get
  * every event twice. A failed publish reports its own record, so Lambda retries from it and the order holds.
+ * An event younger than RELAY_GRACE_MS is given that long to be marked by its writer before the relay publishes it: the
+ * stream often delivers a record while its writer is still publishing, and a million subscribers would get it twice.
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { liveEventOf } from '../domain/live.ts';
 import type { Episode } from '../domain/schemas.ts';
 import { logger, observed } from '../shared/powertools.ts';
+import { now } from '../shared/clock.ts';
 import { getEpisode } from '../store/episodes.ts';
 import { publishEvent } from '../usecases/publishLive.ts';
 import { readBatch } from './batches.ts';
+
+export const RELAY_GRACE_MS = 2000;
 
 const base = async (event: DynamoDBStreamEvent, _context: Context): Promise<DynamoDBBatchResponse> => {
   const batch = readBatch<Episode>(event);
@@ -18,6 +23,8 @@ const base = async (event: DynamoDBStreamEvent, _context: Context): Promise<Dyna
     const live = liveEventOf(change.before, change.after);
     if (!live) continue;
     try {
+      const young = live.server_time + RELAY_GRACE_MS - now();
+      if (young > 0) await new Promise((resolve) => setTimeout(resolve, young));
       const current = await getEpisode(live.episode_id, true);
       if ((current?.published_seq ?? 0) >= live.seq) continue;
       await publishEvent(live);

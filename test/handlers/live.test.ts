@@ -108,7 +108,8 @@ describe('GET /api/v1/episode/{id}/me', () => {
 
 describe('relayLiveEvents (episodes stream)', () => {
   const before = { ...openEpisode(0), seq: 4, seq_at: NOW - 10_000, published_seq: 4 };
-  const closed = { ...before, state: 'QUESTION_CLOSED' as const, version: before.version + 1, seq: 5, seq_at: NOW - 50 };
+  // Older than the relay's grace: their writers had their chance to publish them.
+  const closed = { ...before, state: 'QUESTION_CLOSED' as const, version: before.version + 1, seq: 5, seq_at: NOW - 5_000 };
   const write = (sequence: string, after: Episode, old: Episode) => streamRecord(sequence, after as never, { eventName: 'MODIFY', oldImage: old as never });
 
   it('publishes what the writer did not mark published, and marks it', async () => {
@@ -117,7 +118,7 @@ describe('relayLiveEvents (episodes stream)', () => {
     const result = (await relayLiveEvents(streamEvent([write('100', closed, before)]), ctx)) as DynamoDBBatchResponse;
     expect(result.batchItemFailures).toEqual([]);
     expect(channel.published).toHaveLength(1);
-    expect(channel.events()[0]).toMatchObject({ type: 'question.closed', seq: 5, server_time: NOW - 50, correct_answer: '1' });
+    expect(channel.events()[0]).toMatchObject({ type: 'question.closed', seq: 5, server_time: NOW - 5_000, correct_answer: '1' });
     expect(table.current().published_seq).toBe(5);
   });
 
@@ -131,7 +132,7 @@ describe('relayLiveEvents (episodes stream)', () => {
   });
 
   it('publishes in order and, when a publish fails, reports that record so the retry starts from it', async () => {
-    const results = { ...closed, state: 'QUESTION_RESULTS' as const, version: closed.version + 1, seq: 6, seq_at: NOW - 10 };
+    const results = { ...closed, state: 'QUESTION_RESULTS' as const, version: closed.version + 1, seq: 6, seq_at: NOW - 4_000 };
     episodesTableFake(ddb, results);
     const channel = liveChannel();
     channel.failNext(1);
@@ -141,6 +142,17 @@ describe('relayLiveEvents (episodes stream)', () => {
     // Lambda retries from the failed record: both go out, in order.
     expect(((await relayLiveEvents(batch, ctx)) as DynamoDBBatchResponse).batchItemFailures).toEqual([]);
     expect(channel.events().map((e) => e.seq)).toEqual([5, 6]);
+  });
+
+  it('gives a young event its grace: what its writer marked meanwhile is not published again', async () => {
+    const young = { ...closed, seq_at: NOW - 100 };
+    const table = episodesTableFake(ddb, young);
+    const channel = liveChannel();
+    // The writer marks it while the relay waits out the grace (the pinned clock stands still, so the wait is real).
+    const marking = new Promise<void>((resolve) => setTimeout(() => resolve(void table.set({ published_seq: 5 })), 200));
+    await relayLiveEvents(streamEvent([write('100', young, before)]), ctx);
+    await marking;
+    expect(channel.published).toEqual([]);
   });
 
   it('ignores an episode’s creation (no event yet)', async () => {

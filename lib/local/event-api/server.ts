@@ -121,6 +121,17 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
   const wildcards = new Map<string, Set<Subscription>>();
   const counters = { published: 0, delivered: 0 };
 
+  /*
+   * Test hooks, like the DynamoDB proxy's (lib/local/dynamo-proxy.ts), never in AWS: `POST /__faults`
+   * `{"failPublishesFrom": "<function id>", "count": N}` makes that function's next N publishes fail with a 500 (as if it
+   * crashed right after its commit); `DELETE /__faults` clears them and says how many were used. `GET /__published` lists
+   * every accepted publish, `{function, events: [{episode_id, seq, type}]}` in arrival order (the function from the
+   * publisher's `x-trivia-function` header), so tests can tell the runner's fast path from the stream relay.
+   */
+  let faults: { from: string; left: number; used: number } | undefined;
+  const publishLog: { function: string; events: { episode_id?: unknown; seq?: unknown; type?: unknown }[] }[] = [];
+  const publisherOf = (req: IncomingMessage) => String(req.headers['x-trivia-function'] ?? 'unknown');
+
   /**
    * Tokens that verified, with their expiry (ms): a player connects and then subscribes with the same token, and the
    * RS256 check is most of what a connection costs. A verified token stays valid until it expires (AppSync does not
@@ -222,6 +233,8 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/__faults') return handleFaults(req, res);
+    if (path === '/__published' && req.method === 'GET') return reply(req, res, 200, publishLog);
     if (path !== HTTP_PATH) return reply(req, res, 404, errors('NotFoundException', 'Not found'), 'NotFoundException');
     if (req.method === 'OPTIONS') {
       res.writeHead(200, cors(req));
@@ -248,8 +261,36 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
     if (!channel.ok) return reply(req, res, 400, errors(channel.errorType, channel.message), channel.errorType);
     const bad = checkEvents(parsed.events);
     if (bad) return reply(req, res, 400, { errors: [bad] }, bad.errorType);
+    const publisher = publisherOf(req);
+    if (faults && faults.left > 0 && publisher.endsWith(faults.from)) {
+      faults.left--;
+      faults.used++;
+      return reply(req, res, 500, errors('InternalFailureException', 'injected fault'), 'InternalFailureException');
+    }
     const successful = deliver(channel.path, parsed.events as string[]);
+    publishLog.push({
+      function: publisher,
+      events: (parsed.events as string[]).map((e) => {
+        const { episode_id, seq, type } = JSON.parse(e) as Record<string, unknown>;
+        return { episode_id, seq, type };
+      }),
+    });
     return reply(req, res, 200, { failed: [], successful });
+  }
+
+  async function handleFaults(req: IncomingMessage, res: ServerResponse) {
+    if (req.method === 'DELETE') {
+      const used = faults?.used ?? 0;
+      faults = undefined;
+      return reply(req, res, 200, { used });
+    }
+    if (req.method !== 'POST') return reply(req, res, 405, errors('BadRequestException', 'POST or DELETE'), 'BadRequestException');
+    const plan = JSON.parse((await readBody(req)) ?? '{}') as { failPublishesFrom?: unknown; count?: unknown };
+    if (typeof plan.failPublishesFrom !== 'string' || !Number.isInteger(plan.count)) {
+      return reply(req, res, 400, errors('BadRequestException', '{"failPublishesFrom": "<function id>", "count": N}'), 'BadRequestException');
+    }
+    faults = { from: plan.failPublishesFrom, left: plan.count as number, used: 0 };
+    return reply(req, res, 200, { ok: true });
   }
 
   /* ---------------------------------------------------------------- WebSocket */
