@@ -115,15 +115,17 @@ export interface RouteThrottle {
  * Per-route throttles. The point is that a flood of reads cannot starve the answers: every route but
  * `POST /api/v1/response` is capped, player routes at a share of the stage rate R and admin routes at a fixed rate, so
  * that answers always keep about half of R (and all of it while nothing else is asked):
- *  - GET episode 12% + GET statistics 10% + GET game 2%: players follow a show on the live channel, not by polling;
+ *  - GET episode 12% + GET statistics 6% + GET game 2%: players follow a show on the live channel, not by polling
+ *    (question.results carries the statistics);
  *    these are joins and reconnects (CloudFront absorbs repeats within a second per session);
  *  - GET live snapshot 1%: CloudFront serves it from one shared entry per episode, so its origin sees about one
  *    request a second per live episode; GET episode/{id}/me 2%: a player's standing on joining and reconnecting;
  *  - POST participant 15%: the registration rush (~17,000/s at the design point, more than the default quota: raise it);
- *  - GET and PUT user/me 3% each; health 1% (load balancers and canaries), openapi.json 1%;
+ *  - GET and PUT user/me 3% each, DELETE user/me 1%; health 1% (load balancers and canaries), openapi.json 1%;
+ *  - POST client-events 3%: the apps batch their events (up to 100 a request);
  *  - admin routes: ADMIN_ROUTE_THROTTLE each, a producer's console, not a share (12 routes × 10/s = 120/s = 1.2% of R
  *    at the default quota).
- * Shares: 12 + 10 + 2 + 1 + 2 + 15 + 3 + 3 + 1 + 1 = 50% of R. At the default R = 10,000 the capped routes take at most
+ * Shares: 12 + 6 + 2 + 1 + 2 + 15 + 3 + 3 + 1 + 3 + 1 + 1 = 50% of R. At the default R = 10,000 the capped routes take at most
  * 5,000 + 120 = 5,120/s, so answers keep at least 4,880/s (48.8%). Burst is half the rate, at least 10.
  * Routes not listed (new ones) fall under the stage limit until they are added here; test/infra/edge.test.ts lists them.
  */
@@ -131,11 +133,13 @@ export const PLAYER_ROUTE_SHARES: Record<string, number> = {
   'GET /api/v1/episode/{id}': 0.12,
   'GET /api/v1/live/{id}': 0.01,
   'GET /api/v1/episode/{id}/me': 0.02,
-  'GET /api/v1/episode/{id}/question/{index}/statistics': 0.1,
+  'GET /api/v1/episode/{id}/question/{index}/statistics': 0.06,
   'GET /api/v1/game/{id}': 0.02,
   'POST /api/v1/participant': 0.15,
   'GET /api/v1/user/me': 0.03,
   'PUT /api/v1/user/me': 0.03,
+  'DELETE /api/v1/user/me': 0.01,
+  'POST /api/v1/client-events': 0.03,
   'GET /api/v1/health': 0.01,
   'GET /api/v1/openapi.json': 0.01,
 };

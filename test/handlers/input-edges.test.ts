@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { envNames } from '../../lib/wiring.ts';
 import { ADMIN, NOW, PLAYER, TABLES, episode, expectError, getById, httpEvent, isolateEachTest, lambdaContext, parse, post, stubEnvironment } from './support.ts';
@@ -125,6 +125,8 @@ describe('episode timings', () => {
 
   it('accepts a start_at within a minute of the server clock (clock skew)', async () => {
     ddb.on(GetCommand, { TableName: TABLES.games }).resolves({ Item: { id: 'g1', qset: ['q1'], created_at: 1 } });
+    // No running episode shares its questions (rule 6 across episodes).
+    ddb.on(QueryCommand, { TableName: TABLES.episodes }).resolves({ Items: [] });
     ddb.on(PutCommand).resolves({});
     const res = parse(await createEpisode(post('/api/v1/episode', { game_id: 'g1', start_at: NOW - 59_000 }, ADMIN), ctx));
     expect(res.status).toBe(201);

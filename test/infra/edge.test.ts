@@ -193,7 +193,10 @@ describe('per-route throttles and reserved concurrency (lib/sizing.ts)', () => {
       const json = prodTemplate.toJSON().Resources[logicalId(fn.fn)] as CfnResourceJson;
       expect(json.Properties.ReservedConcurrentExecutions).toBe(reserved);
       const mappings = Object.values(prodTemplate.findResources('AWS::Lambda::EventSourceMapping')).filter(
-        (m) => (m as CfnResourceJson).Properties.FunctionName && refsIn((m as CfnResourceJson).Properties.FunctionName).some((r) => r.id === logicalId(fn.fn)),
+        // Triggers invoke the function's live alias (lib/constructs/deployments.ts).
+        (m) =>
+          (m as CfnResourceJson).Properties.FunctionName &&
+          refsIn((m as CfnResourceJson).Properties.FunctionName).some((r) => r.id === logicalId(fn.fn) || r.id === logicalId(fn.alias)),
       ) as CfnResourceJson[];
       expect(mappings.length).toBeGreaterThan(0);
       for (const m of mappings) expect(m.Properties.ScalingConfig).toEqual({ MaximumConcurrency: reserved });

@@ -372,6 +372,7 @@ describe('Lambda functions', () => {
       expected[envNames.deadLetterQueue(q)] = { Ref: logicalId(q === 'streams' ? stack.streamDlq : stack.dlqs[q]) };
     }
     if ((spec.publishesLive ?? []).length > 0) expected[envNames.eventApi] = stack.resolve(stack.liveChannel.httpEndpoint);
+    if ((spec as FunctionSpec).userPool) expected[envNames.userPool] = { Ref: logicalId(stack.userPool) };
     expect(vars).toEqual(expected);
   });
 

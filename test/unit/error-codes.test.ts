@@ -18,7 +18,7 @@ const sources = (dir: string): string[] =>
 function codesInSource(): Set<string> {
   const codes = new Set<string>(['invalid_body']); // validate()'s default
   const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
-    [/\b(?:badRequest|forbidden|conflict|unprocessable)\(\s*'([a-z_]+)'/g, (m) => m[1]],
+    [/\b(?:badRequest|forbidden|conflict|unprocessable|throttled)\(\s*'([a-z_]+)'/g, (m) => m[1]],
     [/new DomainError\(\s*'[a-z_]+',\s*'([a-z_]+)'/g, (m) => m[1]],
     [/\bnotFound\(\s*'([a-z_]+)'/g, (m) => `${m[1]}_not_found`],
     [/\bvalidate\([^;]*?,\s*'([a-z_]+)'\)/g, (m) => m[1]],
