@@ -1,5 +1,5 @@
 /** The Trivia Live stack, built from the one definition of the wiring in lib/wiring.ts. */
-import { CfnOutput, Lazy, Stack, Tags, type StackProps, NestedStack } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Lazy, NestedStack, Stack, Tags, type CfnResource, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -179,7 +179,22 @@ export class TriviaStack extends Stack {
     const stageAlarms = (['api5xxRate', 'runnerErrors', 'deadLetters-answers', 'deadLetters-runnerTicks', 'deadLetters-streams'] as const)
       .map((a) => this.monitoring.alarms[a])
       .filter((a) => a !== undefined);
-    this.deployments = new Deployments(this, 'Deployments', { stage: props.stage, functions: this.functions, stageAlarms });
+    // A nested stack of its own (a deployment group and its gate per function): with them this stack would pass
+    // CloudFormation's 500 resources.
+    const deploys = new NestedStack(this, 'DeploymentsStack', { description: "Trivia Live: CodeDeploy groups that move the functions' live aliases" });
+    this.deployments = new Deployments(deploys, 'Deployments', { stage: props.stage, functions: this.functions, stageAlarms });
+    // CDK writes each alias's update policy with Refs, which do not cross into the nested stack: name the application and
+    // the group through the nested stack's outputs instead.
+    const output = (id: string, value: string) => Fn.getAtt(deploys.nestedStackResource!.logicalId, `Outputs.${deploys.getLogicalId(new CfnOutput(deploys, id, { value }))}`).toString();
+    const applicationName = output('ApplicationName', this.deployments.application.applicationName);
+    for (const [id, group] of Object.entries(this.deployments.groups) as [FunctionId, (typeof this.deployments.groups)[FunctionId]][]) {
+      const alias = this.functions[id].alias.node.defaultChild as CfnResource;
+      alias.cfnOptions.updatePolicy = {
+        codeDeployLambdaAliasUpdate: { applicationName, deploymentGroupName: output(`${id}DeploymentGroup`, group.deploymentGroupName) },
+      };
+      // The group must exist before the alias moves through it (an update policy is not a reference CloudFormation follows).
+      alias.addDependency(deploys.nestedStackResource!);
+    }
     this.dataProtection = new DataProtection(this, 'DataProtection', {
       stage: props.stage,
       key: encryptionKey,

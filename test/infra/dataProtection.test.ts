@@ -1,5 +1,6 @@
 /** Data protection and audit (lib/constructs/dataProtection.ts) and gradual deploys (lib/constructs/deployments.ts). */
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { NestedStack, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDITED_TABLES, BACKUP_RETENTION_DAYS, TABLE_RETENTION, TRAIL_RETENTION_DAYS } from '../../lib/constructs/dataProtection.ts';
 import type { TriviaStack } from '../../lib/trivia-stack.ts';
@@ -130,7 +131,19 @@ describe('retention', () => {
 });
 
 describe('gradual deploys', () => {
-  const group = (t: Template, s: TriviaStack, id: FunctionId) => resource(t, logicalId(s.deployments.groups[id])).Properties;
+  // The deployment groups and their gates live in a nested stack of their own (CloudFormation's 500 resources a stack).
+  const nested = (s: TriviaStack) => Template.fromStack(Stack.of(s.deployments) as NestedStack);
+  const group = (_t: Template, s: TriviaStack, id: FunctionId) => resource(nested(s), logicalId(s.deployments.groups[id])).Properties;
+  /** The main stack's value for a parameter of the nested stack (what a `{Ref: param}` inside it stands for). */
+  const passedIn = (ref: unknown) => {
+    const param = (ref as { Ref?: string }).Ref ?? '';
+    const stacks = Object.values(template.findResources('AWS::CloudFormation::Stack')) as { Properties: { Parameters?: Record<string, unknown> } }[];
+    return stacks.map((n) => n.Properties.Parameters?.[param]).find((v) => v !== undefined) ?? ref;
+  };
+  let deploys: Template;
+  beforeAll(() => {
+    deploys = nested(stack);
+  });
 
   it.each(functionIds)('%s: every trigger invokes the live alias, which CodeDeploy moves', (id) => {
     const aliasId = logicalId(stack.functions[id].alias);
@@ -144,12 +157,16 @@ describe('gradual deploys', () => {
       }
     }
     expect(resource(template, aliasId).UpdateReplacePolicy ?? 'Delete').toBe('Delete');
-    expect(template.toJSON().Resources[logicalId(stack.deployments.groups[id])]).toBeDefined();
     const g = group(template, stack, id);
     expect(g.AutoRollbackConfiguration).toEqual({ Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] });
-    expect((resource(template, aliasId) as CfnResourceJson & { UpdatePolicy?: unknown }).UpdatePolicy).toMatchObject({
-      CodeDeployLambdaAliasUpdate: { DeploymentGroupName: { Ref: logicalId(stack.deployments.groups[id]) } },
-    });
+    // The alias's update policy names its group through the nested stack's output, and waits for the nested stack.
+    const aliasJson = resource(template, aliasId) as CfnResourceJson & { UpdatePolicy?: { CodeDeployLambdaAliasUpdate: Record<string, { 'Fn::GetAtt': [string, string] }> }; DependsOn?: string[] };
+    const update = aliasJson.UpdatePolicy!.CodeDeployLambdaAliasUpdate;
+    const [nestedId, attribute] = update.DeploymentGroupName['Fn::GetAtt'];
+    expect(aliasJson.DependsOn).toContain(nestedId);
+    const outputs = deploys.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs[attribute.replace(/^Outputs\./, '')].Value).toEqual({ Ref: logicalId(stack.deployments.groups[id]) });
+    expect(outputs[update.ApplicationName['Fn::GetAtt'][1].replace(/^Outputs\./, '')].Value).toEqual({ Ref: logicalId(stack.deployments.application) });
   });
 
   it('shifts 10 % for 5 minutes first in prod (and beta), all at once elsewhere', () => {
@@ -160,10 +177,12 @@ describe('gradual deploys', () => {
   }, 60_000);
 
   it("rolls back on the stage's alarms (5xx rate, runner errors, every dead-letter queue) and on the function's own errors", () => {
-    const alarmRef = (a: { node: unknown } | undefined) => ({ Name: { Ref: logicalId(a as never) } });
+    // The stage's alarms are the main stack's (passed in as parameters); each group's own gate is in the nested stack.
+    const alarmRef = (a: { node: unknown } | undefined) => ({ Ref: logicalId(a as never) });
     const m = stack.monitoring.alarms;
     for (const id of functionIds) {
-      const alarms = (group(template, stack, id).AlarmConfiguration as { Alarms: unknown[]; Enabled: boolean }).Alarms;
+      const raw = (group(template, stack, id).AlarmConfiguration as { Alarms: { Name: unknown }[]; Enabled: boolean }).Alarms;
+      const alarms = raw.map((a) => passedIn(a.Name));
       expect(alarms).toEqual(
         expect.arrayContaining([
           alarmRef(m.api5xxRate),
@@ -177,16 +196,20 @@ describe('gradual deploys', () => {
       expect(alarms.length).toBeLessThanOrEqual(10); // CodeDeploy's limit per deployment group
     }
     // The function's own errors: a metric-math alarm summing the Errors of its group's live aliases.
-    const own = resource(template, logicalId(stack.deployments.errorAlarms.recordAnswers)).Properties;
+    const own = resource(deploys, logicalId(stack.deployments.errorAlarms.recordAnswers)).Properties;
     expect(own).toMatchObject({ Threshold: 3, EvaluationPeriods: 1 });
     const metrics = own.Metrics as { Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } } }[];
     expect(metrics.find((m) => m.Expression)?.Expression).toBe('SUM(METRICS())');
     const dims = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric);
     expect(dims.length).toBeLessThanOrEqual(10);
     expect(dims.every((m) => m.MetricName === 'Errors')).toBe(true);
-    expect(dims.map((m) => m.Dimensions)).toContainEqual(
-      expect.arrayContaining([{ Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: logicalId(stack.functions.recordAnswers.fn) }, ':live']] } }]),
-    );
+    // Each metric is a function's live alias (`<function name>:live`; the name comes in as a parameter).
+    const aliasesOf = dims.map((m) => {
+      const resourceDim = (m.Dimensions as { Name: string; Value: { 'Fn::Join': [string, [unknown, string]] } }[]).find((d) => d.Name === 'Resource');
+      const [fnRef, suffix] = resourceDim!.Value['Fn::Join'][1];
+      return { fn: passedIn(fnRef), suffix };
+    });
+    expect(aliasesOf).toContainEqual({ fn: { Ref: logicalId(stack.functions.recordAnswers.fn) }, suffix: ':live' });
     // Every function is covered by exactly one of them.
     expect(new Set(functionIds.map((id) => stack.deployments.errorAlarms[id])).size).toBe(Math.ceil(functionIds.length / 10));
   });
