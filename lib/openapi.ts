@@ -60,7 +60,7 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
       400: badBody,
       409: err('a different question already has this id (`id_conflict`)'),
       413: tooLarge,
-      422: err('`answer` is not an index of `options` (`answer_out_of_range`)'),
+      422: err('`answer` is not an index of `options` (`answer_out_of_range`), or a translation has another number of options (`translation_options_mismatch`)'),
     },
   },
   listQuestions: {
@@ -110,6 +110,11 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
       413: tooLarge,
       422: err('unknown game (`unknown_game`) or unknown questions in `qset`'),
     },
+  },
+  listEpisodes: {
+    summary: 'List the upcoming and live episodes, soonest first (at most 50)',
+    tag: 'episodes',
+    responses: { 200: { description: 'the episodes that are not over', schema: c.episodeList } },
   },
   getEpisode: {
     summary: 'Read an episode: state, current question, counts, server time',

@@ -202,6 +202,7 @@ export const functions = {
     readWrites: ['episodes'],
     settings: ['responseShards'],
   }),
+  listEpisodes: api('listEpisodes', 'List the upcoming and live episodes (the lobby)', [http('GET', '/api/v1/episode', 'user')], { reads: ['episodes'] }),
   getEpisode: api('getEpisode', 'Read an episode (cached briefly)', [http('GET', '/api/v1/episode/{id}', 'user')], { reads: ['episodes'] }),
   cancelEpisode: api('cancelEpisode', 'Admin cancels an episode', [http('POST', '/api/v1/episode/{id}/cancel', 'admin')], {
     readWrites: ['episodes'],

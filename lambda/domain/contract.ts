@@ -59,6 +59,8 @@ export const question = z.object({
   options: z.array(z.string()).min(2).max(4),
   answer: z.number().int().min(0),
   media_url: z.string().optional(),
+  translations: z.record(z.string(), z.object({ question: z.string(), options: z.array(z.string()) })).optional()
+    .describe('the question in other languages, by language tag (`de`): options in the same order as `options`'),
   created_at: epochMs,
 }).meta({ id: 'Question' });
 export type QuestionOut = z.infer<typeof question>;
@@ -84,6 +86,8 @@ export const currentQuestion = z.object({
   question: z.string(),
   options: z.array(z.string()),
   media_url: z.string().optional(),
+  translations: z.record(z.string(), z.object({ question: z.string(), options: z.array(z.string()) })).optional()
+    .describe('the question in other languages, by language tag: players show their own when present'),
   answer: z.string().optional(),
 }).meta({ id: 'CurrentQuestion' });
 export type CurrentQuestion = z.infer<typeof currentQuestion>;
@@ -117,6 +121,10 @@ export const episodeView = z.object({
   end_reason: z.enum(['last_question', 'one_or_none_left', 'cancelled']).optional(),
 }).meta({ id: 'EpisodeView' });
 export type EpisodeViewOut = z.infer<typeof episodeView>;
+
+/** `GET /api/v1/episode`: the episodes that are not over, soonest first. */
+export const episodeList = z.object({ items: z.array(episodeView) }).meta({ id: 'EpisodeList' });
+export type EpisodeListOut = z.infer<typeof episodeList>;
 
 export const participant = z.object({
   episode_id: z.string(),

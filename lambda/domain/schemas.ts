@@ -16,13 +16,24 @@ export const answerIndex = z.union([
   z.string().regex(/^\d$/, 'answer is the 0-based index of an option').transform(Number),
 ]);
 
+const questionText = z.string().trim().min(1).max(1000);
+const optionTexts = z.array(z.string().trim().min(1).max(200)).min(2).max(4);
+
+/** A language tag a translation is filed under: `de`, `pt-BR`. */
+export const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as "de" or "pt-BR"');
+
+/** A question's text in another language; its options are in the same order as the original's, one for one. */
+export const questionTranslation = z.object({ question: questionText, options: optionTexts }).strict();
+export type QuestionTranslation = z.infer<typeof questionTranslation>;
+
 export const questionInput = z
   .object({
     id: id.optional(),
-    question: z.string().trim().min(1).max(1000),
-    options: z.array(z.string().trim().min(1).max(200)).min(2).max(4),
+    question: questionText,
+    options: optionTexts,
     answer: answerIndex,
     media_url: z.url().max(2048).optional(),
+    translations: z.record(languageTag, questionTranslation).optional(),
   })
   .strict();
 export type QuestionInput = z.infer<typeof questionInput>;
@@ -33,6 +44,7 @@ export interface Question {
   options: string[];
   answer: number;
   media_url?: string;
+  translations?: Record<string, QuestionTranslation>;
   created_at: number;
 }
 
@@ -42,6 +54,7 @@ export interface PublicQuestion {
   question: string;
   options: string[];
   media_url?: string;
+  translations?: Record<string, QuestionTranslation>;
 }
 
 export const gameInput = z

@@ -9,6 +9,11 @@ export const handler = httpHandler({ auth: 'admin', body: questionInput }, async
   if (body.answer >= body.options.length) {
     throw unprocessable('answer_out_of_range', `answer must be an option index from 0 to ${body.options.length - 1}`);
   }
+  for (const [language, translation] of Object.entries(body.translations ?? {})) {
+    if (translation.options.length !== body.options.length) {
+      throw unprocessable('translation_options_mismatch', `the "${language}" translation has ${translation.options.length} options, the question ${body.options.length}`);
+    }
+  }
   const { id, ...content } = body;
   const question: Question = { id: id ?? randomUUID(), ...content, created_at: now };
   const { item, created } = await createQuestion(question, fingerprint(content));
