@@ -116,6 +116,18 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     tag: 'episodes',
     responses: { 200: { description: 'the episodes that are not over', schema: c.episodeList } },
   },
+  getWinners: {
+    summary: "An ended episode's winners, by nickname",
+    description: 'Named when at most 100 players won (nicknames only, never user ids); `winners_count` is always exact.',
+    tag: 'play',
+    params: c.idPath,
+    responses: {
+      200: { description: 'the winners', schema: c.winners },
+      400: badPath,
+      404: err('no such episode'),
+      409: err('the episode has not ended (`episode_not_ended`)'),
+    },
+  },
   getEpisode: {
     summary: 'Read an episode: state, current question, counts, server time',
     description:

@@ -126,6 +126,14 @@ export type EpisodeViewOut = z.infer<typeof episodeView>;
 export const episodeList = z.object({ items: z.array(episodeView) }).meta({ id: 'EpisodeList' });
 export type EpisodeListOut = z.infer<typeof episodeList>;
 
+/** `GET /api/v1/episode/{id}/winners`: named when there are at most 100 (by nickname only), always counted. */
+export const winners = z.object({
+  episode_id: z.string(),
+  winners_count: count,
+  winners: z.array(z.object({ nickname: z.string().nullable() })).describe('empty when more than 100 players won'),
+}).meta({ id: 'Winners' });
+export type WinnersOut = z.infer<typeof winners>;
+
 export const participant = z.object({
   episode_id: z.string(),
   user_id: z.string(),

@@ -1,0 +1,68 @@
+/**
+ * Builds the two web apps with Vite (`npm run build:web`): the player app at `/` and the host console at `/console/`,
+ * into web/dist (git-ignored), and holds the player app to its JavaScript budget.
+ *
+ * The builds carry no endpoint: the apps read `/config.json`, written at deploy (lib/constructs/webApps.ts) and served
+ * by `npm start` (lib/local/webApps.ts).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import preact from '@preact/preset-vite';
+import { build, type InlineConfig } from 'vite';
+
+export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
+export const WEB_DIST = join(WEB_DIR, 'dist');
+/** The player app's JavaScript, gzipped, must stay under this (issue 13). */
+export const PLAYER_JS_BUDGET_BYTES = 120 * 1024;
+/** Hashed, immutable files live under these prefixes; everything else (HTML, config.json, sw.js) is revalidated. */
+export const ASSET_DIRS = ['assets/', 'console/assets/'] as const;
+
+const app = (name: 'player' | 'console', base: string, outDir: string, inputs: string[]): InlineConfig => ({
+  configFile: false,
+  root: join(WEB_DIR, name),
+  base,
+  logLevel: 'warn',
+  plugins: [preact()],
+  publicDir: join(WEB_DIR, name, 'public'),
+  build: {
+    outDir,
+    emptyOutDir: false,
+    assetsDir: 'assets',
+    // A strict CSP allows no inline script: Vite's module preload polyfill would be one.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    rolldownOptions: { input: inputs.map((i) => join(WEB_DIR, name, i)) },
+  },
+});
+
+export interface WebBuildResult {
+  playerJsGzipBytes: number;
+  files: string[];
+}
+
+const walk = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+
+/** The gzipped size of the player app's JavaScript (the console's files excluded). */
+export function playerJsGzipBytes(distDir = WEB_DIST): number {
+  return walk(distDir)
+    .filter((f) => f.endsWith('.js') && !relative(distDir, f).startsWith('console/'))
+    .reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+}
+
+export async function buildWebApps(): Promise<WebBuildResult> {
+  const { rmSync } = await import('node:fs');
+  rmSync(WEB_DIST, { recursive: true, force: true });
+  await build(app('player', '/', WEB_DIST, ['index.html']));
+  await build(app('console', '/console/', join(WEB_DIST, 'console'), ['index.html', 'api-docs.html']));
+  const size = playerJsGzipBytes();
+  if (size > PLAYER_JS_BUDGET_BYTES) {
+    throw new Error(`the player app's JavaScript is ${(size / 1024).toFixed(1)} kB gzipped, over its ${PLAYER_JS_BUDGET_BYTES / 1024} kB budget`);
+  }
+  return { playerJsGzipBytes: size, files: walk(WEB_DIST).map((f) => relative(WEB_DIST, f)) };
+}
