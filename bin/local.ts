@@ -16,6 +16,7 @@ import { LocalStackError } from '../lib/local/errors.ts';
 import { createLog } from '../lib/local/log.ts';
 import { STACK_NAME } from '../lib/local/names.ts';
 import { REPO_ROOT, startLocalStack, type LocalStack } from '../lib/local/stack.ts';
+import { ensureWebBuild } from '../lib/webBuild.ts';
 
 interface Args {
   dataDir?: string;
@@ -81,6 +82,8 @@ process.on('unhandledRejection', (reason) => {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const log = createLog({ level: args.quiet ? 'WARN' : 'INFO' });
+  const web = await ensureWebBuild();
+  if (web.built) log.info('built the web apps', { playerJsGzipKb: Number((web.playerJsGzipBytes / 1024).toFixed(1)) });
   stack = await startLocalStack({ port: args.port, dataDir: args.dataDir, quiet: args.quiet, seedDemo: args.seed, log });
   if (shuttingDown) return;
 
@@ -91,6 +94,7 @@ async function main() {
     '',
     `  Trivia Live (local) is up: ${stack.apiUrl}/api/v1/health`,
     '',
+    `  Player app   ${stack.outputs.AppUrl}      host console ${stack.outputs.AppUrl}console/`,
     `  API          ${stack.outputs.ApiUrl}`,
     `  Cognito      ${stack.outputs.CognitoEndpoint}  user pool ${stack.outputs.UserPoolId}, client ${stack.outputs.UserPoolClientId}`,
     `  DynamoDB     ${stack.dynamoEndpoint}${args.dataDir ? `  (data in ${stack.dataDir})` : '  (in memory)'}`,

@@ -5,12 +5,11 @@
  * The builds carry no endpoint: the apps read `/config.json`, written at deploy (lib/constructs/webApps.ts) and served
  * by `npm start` (lib/local/webApps.ts).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import preact from '@preact/preset-vite';
-import { build, type InlineConfig } from 'vite';
+import type { InlineConfig, PluginOption } from 'vite';
 
 export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 export const WEB_DIST = join(WEB_DIR, 'dist');
@@ -19,7 +18,7 @@ export const PLAYER_JS_BUDGET_BYTES = 120 * 1024;
 /** Hashed, immutable files live under these prefixes; everything else (HTML, config.json, sw.js) is revalidated. */
 export const ASSET_DIRS = ['assets/', 'console/assets/'] as const;
 
-const app = (name: 'player' | 'console', base: string, outDir: string, inputs: string[]): InlineConfig => ({
+const app = (name: 'player' | 'console', base: string, outDir: string, inputs: string[], preact: () => PluginOption): InlineConfig => ({
   configFile: false,
   root: join(WEB_DIR, name),
   base,
@@ -58,13 +57,40 @@ export function playerJsGzipBytes(distDir = WEB_DIST): number {
 }
 
 export async function buildWebApps(): Promise<WebBuildResult> {
-  const { rmSync } = await import('node:fs');
+  // Vite is loaded only to build: the local stack imports this module for WEB_DIST alone.
+  const [{ build }, { default: preact }] = await Promise.all([import('vite'), import('@preact/preset-vite')]);
   rmSync(WEB_DIST, { recursive: true, force: true });
-  await build(app('player', '/', WEB_DIST, ['index.html']));
-  await build(app('console', '/console/', join(WEB_DIST, 'console'), ['index.html', 'api-docs.html']));
+  await build(app('player', '/', WEB_DIST, ['index.html'], preact));
+  await build(app('console', '/console/', join(WEB_DIST, 'console'), ['index.html', 'api-docs.html'], preact));
   const size = playerJsGzipBytes();
   if (size > PLAYER_JS_BUDGET_BYTES) {
     throw new Error(`the player app's JavaScript is ${(size / 1024).toFixed(1)} kB gzipped, over its ${PLAYER_JS_BUDGET_BYTES / 1024} kB budget`);
   }
   return { playerJsGzipBytes: size, files: walk(WEB_DIST).map((f) => relative(WEB_DIST, f)) };
+}
+
+/** The newest modification time under `dir` (ms), skipping `skip`. */
+function newestMtime(dir: string, skip: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === skip || name === 'node_modules') continue;
+    const s = statSync(path);
+    newest = Math.max(newest, s.isDirectory() ? newestMtime(path, skip) : s.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the apps when web/dist is missing or older than their sources (web/, and the typed client and contract
+ * they bundle), so that `npm start` and the browser tests never serve a stale build and rarely pay for a fresh one.
+ */
+export async function ensureWebBuild(): Promise<{ built: boolean; playerJsGzipBytes: number }> {
+  const stamp = join(WEB_DIST, 'index.html');
+  const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const sourcesAt = Math.max(newestMtime(WEB_DIR, WEB_DIST), newestMtime(join(root, 'client'), ''), newestMtime(join(root, 'lambda', 'domain'), ''));
+  if (builtAt > sourcesAt && existsSync(join(WEB_DIST, 'console', 'index.html'))) return { built: false, playerJsGzipBytes: playerJsGzipBytes() };
+  const { playerJsGzipBytes: size } = await buildWebApps();
+  return { built: true, playerJsGzipBytes: size };
 }

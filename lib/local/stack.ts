@@ -29,6 +29,8 @@ import { fileCheckpoints, memoryCheckpoints, startStreamPoller } from './stream-
 import { seedDemo as seedDemoContent } from './demo.ts';
 import { startDynamoProxy, type DynamoProxy } from './dynamo-proxy.ts';
 import { createLocalMedia, localMediaDir, localMediaEnvironment } from './media.ts';
+import { createLocalWebApps, type WebAppConfig } from './webApps.ts';
+import { WEB_DIST } from '../webBuild.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -75,6 +77,8 @@ export interface LocalStackOutputs {
   UserPoolId: string;
   UserPoolClientId: string;
   CognitoEndpoint: string;
+  /** The player app (`/`) and the host console (`/console/`), on the API's origin. */
+  AppUrl: string;
 }
 
 /** Everything a client or a test needs to reach the stack; plain data (it crosses to test workers). */
@@ -226,6 +230,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const router = createRouter(plan.routes);
     served.routes = router.routes.map((r) => r.routeKey);
     const authorizer = createJwtAuthorizer({ issuer: pool.issuer, audience: [pool.clientId], jwksUri: pool.jwksUri });
+    // Filled in once the API's URL is known; served as /config.json (no sign-up: cognito-local sends no mail).
+    const webConfig: WebAppConfig = { ApiUrl: '', UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, SignUpEnabled: false, Stage: 'local' };
     const api = await startApiServer({
       port: options.port ?? 0,
       host: options.host,
@@ -244,8 +250,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       local: (path) => (path === '/_local/stats' ? stats() : undefined),
       media: createLocalMedia(localMediaDir(dataDir)),
+      web: createLocalWebApps({ distDir: WEB_DIST, config: () => webConfig }),
       log,
     });
+    webConfig.ApiUrl = api.url;
     cleanups.push(() => api.stop());
     // The media endpoint and CDN_URL need the API's URL. The runtime reads `env` when it starts its thread, at the
     // first invocation, and nothing has been invoked yet.
@@ -333,7 +341,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const info: LocalStackInfo = {
       apiUrl: api.url,
-      outputs: { ApiUrl: api.url, UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint },
+      outputs: { ApiUrl: api.url, UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, AppUrl: `${api.url}/` },
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
       tableNames: localTables.tableNames,
@@ -347,6 +355,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clockFile,
       ...(proxy ? { dynamoProxyEndpoint: proxy.endpoint } : {}),
     };
+    // config.json carries the outputs (the Event API's endpoints among them), as the deployed stack writes it.
+    Object.assign(webConfig, info.outputs);
     function stats(): LocalStackStats {
       return { served, sources: structuredClone(sources) };
     }

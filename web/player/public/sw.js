@@ -1,3 +1,5 @@
+/* eslint-env serviceworker */
+/* global self, caches, fetch, URL */
 /*
  * The player app's service worker: the app shell (the page, its hashed assets, the manifest and icon) works offline;
  * live data — config.json, /api/*, the Event API — is never answered from a cache.
