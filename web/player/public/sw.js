@@ -1,4 +1,3 @@
-/* eslint-env serviceworker */
 /* global self, caches, fetch, URL */
 /*
  * The player app's service worker: the app shell (the page, its hashed assets, the manifest and icon) works offline;
