@@ -15,6 +15,8 @@ import { Ingest, QueueConsumers } from './constructs/ingest.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
+import { WebApps } from './constructs/webApps.ts';
+import { WEB_DIST } from './webBuild.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
 import { responseShards } from './sizing.ts';
 import type { FunctionId, QueueId, SettingId, TableId, TopicId } from './wiring.ts';
@@ -45,6 +47,7 @@ export class TriviaStack extends Stack {
   readonly media: MediaStorage;
   /** CloudFront in front of the API and the media bucket. */
   readonly cdn: Cdn;
+  readonly webApps: WebApps;
   /** Deployment settings given to the functions that read them (lib/wiring.ts `settings`); may be tokens. */
   readonly settings: Record<SettingId, string>;
   /** The domain-events bus, its replay archive, and the analytics archive (Firehose → S3, Glue table, Athena). */
@@ -96,6 +99,21 @@ export class TriviaStack extends Stack {
     });
 
     this.cdn = new Cdn(this, 'Cdn', { stage: props.stage, api: this.api, media: this.media });
+    this.webApps = new WebApps(this, 'WebApps', {
+      cdn: this.cdn,
+      media: this.media,
+      // Tests point this at a small fixture; `cdk synth` builds web/dist first (bin/app.ts).
+      distDir: String(this.node.tryGetContext('webDistDir') ?? WEB_DIST),
+      // The apps' config.json: the API on the same CloudFront origin, the user pool, sign-up with email confirmation.
+      config: {
+        ApiUrl: this.cdn.url,
+        UserPoolId: auth.userPool.userPoolId,
+        UserPoolClientId: auth.userPoolClient.userPoolClientId,
+        CognitoEndpoint: `https://cognito-idp.${this.region}.amazonaws.com`,
+        SignUpEnabled: true,
+        Stage: props.stage,
+      },
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: props.stage,
       api: this.api,
@@ -111,6 +129,7 @@ export class TriviaStack extends Stack {
       value: this.cdn.url,
       description: 'CloudFront: the same API (routes start with /api/v1; episode reads cached up to 1 s) and question media (/media/*)',
     });
+    new CfnOutput(this, 'AppUrl', { value: `${this.cdn.url}/`, description: 'The player app (/) and the host console (/console/)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'CognitoEndpoint', {
