@@ -44,10 +44,10 @@ export function checkWindow(a: AnswerAttempt): { questionIndex: number } {
   const e = a.episode;
   const i = e.current_question_index;
   const isCurrent = i >= 0 && e.qset[i] === a.question_id;
-  if (!isCurrent || (e.state !== 'QUESTION_OPEN' && e.state !== 'QUESTION_CLOSED')) {
+  if (!isCurrent || (e.state !== 'QUESTION_OPEN' && e.state !== 'QUESTION_CLOSED' && e.state !== 'QUESTION_RESULTS')) {
     throw conflict('question_not_open', `question ${a.question_id} is not the open question of episode ${e.id}`);
   }
-  if (e.state === 'QUESTION_CLOSED' || a.now > e.question_end_timestamp) {
+  if (e.state !== 'QUESTION_OPEN' || a.now > e.question_end_timestamp) {
     throw conflict('answer_window_closed', `the answer window of question ${i} closed at ${e.question_end_timestamp}`, {
       question_end_timestamp: e.question_end_timestamp,
       server_time: a.now,
@@ -97,4 +97,29 @@ export function toQueuedAnswer(a: AnswerAttempt, questionIndex: number): QueuedA
 /** Grading happens when the answer is stored, so that counting later needs nothing but the record itself. */
 export function grade(answer: QueuedAnswer, rightAnswer: number): Response {
   return { ...answer, correct: answer.answer === rightAnswer };
+}
+
+/** A player's own standing in an episode (`GET /api/v1/episode/{id}/me`): about that player only, for that player only. */
+export interface Standing {
+  episode_id: string;
+  registered: boolean;
+  status: 'not_registered' | 'playing' | 'eliminated' | 'winner';
+  /** The question that eliminated the player (a wrong answer or none), once its results are final. */
+  eliminated_at_question?: number;
+  /** The player's own answer to the current question, if any (its correctness only shows in the statistics). */
+  current_answer?: string;
+}
+
+/**
+ * The standing follows the elimination rule: a player is out at the first finalized question it did not answer right.
+ * `answers` maps a question index to the player's stored answer.
+ */
+export function standingOf(e: Episode, registered: boolean, answers: Map<number, Pick<Response, 'answer' | 'correct'>>): Standing {
+  if (!registered) return { episode_id: e.id, registered, status: 'not_registered' };
+  const current = e.current_question_index >= 0 ? answers.get(e.current_question_index) : undefined;
+  const base = { episode_id: e.id, registered, ...(current ? { current_answer: String(current.answer) } : {}) };
+  for (let i = 0; i <= e.finalized_index; i++) {
+    if (answers.get(i)?.correct !== true) return { ...base, status: 'eliminated', eliminated_at_question: i };
+  }
+  return { ...base, status: e.state === 'ENDED' ? 'winner' : 'playing' };
 }

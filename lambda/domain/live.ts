@@ -96,9 +96,12 @@ export function liveSnapshotOf(e: Episode): LiveSnapshot {
   };
 }
 
-/** Whether a new participant count is owed to the channel and may be announced now (at most once a second). */
-export function countAnnouncementDue(e: Episode, now: number): 'now' | 'later' | 'no' {
-  if (e.state !== 'CREATED' && e.state !== 'STARTED') return 'no';
-  if ((e.announced_count ?? 0) === e.participant_count) return 'no';
-  return now - (e.seq_at ?? 0) >= COUNT_ANNOUNCE_INTERVAL_MS ? 'now' : 'later';
+/**
+ * When the participant count is next owed to the channel: null when the announced count is current or registration is
+ * over; otherwise a second after the last event (a time in the past means now).
+ */
+export function countAnnouncementAt(e: Episode): number | null {
+  if (e.state !== 'CREATED' && e.state !== 'STARTED') return null;
+  if ((e.announced_count ?? 0) === e.participant_count) return null;
+  return (e.seq_at ?? 0) + COUNT_ANNOUNCE_INTERVAL_MS;
 }

@@ -3,12 +3,15 @@ import { cancel, episodeView } from '../domain/episode.ts';
 import { episodeIdParam } from '../domain/schemas.ts';
 import { httpHandler, json, validate } from '../shared/http.ts';
 import { getEpisode, saveTransition } from '../store/episodes.ts';
+import { publishCommitted } from '../usecases/publishLive.ts';
 
 export const handler = httpHandler({ auth: 'admin' }, async ({ params, now }) => {
   const { id } = validate(episodeIdParam, params, 'invalid_path');
   const episode = await getEpisode(id, true);
   if (!episode) throw notFound('episode', id);
   const cancelled = cancel(episode, now);
-  if (!(await saveTransition(episode, cancelled))) throw conflict('episode_moved', 'the episode changed meanwhile; retry');
-  return json(200, episodeView(cancelled, now));
+  const stored = await saveTransition(episode, cancelled, now);
+  if (!stored) throw conflict('episode_moved', 'the episode changed meanwhile; retry');
+  await publishCommitted(episode, stored);
+  return json(200, episodeView(stored, now));
 });

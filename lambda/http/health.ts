@@ -1,4 +1,7 @@
 import { httpHandler, json } from '../shared/http.ts';
 import { version } from '../shared/env.ts';
 
-export const handler = httpHandler({ auth: 'public' }, async () => json(200, { status: 'ok', version: version() }));
+// `server_time` lets clients estimate their clock offset (best of several round trips) for countdowns.
+export const handler = httpHandler({ auth: 'public' }, async ({ now }) =>
+  json(200, { status: 'ok', version: version(), server_time: now }, { 'cache-control': 'no-store' }),
+);

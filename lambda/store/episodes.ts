@@ -52,17 +52,20 @@ const RUNNER_FIELDS = [
   'started_at',
   'ended_at',
   'end_reason',
+  'current_statistics',
   'version',
 ] as const satisfies readonly (keyof Episode)[];
 
 /**
- * Writes a transition computed from `from`. Succeeds only if nobody else moved the episode since it was read,
- * so duplicated or concurrent runners can never skip or repeat a step. Returns false when another runner won.
+ * Writes a transition computed from `from`, stamped with the next live-channel `seq` (an atomic ADD: count
+ * announcements raise it too, without touching `version`). Succeeds only if nobody else moved the episode since it was
+ * read, so duplicated or concurrent runners can never skip or repeat a step. Returns the stored episode, or undefined
+ * when another runner won.
  */
-export async function saveTransition(from: Episode, to: Episode): Promise<boolean> {
-  const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, unknown> = { ':expected': from.version };
-  const sets: string[] = [];
+export async function saveTransition(from: Episode, to: Episode, now: number): Promise<Episode | undefined> {
+  const names: Record<string, string> = { '#version': 'version', '#seq': 'seq', '#seqAt': 'seq_at' };
+  const values: Record<string, unknown> = { ':expected': from.version, ':one': 1, ':now': now };
+  const sets: string[] = ['#seqAt = :now'];
   const removes: string[] = [];
   RUNNER_FIELDS.forEach((field, n) => {
     const value = to[field];
@@ -80,20 +83,68 @@ export async function saveTransition(from: Episode, to: Episode): Promise<boolea
     removes.push('#live');
   }
   try {
-    await documents.send(
+    const out = await documents.send(
       new UpdateCommand({
         TableName: table(),
         Key: { id: from.id },
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #seq :one`,
         ConditionExpression: '#version = :expected',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return strip(out.Attributes as Episode);
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
+    if (err instanceof ConditionalCheckFailedException) return undefined;
     throw err;
+  }
+}
+
+/**
+ * Announces the participant count on the live channel: raises `seq` once the count has changed and the last event is at
+ * least `intervalMs` old (lambda/domain/live.ts, `countAnnouncementDue`). Returns the stored episode, or undefined when
+ * nothing was due (another announcer won, or it is too soon).
+ */
+export async function announceParticipantCount(id: string, now: number, intervalMs: number): Promise<Episode | undefined> {
+  try {
+    const out = await documents.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { id },
+        UpdateExpression: 'SET announced_count = participant_count, seq_at = :now ADD seq :one',
+        ConditionExpression:
+          'attribute_exists(id) AND #state IN (:created, :started) AND (attribute_not_exists(announced_count) OR announced_count <> participant_count) AND (attribute_not_exists(seq_at) OR seq_at <= :cutoff)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':now': now, ':one': 1, ':cutoff': now - intervalMs, ':created': 'CREATED', ':started': 'STARTED' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return strip(out.Attributes as Episode);
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Records that the event with this `seq` was published, so that the stream relay does not publish it again. The mark
+ * only moves from `seq - 1` to `seq`: an earlier event that failed to publish keeps the mark below it, and the relay
+ * (which reads the stream in order) publishes it and every later one.
+ */
+export async function markPublished(id: string, seq: number): Promise<void> {
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { id },
+        UpdateExpression: 'SET published_seq = :seq',
+        ConditionExpression: seq === 1 ? 'attribute_exists(id) AND attribute_not_exists(published_seq)' : 'published_seq = :previous',
+        ExpressionAttributeValues: { ':seq': seq, ...(seq === 1 ? {} : { ':previous': seq - 1 }) },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
   }
 }
 

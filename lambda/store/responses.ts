@@ -48,6 +48,34 @@ export async function loadPlayerRecord(episode: Episode, questionIndex: number, 
   };
 }
 
+/** A player's registration and stored answers to questions 0..`throughIndex` (BatchGetItem, 100 keys a request). */
+export async function loadPlayerAnswers(
+  episode: Episode,
+  userId: string,
+  throughIndex: number,
+): Promise<{ registered: boolean; answers: Map<number, Pick<Response, 'answer' | 'correct'>> }> {
+  const participants = tableName('participants');
+  const keys: { table: string; key: Record<string, unknown> }[] = [{ table: participants, key: participantKey(episode, userId) }];
+  for (let i = 0; i <= throughIndex; i++) keys.push({ table: table(), key: responseKey(episode.id, i, userId, episode.shard_count) });
+  let registered = false;
+  const answers = new Map<number, Pick<Response, 'answer' | 'correct'>>();
+  for (let start = 0; start < keys.length; start += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {};
+    for (const { table: t, key } of keys.slice(start, start + 100)) (request[t] ??= { Keys: [] }).Keys.push(key);
+    while (request && Object.keys(request).length > 0) {
+      const out = await documents.send(new BatchGetCommand({ RequestItems: request }));
+      for (const [t, list] of Object.entries(out.Responses ?? {})) {
+        for (const item of list) {
+          if (t === participants) registered = true;
+          else answers.set(item.question_index as number, { answer: item.answer as number, correct: item.correct === true });
+        }
+      }
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
+  return { registered, answers };
+}
+
 /**
  * Stores an answer unless this player already has one for this question received earlier. Queued answers may be
  * stored out of order; comparing `received_at` (the server's stamp) makes the first answer given the one that counts.

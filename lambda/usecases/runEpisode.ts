@@ -1,17 +1,21 @@
 /**
  * The episode runner's use case: apply every step of `advance()` that is due, each as a conditional write, then
  * schedule a tick for the next step. Duplicate ticks cannot multiply: at the next step only the runner whose write won
- * goes on to schedule, so any number of chains collapses into one at every transition.
+ * goes on to schedule, so any number of chains collapses into one at every transition. Each committed transition is
+ * published to the episode's live channel at once (lambda/usecases/publishLive.ts), and while registration is open the
+ * runner also announces the participant count when one is owed (at most once a second).
  */
 import { advance, dueAt, isTerminal, type StepFacts } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
 import { logger, metrics } from '../shared/powertools.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getEpisode, saveTransition } from '../store/episodes.ts';
+import { countAnnouncementAt, COUNT_ANNOUNCE_INTERVAL_MS } from '../domain/live.ts';
+import { announceParticipantCount, getEpisode, saveTransition } from '../store/episodes.ts';
 import { publishNotification } from '../store/notifications.ts';
 import { getQuestionCached } from '../store/questions.ts';
 import { scheduleTick } from '../store/queues.ts';
 import { finalStatistics } from './finalizeQuestion.ts';
+import { publishAnnouncement, publishCommitted } from './publishLive.ts';
 
 /** A step due this soon is waited for in-process: SQS delays come in whole seconds. */
 export const WAIT_IN_PROCESS_MS = 1500;
@@ -46,8 +50,16 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
       return { steps };
     }
     if (isTerminal(episode)) return { steps, state: episode.state };
-    const due = dueAt(episode);
     const now = opts.clock();
+    const announceAt = countAnnouncementAt(episode);
+    if (announceAt !== null && announceAt <= now) {
+      const announced = await announceParticipantCount(episodeId, now, COUNT_ANNOUNCE_INTERVAL_MS);
+      if (announced) {
+        await publishAnnouncement(announced);
+        continue;
+      }
+    }
+    const due = earliest(dueAt(episode), announceAt !== null && announceAt > now ? announceAt : null);
     if (due === null || due > now) {
       if (due !== null && due - now <= WAIT_IN_PROCESS_MS) {
         await opts.sleep(due - now);
@@ -71,12 +83,14 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
       return { steps, state: episode.state, scheduledFor: now + 1000 };
     }
     if (!next) return { steps, state: episode.state };
-    if (!(await saveTransition(episode, next.episode))) {
+    const stored = await saveTransition(episode, next.episode, now);
+    if (!stored) {
       // Another runner moved the episode first; it owns the follow-up tick.
       logger.info('another runner applied this step', { episode_id: episodeId, step: next.step, version: episode.version });
       return { steps, state: episode.state };
     }
     steps.push(next.step);
+    await publishCommitted(episode, stored);
     const transition = metrics.singleMetric();
     transition.addDimension('step', next.step);
     transition.addMetric('RunnerTransitions', MetricUnit.Count, 1);
@@ -99,6 +113,8 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
   }
   return { steps };
 }
+
+const earliest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 
 /** Loads whatever facts the due step needs, then asks `advance` again; 'settling' while a question cannot be finalized yet. */
 async function nextTransition(episode: Episode, now: number) {

@@ -7,6 +7,7 @@ import {
   grade,
   isInGame,
   shardOf,
+  standingOf,
   toQueuedAnswer,
   type AnswerAttempt,
   type PlayerRecord,
@@ -31,7 +32,7 @@ const started = transition(episode({}, { participants: 3, shardCount: 8 }), STAR
 const open0 = transition(started, OPEN, { nextQuestion: q1 });
 const closed0 = transition(open0, END);
 const finalized0 = transition(closed0, END + 2_000, { statistics: stats(q1, 0, 2, 3) });
-const open1 = transition(finalized0, END + 5_000, { nextQuestion: q2 }); // q2: 2 options, answer 0
+const open1 = transition(finalized0, END + 7_000, { nextQuestion: q2 }); // q2: 2 options, answer 0
 
 const attempt = (over: Partial<AnswerAttempt> = {}): AnswerAttempt => ({
   episode: open0,
@@ -87,7 +88,8 @@ describe('checkWindow: the window by the server clock', () => {
 
   it('refuses with question_not_open before any question and when the episode is over', () => {
     const ended = transition(transition(transition(episode({}, { participants: 2 }), START), OPEN, { nextQuestion: q1 }), END);
-    const endedFinal = transition(ended, END + 2_000, { statistics: stats(q1, 0, 1, 2) });
+    const endedFinal = transition(transition(ended, END + 2_000, { statistics: stats(q1, 0, 1, 2) }), END + 7_000);
+    expect(endedFinal.state).toBe('ENDED');
     for (const e of [episode({}, { participants: 5 }), started, endedFinal, cancel(open0, OPEN + 1)]) {
       const err = domainError(() => checkWindow(attempt({ episode: e, now: OPEN + 1 })));
       expect(err.kind).toBe('conflict');
@@ -274,5 +276,33 @@ describe('shardOf', () => {
       const chi2 = counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0);
       expect(chi2).toBeLessThan(37.7);
     }
+  });
+});
+
+describe('standingOf', () => {
+  const right = { answer: 1, correct: true };
+  const wrong = { answer: 0, correct: false };
+  const at = (state: Episode['state'], current: number, finalized: number): Episode => ({
+    ...episode({}, { participants: 3 }),
+    state,
+    current_question_index: current,
+    finalized_index: finalized,
+  });
+
+  it('not registered, playing, eliminated at the first question without a right answer, winner at the end', () => {
+    expect(standingOf(at('QUESTION_OPEN', 0, -1), false, new Map())).toEqual({ episode_id: 'ep1', registered: false, status: 'not_registered' });
+    expect(standingOf(at('QUESTION_OPEN', 1, 0), true, new Map([[0, right]]))).toMatchObject({ status: 'playing' });
+    expect(standingOf(at('QUESTION_RESULTS', 1, 1), true, new Map([[0, right], [1, wrong]]))).toMatchObject({
+      status: 'eliminated',
+      eliminated_at_question: 1,
+      current_answer: '0',
+    });
+    expect(standingOf(at('QUESTION_RESULTS', 1, 0), true, new Map())).toMatchObject({ status: 'eliminated', eliminated_at_question: 0 });
+    expect(standingOf(at('ENDED', 1, 1), true, new Map([[0, right], [1, right]]))).toMatchObject({ status: 'winner' });
+  });
+
+  it('an answer to the open question is the player’s own, without its correctness (rule 6)', () => {
+    const s = standingOf(at('QUESTION_OPEN', 1, 0), true, new Map([[0, right], [1, wrong]]));
+    expect(s).toEqual({ episode_id: 'ep1', registered: true, status: 'playing', current_answer: '0' });
   });
 });

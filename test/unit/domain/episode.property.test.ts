@@ -211,7 +211,7 @@ function run(s: Scenario) {
   }
 
   // Time passes far enough and enough players register: the episode must end within a bounded number of steps.
-  const maxTransitions = 1 + 3 * s.qLen;
+  const maxTransitions = 2 + 3 * s.qLen;
   let steps = 0;
   while (!isTerminal(store.e)) {
     expect(steps++).toBeLessThanOrEqual(maxTransitions);
@@ -232,7 +232,7 @@ function checkHistory(s: Scenario, world: World, store: Store) {
   const log = store.log;
   const final = store.e;
   expect(final.state).toBe('ENDED');
-  expect(log.length).toBeLessThanOrEqual(1 + 3 * s.qLen);
+  expect(log.length).toBeLessThanOrEqual(2 + 3 * s.qLen);
 
   // versions: 0 → 1 → 2 → …, one per committed transition
   log.forEach((c, k) => {
@@ -240,15 +240,16 @@ function checkHistory(s: Scenario, world: World, store: Store) {
     expect(c.after.version).toBe(k + 1);
   });
 
-  // the only legal history: start, then (open close finalize)* ending with open close end
+  // the only legal history: start, then (open close finalize)+, then end
   const steps = log.map((c) => c.step);
   expect(steps[0]).toBe('start');
-  const rest = steps.slice(1);
+  expect(steps.at(-1)).toBe('end');
+  const rest = steps.slice(1, -1);
   expect(rest.length % 3).toBe(0);
   const opened: number[] = [];
   for (let k = 0; k < rest.length; k += 3) {
     const last = k + 3 === rest.length;
-    expect(rest.slice(k, k + 3)).toEqual(['open', 'close', last ? 'end' : 'finalize']);
+    expect(rest.slice(k, k + 3)).toEqual(['open', 'close', 'finalize']);
     const [open, close, fin] = log.slice(1 + k, 4 + k);
     const i = open.after.current_question_index;
     opened.push(i);
@@ -261,31 +262,38 @@ function checkHistory(s: Scenario, world: World, store: Store) {
     expect(open.after.current_question).toEqual({ id: `q${i}`, question: `What is q${i}?`, options: world.questions[i].options });
     expect(open.after.current_question).not.toHaveProperty('answer');
     expect(open.after.current_answer).toBe(world.questions[i].answer);
+    expect(open.after.current_statistics).toBeUndefined();
     if (i === 0) {
       expect(open.now).toBeGreaterThanOrEqual((log[0].after.started_at as number) + s.leadS * 1000);
     } else {
-      const prev = log[k]; // the finalize of question i-1
-      expect(open.now).toBeGreaterThanOrEqual(prev.now);
-      expect(open.now).toBeGreaterThanOrEqual(prev.after.question_end_timestamp + s.revealS * 1000);
+      const prev = log[k]; // the finalize of question i-1: its results were shown for the whole reveal
+      expect(open.now).toBeGreaterThanOrEqual(prev.now + s.revealS * 1000);
     }
 
-    // close: not before the end of the window; same question
+    // close: not before the end of the window; same question; the previous counts still stand
     expect(close.after.state).toBe('QUESTION_CLOSED');
     expect(close.after.current_question_index).toBe(i);
     expect(close.now).toBeGreaterThanOrEqual(open.after.question_end_timestamp);
+    expect(close.after.eliminated_count).toBe(open.after.eliminated_count);
 
-    // finalize / end: after the settle time, with that question's statistics
+    // finalize: after the settle time, with that question's statistics; the results are shown from now
     const st = world.statistics.get(i) as QuestionStatistics;
     expect(st.question_index).toBe(i);
     expect(fin.now).toBeGreaterThanOrEqual(open.after.question_end_timestamp + s.settleMs);
+    expect(fin.after.state).toBe('QUESTION_RESULTS');
     expect(fin.after.finalized_index).toBe(i);
     expect(fin.after.eliminated_count).toBe(fin.after.participant_count - st.advancing_count);
+    expect(fin.after.current_statistics).toEqual(st);
+    expect(fin.after.next_step_at).toBe(fin.now + s.revealS * 1000);
     expect(remainingCount(fin.after)).toBe(st.advancing_count);
-    const mustEnd = st.advancing_count <= 1 || i === s.qLen - 1;
-    expect(fin.step === 'end').toBe(mustEnd);
-    if (mustEnd) {
-      expect(fin.after.end_reason).toBe(i === s.qLen - 1 ? 'last_question' : 'one_or_none_left');
-      expect(fin.after.ended_at).toBe(fin.now);
+    // the show ends after these results exactly when this was the last question or one player or none is left
+    expect(st.advancing_count <= 1 || i === s.qLen - 1).toBe(last);
+    if (last) {
+      const end = log[log.length - 1];
+      expect(end.now).toBeGreaterThanOrEqual(fin.now + s.revealS * 1000);
+      expect(end.after.end_reason).toBe(i === s.qLen - 1 ? 'last_question' : 'one_or_none_left');
+      expect(end.after.ended_at).toBe(end.now);
+      expect(end.after.eliminated_count).toBe(fin.after.eliminated_count);
     }
   }
   // opened indexes are exactly 0, 1, 2, …: no skip, no repeat

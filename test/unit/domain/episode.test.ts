@@ -13,6 +13,7 @@ import {
   publicQuestion,
   registrationOpen,
   remainingCount,
+  statisticsView,
   type Advance,
   type StepFacts,
 } from '../../../lambda/domain/episode.ts';
@@ -36,8 +37,8 @@ function step(e: Episode, now: number, expected: string, facts: StepFacts = {}):
 const START = T0 + 1_000; // the runner sees enough registrations
 const OPEN0 = START + 60_000; // question 0 opens after lead
 const END0 = OPEN0 + 10_000; // its window closes
-const FINAL0 = END0 + DEFAULT_SETTLE_MS; // its statistics are final
-const OPEN1 = END0 + 5_000; // question 1 opens after reveal
+const FINAL0 = END0 + DEFAULT_SETTLE_MS; // its statistics are final: QUESTION_RESULTS
+const OPEN1 = FINAL0 + 5_000; // question 1 opens after the reveal of the results
 
 const started = () => step(episode({}, { participants: 2 }), START, 'start');
 const open0 = () => step(started(), OPEN0, 'open', { nextQuestion: q1 });
@@ -215,7 +216,7 @@ describe('QUESTION_OPEN', () => {
     expect(advance(o, END0 - 1)).toBeNull();
     expect(advance(o, OPEN0)).toBeNull();
     const c = step(o, END0, 'close');
-    expect(c).toEqual({ ...o, state: 'QUESTION_CLOSED', next_step_at: END0 + 5_000, version: 3 });
+    expect(c).toEqual({ ...o, state: 'QUESTION_CLOSED', next_step_at: END0 + DEFAULT_SETTLE_MS, version: 3 });
     expect(c.current_answer).toBe(1);
     expect(c.current_question_index).toBe(0);
   });
@@ -223,7 +224,7 @@ describe('QUESTION_OPEN', () => {
   it('a late runner closes without moving the window', () => {
     const c = step(open0(), END0 + 30_000, 'close');
     expect(c.question_end_timestamp).toBe(END0);
-    expect(c.next_step_at).toBe(END0 + 5_000);
+    expect(dueAt(c)).toBe(END0 + DEFAULT_SETTLE_MS);
   });
 });
 
@@ -239,15 +240,42 @@ describe('QUESTION_CLOSED', () => {
     expect(advance(c, FINAL0, { nextQuestion: q2 })).toEqual(needs);
   });
 
-  it('finalize records eliminations and keeps the reveal time when more than one player advances', () => {
+  it('never opens the next question before finalizing, however late', () => {
+    expect(advance(closed0(), OPEN1 + 60_000, { nextQuestion: q2 })).toEqual({ kind: 'needs', step: 'finalize', questionId: 'q1', questionIndex: 0 });
+  });
+
+  it('keeps the previous counts until the results: eliminations are applied only by finalize', () => {
     const c = step(step(step(episode({}, { participants: 5 }), START, 'start'), OPEN0, 'open', { nextQuestion: q1 }), END0, 'close');
-    const f = step(c, FINAL0, 'finalize', { statistics: stats(q1, 0, 3, 5) });
-    expect(f).toEqual({ ...c, finalized_index: 0, eliminated_count: 2, next_step_at: END0 + 5_000, version: 4 });
+    expect(c.eliminated_count).toBe(0);
+    expect(c.finalized_index).toBe(-1);
+    expect(c.current_statistics).toBeUndefined();
+  });
+});
+
+describe('QUESTION_RESULTS', () => {
+  it('finalize applies the eliminations, keeps the final statistics and starts the reveal from its own time', () => {
+    const c = step(step(step(episode({}, { participants: 5 }), START, 'start'), OPEN0, 'open', { nextQuestion: q1 }), END0, 'close');
+    const final = stats(q1, 0, 3, 5);
+    const f = step(c, FINAL0 + 700, 'finalize', { statistics: final });
+    expect(f).toEqual({
+      ...c,
+      state: 'QUESTION_RESULTS',
+      finalized_index: 0,
+      eliminated_count: 2,
+      current_statistics: statisticsView(final),
+      next_step_at: FINAL0 + 700 + 5_000,
+      version: 4,
+    });
     expect(remainingCount(f)).toBe(3);
     expect(f.eliminated_count + remainingCount(f)).toBe(f.participant_count);
   });
 
-  it('after finalize, waits for the reveal and then opens the next question', () => {
+  it('statisticsView drops the stored bookkeeping', () => {
+    const stored = { ...stats(q1, 0, 3, 5), episode_id: 'e1', finalized_at: FINAL0 };
+    expect(statisticsView(stored)).toEqual(stats(q1, 0, 3, 5));
+  });
+
+  it('waits the whole reveal, then opens the next question and drops the previous statistics', () => {
     const f = finalized0();
     expect(dueAt(f)).toBe(OPEN1);
     expect(advance(f, OPEN1 - 1, { nextQuestion: q2 })).toBeNull();
@@ -261,103 +289,81 @@ describe('QUESTION_CLOSED', () => {
     expect(o.current_question).toEqual({ id: 'q2', question: 'What is q2?', options: ['yes', 'no'] });
     expect(o.current_answer).toBe(0);
     expect(o.finalized_index).toBe(0);
+    expect(o.current_statistics).toBeUndefined();
     expect(o.version).toBe(5);
   });
 
-  it('never opens the next question before finalizing, even when the reveal time has passed', () => {
-    const c = closed0();
-    expect(advance(c, OPEN1 + 60_000, { nextQuestion: q2 })).toEqual({
-      kind: 'needs',
-      step: 'finalize',
-      questionId: 'q1',
-      questionIndex: 0,
-    });
-  });
-
-  it('when finalize is late (or settle > reveal) the next question is due at once', () => {
-    const late = step(closed0(), OPEN1 + 9_000, 'finalize', { statistics: stats(q1, 0, 2, 2) });
-    expect(late.next_step_at).toBe(OPEN1 + 9_000);
-    expect(dueAt(late)).toBe(OPEN1 + 9_000);
-
-    const slowSettle = episode({}, { participants: 2, settleMs: 8_000 });
-    const c = step(step(step(slowSettle, START, 'start'), OPEN0, 'open', { nextQuestion: q1 }), END0, 'close');
-    expect(dueAt(c)).toBe(END0 + 8_000);
-    const f = step(c, END0 + 8_000, 'finalize', { statistics: stats(q1, 0, 2, 2) });
-    expect(f.next_step_at).toBe(END0 + 8_000);
-    expect(step(f, END0 + 8_000, 'open', { nextQuestion: q2 }).question_start_timestamp).toBe(END0 + 8_000);
-  });
-
-  it('with reveal 0, the next question opens as soon as the question is finalized', () => {
+  it('with reveal 0, the next question opens as soon as the results are final', () => {
     const e = episode({ reveal_seconds: 0 }, { participants: 2, settleMs: 0 });
     const c = step(step(step(e, START, 'start'), OPEN0, 'open', { nextQuestion: q1 }), END0, 'close');
-    expect(c.next_step_at).toBe(END0);
     expect(dueAt(c)).toBe(END0);
     const f = step(c, END0, 'finalize', { statistics: stats(q1, 0, 2, 2) });
     expect(step(f, END0, 'open', { nextQuestion: q2 }).question_start_timestamp).toBe(END0);
   });
 
-  it('ends early when exactly one player advances', () => {
+  it('ends after the reveal when exactly one player advances', () => {
     const c = step(step(step(episode({}, { participants: 4 }), START, 'start'), OPEN0, 'open', { nextQuestion: q1 }), END0, 'close');
-    const r = advance(c, FINAL0, { statistics: stats(q1, 0, 1, 4) });
+    const f = step(c, FINAL0, 'finalize', { statistics: stats(q1, 0, 1, 4) });
+    expect(advance(f, FINAL0 + 4_999)).toBeNull();
+    const r = advance(f, FINAL0 + 5_000);
     expect(r).toEqual({
       kind: 'transition',
       step: 'end',
-      episode: {
-        ...c,
-        state: 'ENDED',
-        finalized_index: 0,
-        eliminated_count: 3,
-        ended_at: FINAL0,
-        next_step_at: 0,
-        end_reason: 'one_or_none_left',
-        version: 4,
-      },
+      episode: { ...f, state: 'ENDED', ended_at: FINAL0 + 5_000, next_step_at: 0, end_reason: 'one_or_none_left', version: 5 },
     });
   });
 
-  it('ends early when nobody advances', () => {
-    const e = step(closed0(), FINAL0, 'end', { statistics: stats(q1, 0, 0, 2) });
+  it('ends after the reveal when nobody advances', () => {
+    const e = step(step(closed0(), FINAL0, 'finalize', { statistics: stats(q1, 0, 0, 2) }), OPEN1, 'end');
     expect(e.state).toBe('ENDED');
     expect(e.end_reason).toBe('one_or_none_left');
     expect(e.eliminated_count).toBe(2);
     expect(remainingCount(e)).toBe(0);
   });
 
-  it('ends after the last question with its players as winners', () => {
+  it('ends after the results of the last question with its players as winners', () => {
     let e = finalized0(2);
     e = step(e, OPEN1, 'open', { nextQuestion: q2 });
     e = step(e, OPEN1 + 10_000, 'close');
     e = step(e, OPEN1 + 12_000, 'finalize', { statistics: stats(q2, 1, 2, 2) });
-    const open2 = OPEN1 + 15_000;
+    const open2 = OPEN1 + 17_000;
     e = step(e, open2, 'open', { nextQuestion: q3 });
     expect(e.current_question_index).toBe(2);
     e = step(e, open2 + 10_000, 'close');
     expect(advance(e, open2 + 11_999, { statistics: stats(q3, 2, 2, 2) })).toBeNull();
-    e = step(e, open2 + 12_000, 'end', { statistics: stats(q3, 2, 2, 2) });
+    e = step(e, open2 + 12_000, 'finalize', { statistics: stats(q3, 2, 2, 2) });
+    expect(e.state).toBe('QUESTION_RESULTS');
+    expect(advance(e, open2 + 16_999)).toBeNull();
+    e = step(e, open2 + 17_000, 'end');
     expect(e).toMatchObject({
       state: 'ENDED',
       end_reason: 'last_question',
-      ended_at: open2 + 12_000,
+      ended_at: open2 + 17_000,
       finalized_index: 2,
       eliminated_count: 0,
       next_step_at: 0,
-      version: 10,
+      version: 11,
     });
     expect(remainingCount(e)).toBe(2);
   });
 
-  it('a one-question episode ends at its first finalize; the last question wins over one_or_none_left', () => {
+  it('a one-question episode ends after its first results; the last question wins over one_or_none_left', () => {
     const single = episode({}, { participants: 3, qset: ['q1'] });
     const c = step(step(step(single, START, 'start'), OPEN0, 'open', { nextQuestion: q1 }), END0, 'close');
-    expect(step(c, FINAL0, 'end', { statistics: stats(q1, 0, 3, 3) }).end_reason).toBe('last_question');
-    const one = step(c, FINAL0, 'end', { statistics: stats(q1, 0, 1, 3) });
+    const all = step(c, FINAL0, 'finalize', { statistics: stats(q1, 0, 3, 3) });
+    expect(step(all, OPEN1, 'end').end_reason).toBe('last_question');
+    const one = step(step(c, FINAL0, 'finalize', { statistics: stats(q1, 0, 1, 3) }), OPEN1, 'end');
     expect(one.end_reason).toBe('last_question');
     expect(one.eliminated_count).toBe(2);
   });
 });
 
+/** An episode that ended after question 0's results (`advancing` players left). */
+const endedAfter0 = (advancing: number) =>
+  step(step(closed0(), FINAL0, 'finalize', { statistics: stats(q1, 0, advancing, 2) }), OPEN1, 'end');
+
 describe('terminal states', () => {
-  const ended = () => step(closed0(), FINAL0, 'end', { statistics: stats(q1, 0, 1, 2) });
+  const ended = () => endedAfter0(1);
 
   it('ENDED and CANCELLED never advance', () => {
     const everything: StepFacts = { nextQuestion: q2, statistics: stats(q1, 0, 2, 2) };
@@ -376,6 +382,7 @@ describe('terminal states', () => {
     expect(isTerminal(started())).toBe(false);
     expect(isTerminal(open0())).toBe(false);
     expect(isTerminal(closed0())).toBe(false);
+    expect(isTerminal(finalized0())).toBe(false);
     expect(isTerminal(ended())).toBe(true);
   });
 });
@@ -393,8 +400,7 @@ describe('cancel', () => {
     const err = domainError(() => cancel(cancelled, T0 + 6_000));
     expect(err.kind).toBe('conflict');
     expect(err.code).toBe('episode_over');
-    const ended = step(closed0(), FINAL0, 'end', { statistics: stats(q1, 0, 0, 2) });
-    expect(domainError(() => cancel(ended, FINAL0 + 1)).code).toBe('episode_over');
+    expect(domainError(() => cancel(endedAfter0(0), OPEN1 + 1)).code).toBe('episode_over');
   });
 });
 
@@ -414,7 +420,7 @@ describe('registrationOpen', () => {
     expect(registrationOpen(closed0(), END0)).toBe(false);
     expect(registrationOpen(finalized0(), FINAL0)).toBe(false);
     expect(registrationOpen(cancel(episode(), T0), T0)).toBe(false);
-    expect(registrationOpen(step(closed0(), FINAL0, 'end', { statistics: stats(q1, 0, 0, 2) }), FINAL0)).toBe(false);
+    expect(registrationOpen(endedAfter0(0), OPEN1)).toBe(false);
   });
 
   it('with lead 0, closes the moment the episode starts', () => {
@@ -478,10 +484,12 @@ describe('episodeView', () => {
     let e = finalized0();
     e = step(e, OPEN1, 'open', { nextQuestion: q2 });
     e = step(e, OPEN1 + 10_000, 'close');
-    e = step(e, OPEN1 + 12_000, 'end', { statistics: stats(q2, 1, 1, 2) });
-    const v = episodeView(e, OPEN1 + 12_001);
+    e = step(e, OPEN1 + 12_000, 'finalize', { statistics: stats(q2, 1, 1, 2) });
+    expect(episodeView(e, OPEN1 + 12_001).current_question).toEqual({ ...publicQuestion(q2), answer: '0' });
+    e = step(e, OPEN1 + 17_000, 'end');
+    const v = episodeView(e, OPEN1 + 17_001);
     expect(v.current_question).toEqual({ ...publicQuestion(q2), answer: '0' });
-    expect(v).toMatchObject({ state: 'ENDED', end_reason: 'one_or_none_left', ended_at: OPEN1 + 12_000, remaining_count: 1, eliminated_count: 1 });
+    expect(v).toMatchObject({ state: 'ENDED', end_reason: 'one_or_none_left', ended_at: OPEN1 + 17_000, remaining_count: 1, eliminated_count: 1 });
   });
 
   it('remaining_count + eliminated_count = participant_count in every state', () => {
@@ -491,6 +499,7 @@ describe('episodeView', () => {
     views.push(episodeView(e, OPEN0));
     e = step(e, END0, 'close');
     views.push(episodeView(e, END0));
+    // QUESTION_CLOSED keeps the previous question's counts; QUESTION_RESULTS applies this one's.
     e = step(e, FINAL0, 'finalize', { statistics: stats(q1, 0, 6, 10) });
     views.push(episodeView(e, FINAL0));
     e = step(e, OPEN1, 'open', { nextQuestion: q2 });
@@ -554,20 +563,23 @@ describe('a whole episode', () => {
       expect(tick(t + 5_999)).toBeNull();
       expect(tick(t + 6_000)).toEqual({ kind: 'needs', step: 'finalize', questionId: qset[i], questionIndex: i });
       tick(t + 6_000, { statistics: stats(qs[i], i, advancing[i], before) });
+      expect(tick(t + 8_999)).toBeNull();
       before = advancing[i];
-      t += 8_000;
+      t += 9_000;
     }
+    tick(t);
     expect(log).toEqual([
       ['start', 1, T0 + 100],
       ['open', 2, T0 + 20_100],
       ['close', 3, T0 + 25_100],
       ['finalize', 4, T0 + 26_100],
-      ['open', 5, T0 + 28_100],
-      ['close', 6, T0 + 33_100],
-      ['finalize', 7, T0 + 34_100],
-      ['open', 8, T0 + 36_100],
-      ['close', 9, T0 + 41_100],
-      ['end', 10, T0 + 42_100],
+      ['open', 5, T0 + 29_100],
+      ['close', 6, T0 + 34_100],
+      ['finalize', 7, T0 + 35_100],
+      ['open', 8, T0 + 38_100],
+      ['close', 9, T0 + 43_100],
+      ['finalize', 10, T0 + 44_100],
+      ['end', 11, T0 + 47_100],
     ]);
     expect(e).toMatchObject({ state: 'ENDED', end_reason: 'one_or_none_left', eliminated_count: 7, current_question_index: 2, finalized_index: 2 });
     expect(tick(t + 1_000_000, { nextQuestion: qs[3] })).toBeNull();

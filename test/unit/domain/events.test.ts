@@ -50,6 +50,8 @@ function lifecycle(advancing: number[] = [3, 2, 1]): { before?: Episode; after: 
       step = advance(e, now, step.step === 'open' ? { nextQuestion: q } : { statistics: s });
     }
     if (step?.kind === 'transition') {
+      // The end follows the last results in a write of its own, which names the winners.
+      if (step.step === 'end') facts.winners = ['w1'];
       writes.push({ before: e, after: step.episode, facts });
       e = step.episode;
     }
