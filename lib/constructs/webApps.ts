@@ -27,7 +27,7 @@ import {
   type IOrigin,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import { HSTS_MAX_AGE_SECONDS, IMMUTABLE_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL, contentSecurityPolicy } from '../webHeaders.ts';
@@ -139,20 +139,33 @@ export class WebApps extends Construct {
     // The pages name the hashed files: they must be in place before a page that names them is.
     pages.node.addDependency(hashed);
     this.deployments = [hashed, pages];
-    acknowledgeDeploymentFindings(Stack.of(this));
+    acknowledgeDeploymentFindings(Stack.of(this), this.bucket);
   }
 }
 
 /** cdk-nag findings of CDK's own BucketDeployment handler (one singleton function per stack), acknowledged with reasons. */
-function acknowledgeDeploymentFindings(stack: Stack): void {
+function acknowledgeDeploymentFindings(stack: Stack, webBucket: Bucket): void {
   const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment')) as IConstruct | undefined;
   if (!handler) return;
   const ack = (id: string, reason: string) => Validations.of(handler).acknowledge({ id, reason });
-  ack('AwsSolutions-IAM4', "CDK's BucketDeployment handler runs with AWSLambdaBasicExecutionRole (its log writes); CDK creates the role, not this stack.");
   ack(
-    'AwsSolutions-IAM5',
-    "CDK's BucketDeployment handler copies the build from the CDK asset bucket into the web apps' bucket: s3:GetObject* / List* on the " +
-      'asset objects and s3:PutObject* / DeleteObject* on the web bucket, as BucketDeployment grants them. Nothing else.',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    "CDK's BucketDeployment handler writes its logs with AWSLambdaBasicExecutionRole; CDK creates this role, and it runs only during a deploy.",
   );
-  ack('AwsSolutions-L1', "CDK's BucketDeployment handler: CDK pins its runtime; it runs only while a deploy copies files.");
+  ack('AwsSolutions-L1', "CDK's BucketDeployment handler: CDK pins its runtime (with the AWS CLI layer it needs); it runs only during a deploy.");
+  const copy =
+    "CDK's BucketDeployment handler copies the build from the CDK asset bucket into the web apps' bucket, with the grants " +
+    'BucketDeployment makes: read on the asset objects, write and delete on the web bucket, nothing else. It runs only during a deploy.';
+  const webBucketId = stack.getLogicalId(webBucket.node.defaultChild as CfnBucket);
+  for (const finding of [
+    'Action::s3:GetObject*',
+    'Action::s3:GetBucket*',
+    'Action::s3:List*',
+    'Action::s3:DeleteObject*',
+    'Action::s3:Abort*',
+    `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*`,
+    `Resource::<${webBucketId}.Arn>/*`,
+  ]) {
+    ack(`AwsSolutions-IAM5[${finding}]`, copy);
+  }
 }
