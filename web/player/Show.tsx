@@ -32,7 +32,7 @@ export function Show({ client, episodeId, onLeave }: { client: TriviaClient; epi
     void (async () => {
       try {
         for await (const item of client.watch(episodeId, { signal: abort.signal, onStatus: setConnection })) {
-          recordTiming({ kind: 'received', type: item.type, seq: item.seq, server_time: item.server_time, index: item.episode.current_question_index });
+          recordTiming({ kind: 'received', type: item.type, state: item.episode.state, seq: item.seq, server_time: item.server_time, index: item.episode.current_question_index });
           dispatch({ kind: 'live', item: item as LiveItem });
         }
       } catch (err) {
@@ -81,7 +81,7 @@ export function Show({ client, episodeId, onLeave }: { client: TriviaClient; epi
   const total = state.statistics?.answer_counts.reduce((s, c) => s + c.count, 0) ?? 0;
 
   return (
-    <main class="stack show">
+    <main class="stack show" data-state={e?.state ?? ''} data-connection={connection}>
       <div class="row spread">
         <button type="button" onClick={onLeave}>
           {t('show.back')}

@@ -3,7 +3,7 @@
  * browser test measures the push-to-screen delay where the player sees it.
  */
 export type Timing =
-  | { kind: 'received'; type: string; seq: number; server_time: number; index: number; at?: number }
+  | { kind: 'received'; type: string; state: string; seq: number; server_time: number; index: number; at?: number }
   | { kind: 'shown'; index: number; server_now: number; at?: number };
 
 declare global {

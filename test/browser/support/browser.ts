@@ -73,13 +73,31 @@ export async function tabTo(page: Page, text: string | RegExp, limit = 40): Prom
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
-      type Focused = { getAttribute(name: string): string | null; innerText?: string } | null;
+      type Focused = { getAttribute(name: string): string | null; innerText?: string; labels?: { innerText: string }[] } | null;
       const el = (globalThis as unknown as { document: { activeElement: Focused } }).document.activeElement;
-      return el ? (el.getAttribute('aria-label') ?? el.innerText ?? '').trim() : '';
+      // A field is named by its label, a button by its aria-label or its text.
+      return el ? (el.labels?.[0]?.innerText ?? el.getAttribute('aria-label') ?? el.innerText ?? '').trim() : '';
     });
     if (typeof text === 'string' ? focused === text : text.test(focused)) return;
   }
   throw new Error(`no focusable element "${text}" within ${limit} Tab presses`);
+}
+
+/** Tabs until the focused element is the button `name` inside the list item that mentions `within`. */
+export async function tabToButtonWithin(page: Page, name: string, within: string, limit = 60): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(
+      ([n, w]) => {
+        type El = { tagName: string; innerText: string; closest(sel: string): { innerText: string } | null } | null;
+        const el = (globalThis as unknown as { document: { activeElement: El } }).document.activeElement;
+        return !!el && el.tagName === 'BUTTON' && el.innerText.trim() === n && !!el.closest('li')?.innerText.includes(w);
+      },
+      [name, within] as const,
+    );
+    if (hit) return;
+  }
+  throw new Error(`no button "${name}" near "${within}" within ${limit} Tab presses`);
 }
 
 /** Writes docs/screenshots/<name>.png when UPDATE_SCREENSHOTS=1. */
