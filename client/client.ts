@@ -10,6 +10,7 @@ import type { TokenSource } from './auth.ts';
 import { ServerClock } from './clock.ts';
 import { ApiError, ContractError, NetworkError, toApiError } from './errors.ts';
 import { DEFAULT_RETRY, backoffMs, isRetryableStatus, retryAfterMs, sleep as realSleep, type RetryPolicy } from './retry.ts';
+import { watchEpisode, type LiveConnection, type WatchItem, type WatchOptions } from './watch.ts';
 
 export interface TriviaClientOptions {
   /** The stack's ApiUrl (cdk-outputs.json), without /api/v1. */
@@ -25,6 +26,11 @@ export interface TriviaClientOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /**
+   * The live channel (outputs `EventApiRealtimeEndpoint` and `EventApiHttpEndpoint`). Without it, `watch` polls the
+   * public snapshot and says so. `connect` replaces the AppSync Events connection (tests).
+   */
+  realtime?: { realtimeUrl: string; httpUrl: string; WebSocket?: unknown; connect?: () => Promise<LiveConnection> };
   /** Told about every retry (a CLI may log it). */
   onRetry?: (info: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void;
 }
@@ -195,6 +201,27 @@ export class TriviaClient {
   cancelEpisode = (id: string) => this.call('POST', `${API}/episode/${enc(id)}/cancel`, c.episodeView, [200]);
   getStatistics = (id: string, index: number) => this.call('GET', `${API}/episode/${enc(id)}/question/${index}/statistics`, c.statistics, [200]);
   getReport = (id: string) => this.call('GET', `${API}/report/episode/${enc(id)}`, c.report, [200]);
+
+  /* ---- live ---- */
+  /** The public snapshot (no token): the episode as of its last event, `seq`, and the statistics while the results show. */
+  getLiveSnapshot = (id: string) => this.call('GET', `${API}/live/${enc(id)}`, c.liveSnapshot, [200], { auth: false });
+  /** The caller's own standing: registered, still in, eliminated at which question, or a winner. */
+  getMyStanding = (id: string) => this.call('GET', `${API}/episode/${enc(id)}/me`, c.standing, [200]);
+
+  /**
+   * Follows an episode live (client/watch.ts): its snapshot, then every event of its channel in `seq` order, until it
+   * ends. Reconnects by itself; without a realtime endpoint it polls the snapshot (status `polling`).
+   */
+  watch(episodeId: string, options: WatchOptions = {}): AsyncGenerator<WatchItem> {
+    const realtime = this.opts.realtime;
+    return watchEpisode(episodeId, { snapshot: (id) => this.getLiveSnapshot(id), ...(realtime?.connect ? { connect: realtime.connect } : {}) }, options);
+  }
+
+  /** Takes `samples` clock samples from `GET /health` (the best round trip wins); returns the offset, ms. */
+  async syncClock(samples = 5): Promise<number> {
+    for (let i = 0; i < samples; i++) await this.health();
+    return this.clock.offsetMs();
+  }
 
   /* ---- players ---- */
   register = (episodeId: string) => this.call('POST', `${API}/participant/`, c.participant, [200, 201], { body: { episode_id: episodeId } });

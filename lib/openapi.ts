@@ -137,6 +137,26 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     params: c.idPath,
     responses: { 200: { description: 'the episode', schema: c.episodeView }, 400: badPath, 404: err('no such episode') },
   },
+  getLiveSnapshot: {
+    summary: 'The live snapshot of an episode (no token; one shared cache entry)',
+    description:
+      'For joining, reconnecting and filling a `seq` gap on the live channel (AppSync Events, channel `/episodes/{id}`). ' +
+      'The same bytes for every caller for the same `seq`; `Cache-Control: public, max-age=1`, and CloudFront ignores query strings.',
+    tag: 'live',
+    params: c.idPath,
+    responses: {
+      200: { description: 'the last event’s episode view, and the statistics while the results are shown', schema: c.liveSnapshot, headers: { 'Cache-Control': 'public, max-age=1' } },
+      400: badPath,
+      404: err('no such episode'),
+    },
+  },
+  getMyStanding: {
+    summary: "The caller's own standing in an episode",
+    description: 'Registered, still in, eliminated at which question, or a winner. Private: never cached by a shared cache.',
+    tag: 'live',
+    params: c.idPath,
+    responses: { 200: { description: 'the standing', schema: c.standing }, 400: badPath, 404: err('no such episode') },
+  },
   cancelEpisode: {
     summary: 'Cancel an episode',
     tag: 'episodes',

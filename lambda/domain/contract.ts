@@ -49,7 +49,9 @@ export type ErrorBody = z.infer<typeof errorBody>;
 /** The body of a 401 from API Gateway's JWT authorizer (and the local stack's): not the contract's error shape. */
 export const unauthorizedBody = z.object({ message: z.string() }).meta({ id: 'Unauthorized' });
 
-export const health = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
+export const health = z
+  .object({ status: z.literal('ok'), version: z.string(), server_time: z.number().int().describe("the server's clock (epoch ms), for clock-offset estimates") })
+  .meta({ id: 'Health' });
 export type Health = z.infer<typeof health>;
 
 /** A question as admins see it: with its answer (the option index, a number). */
@@ -167,6 +169,43 @@ const questionStatisticsFields = {
 /** `GET /api/v1/episode/{id}/question/{index}/statistics`. */
 export const statistics = z.object(questionStatisticsFields).meta({ id: 'QuestionStatistics' });
 export type StatisticsOut = z.infer<typeof statistics>;
+
+/** The live channel (AppSync Events, `/episodes/{episode_id}`): one event per committed write, `seq` rising by one. */
+export const liveEventType = z
+  .enum(['episode.started', 'question.opened', 'question.closed', 'question.results', 'episode.ended', 'episode.cancelled', 'participants.counted'])
+  .meta({ id: 'LiveEventType' });
+export const liveEvent = z
+  .object({
+    type: liveEventType,
+    episode_id: z.string(),
+    seq: z.number().int().min(1),
+    server_time: epochMs.describe('when the write was committed'),
+    episode: episodeView,
+    correct_answer: z.string().optional().describe('question.closed'),
+    statistics: statistics.optional().describe('question.results: the same object as GET …/statistics'),
+    winners_count: count.optional().describe('episode.ended'),
+    participant_count: count.optional().describe('participants.counted'),
+  })
+  .meta({ id: 'LiveEvent' });
+export type LiveEventOut = z.infer<typeof liveEvent>;
+
+/** `GET /api/v1/live/{id}`: the same bytes for every caller; the statistics while the results are shown. */
+export const liveSnapshot = z
+  .object({ seq: z.number().int().min(0), episode: episodeView, statistics: statistics.optional() })
+  .meta({ id: 'LiveSnapshot' });
+export type LiveSnapshotOut = z.infer<typeof liveSnapshot>;
+
+/** `GET /api/v1/episode/{id}/me`. */
+export const standing = z
+  .object({
+    episode_id: z.string(),
+    registered: z.boolean(),
+    status: z.enum(['not_registered', 'playing', 'eliminated', 'winner']),
+    eliminated_at_question: z.number().int().min(0).optional(),
+    current_answer: z.string().optional().describe("the caller's own answer to the current question"),
+  })
+  .meta({ id: 'Standing' });
+export type StandingOut = z.infer<typeof standing>;
 
 /** How long answers took: `received_at - question_start_timestamp` of every counted answer (lambda/domain/reportAnalytics.ts). */
 export const latencyDistribution = z.object({

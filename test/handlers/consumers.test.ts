@@ -15,6 +15,8 @@ import {
   TABLES,
   conditionalCheckFailed,
   episode,
+  episodesTableFake,
+  liveChannel,
   lambdaContext,
   openEpisode,
   question,
@@ -273,10 +275,11 @@ describe('countRegistrations (participants stream)', () => {
       ],
     });
 
-  it('writes the batch’s partial, sums the partials, raises participant_count with a condition, and ticks the runner at the minimum', async () => {
+  it('writes the batch’s partial, sums the partials, raises participant_count with a condition, announces it, and ticks the runner at the minimum', async () => {
     ddb.on(PutCommand).resolves({});
     partialsAre();
-    ddb.on(UpdateCommand).resolves({ Attributes: { ...episode({ participant_count: 5 }), live: 'live' } });
+    const table = episodesTableFake(ddb, episode({ participant_count: 0 }));
+    const channel = liveChannel();
     sqs.on(SendMessageCommand).resolves({ MessageId: 't-1' });
 
     const result = (await countRegistrations(batch(), ctx)) as DynamoDBBatchResponse;
@@ -291,20 +294,35 @@ describe('countRegistrations (participants stream)', () => {
     const query = ddb.commandCalls(QueryCommand)[0].args[0].input;
     expect(query).toMatchObject({ TableName: TABLES.statistics, ConsistentRead: true, ExpressionAttributeValues: { ':pk': 'ep1#registrations', ':p': 'p#' } });
 
-    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates).toEqual([
-      {
-        TableName: TABLES.episodes,
-        Key: { id: 'ep1' },
-        UpdateExpression: 'SET participant_count = :n',
-        ConditionExpression: 'attribute_exists(id) AND participant_count < :n',
-        ExpressionAttributeValues: { ':n': 5 },
-        ReturnValues: 'ALL_NEW',
-      },
+    const raise = ddb.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(raise).toEqual({
+      TableName: TABLES.episodes,
+      Key: { id: 'ep1' },
+      UpdateExpression: 'SET participant_count = :n',
+      ConditionExpression: 'attribute_exists(id) AND participant_count < :n',
+      ExpressionAttributeValues: { ':n': 5 },
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(table.current()).toMatchObject({ participant_count: 5, announced_count: 5, seq: 1, seq_at: NOW, published_seq: 1 });
+    expect(channel.published).toEqual([
+      { channel: '/episodes/ep1', signed: true, events: [expect.objectContaining({ type: 'participants.counted', seq: 1, participant_count: 5 })] },
     ]);
 
     const ticks = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(ticks).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW }), DelaySeconds: 0 }]);
+  });
+
+  it('announces at most once a second: a count raised sooner gets a runner tick for when it is due', async () => {
+    ddb.on(PutCommand).resolves({});
+    partialsAre();
+    const table = episodesTableFake(ddb, episode({ participant_count: 2, min_participant: 10, announced_count: 2, seq: 3, published_seq: 3, seq_at: NOW - 300 }));
+    const channel = liveChannel();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 't-1' });
+    await countRegistrations(batch(), ctx);
+    expect(table.current()).toMatchObject({ participant_count: 5, announced_count: 2, seq: 3 });
+    expect(channel.published).toEqual([]);
+    const ticks = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(ticks).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 700 }), DelaySeconds: 0 }]);
   });
 
   it('writes one partial per episode, keyed by that episode’s first record in the batch', async () => {
@@ -329,7 +347,8 @@ describe('countRegistrations (participants stream)', () => {
   it('delays the tick until start_at when the episode has one', async () => {
     ddb.on(PutCommand).resolves({});
     partialsAre();
-    ddb.on(UpdateCommand).resolves({ Attributes: episode({ participant_count: 5, start_at: NOW + 120_500 }) });
+    episodesTableFake(ddb, episode({ participant_count: 0, start_at: NOW + 120_500 }));
+    liveChannel();
     sqs.on(SendMessageCommand).resolves({});
     await countRegistrations(batch(), ctx);
     const ticks = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
@@ -341,7 +360,8 @@ describe('countRegistrations (participants stream)', () => {
   it('does not tick the runner below the minimum', async () => {
     ddb.on(PutCommand).resolves({});
     partialsAre();
-    ddb.on(UpdateCommand).resolves({ Attributes: episode({ participant_count: 5, min_participant: 6 }) });
+    episodesTableFake(ddb, episode({ participant_count: 0, min_participant: 6 }));
+    liveChannel();
     const result = (await countRegistrations(batch(), ctx)) as DynamoDBBatchResponse;
     expect(result.batchItemFailures).toEqual([]);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);

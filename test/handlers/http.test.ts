@@ -175,7 +175,8 @@ describe('authentication and authorization', () => {
   it('serves the health route without any claims', async () => {
     const res = parse(await health(httpEvent('GET', '/api/v1/health', '/api/v1/health', { claims: null }), ctx));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', version: '9.9.9-test' });
+    expect(res.body).toEqual({ status: 'ok', version: '9.9.9-test', server_time: NOW });
+    expect(res.headers?.['cache-control']).toBe('no-store');
   });
 });
 

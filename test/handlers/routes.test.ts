@@ -12,6 +12,8 @@ import {
   TABLES,
   conditionalCheckFailed,
   episode,
+  episodesTableFake,
+  liveChannel,
   expectError,
   getById,
   httpEvent,
@@ -114,9 +116,9 @@ describe('POST /api/v1/episode/{id}/cancel', () => {
   const cancel = (claims = ADMIN) =>
     cancelEpisode(httpEvent('POST', '/api/v1/episode/{id}/cancel', '/api/v1/episode/ep1/cancel', { claims, pathParameters: { id: 'ep1' } }), ctx).then(parse);
 
-  it('cancels with a conditional write and takes the episode off the live index', async () => {
-    episodeIs(episode({ participant_count: 1, version: 4 }));
-    ddb.on(UpdateCommand).resolves({});
+  it('cancels with a conditional write, takes the episode off the live index and tells its channel', async () => {
+    episodesTableFake(ddb, episode({ participant_count: 1, version: 4, seq: 2, published_seq: 2 }));
+    const channel = liveChannel();
     const res = await cancel();
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: 'ep1', state: 'CANCELLED', ended_at: NOW, end_reason: 'cancelled' });
@@ -126,6 +128,7 @@ describe('POST /api/v1/episode/{id}/cancel', () => {
     expect(setFields(update)).toMatchObject({ state: 'CANCELLED', version: 5 });
     expect(update.UpdateExpression).toMatch(/ REMOVE .*#live/);
     expect(ddb.commandCalls(GetCommand)[0].args[0].input.ConsistentRead).toBe(true);
+    expect(channel.events()).toEqual([expect.objectContaining({ type: 'episode.cancelled', seq: 3, server_time: NOW })]);
   });
 
   it('answers 409 episode_over for an ended episode, and 409 episode_moved when it lost the race', async () => {

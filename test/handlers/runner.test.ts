@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse } from 'aws-lambda';
@@ -20,6 +20,8 @@ import {
   TOPIC_ARN,
   conditionalCheckFailed,
   episode,
+  episodesTableFake,
+  liveChannel,
   lambdaContext,
   openEpisode,
   pinClock,
@@ -70,23 +72,14 @@ const QUESTIONS: Record<string, ReturnType<typeof question>> = {
   q3: question('q3', 3, ['a', 'b', 'c', 'd']),
 };
 
-/** The episodes table holding one episode; updates apply only when `#version = :expected` holds, like DynamoDB. */
-function episodesTable(initial: Episode) {
-  let item: Record<string, unknown> = { ...initial, live: 'live' };
-  ddb.on(GetCommand, { TableName: TABLES.episodes }).callsFake(() => ({ Item: structuredClone(item) }));
-  ddb.on(UpdateCommand, { TableName: TABLES.episodes }).callsFake((input: UpdateCommandInput) => {
-    if (input.ConditionExpression !== '#version = :expected') throw new Error(`unexpected condition ${input.ConditionExpression}`);
-    if (item.version !== input.ExpressionAttributeValues?.[':expected']) throw conditionalCheckFailed();
-    const next = { ...item, ...setFields(input) };
-    const removes = (input.UpdateExpression ?? '').split(' REMOVE ')[1];
-    for (const name of removes ? removes.split(', ') : []) delete next[input.ExpressionAttributeNames?.[name] ?? name];
-    item = next;
-    return {};
-  });
-  return { current: () => item };
-}
+const episodesTable = (initial: Episode) => episodesTableFake(ddb, initial);
 
-const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+/** The runner's transitions (the published marks are writes of their own). */
+const updates = () =>
+  ddb
+    .commandCalls(UpdateCommand)
+    .map((c) => c.args[0].input)
+    .filter((u) => u.ConditionExpression === '#version = :expected');
 const ticks = () => sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
 
 /** The answers have settled: nothing queued, and `stored` answers to question 0 in the responses table (shard 0). */
@@ -109,7 +102,8 @@ function clockAt(start = NOW) {
 
 describe('runEpisode', () => {
   it('opens question 0 when STARTED and due, with a write conditioned on the version, then ticks for the close', async () => {
-    const table = episodesTable(episode({ state: 'STARTED', participant_count: 3, started_at: NOW - 60_000, next_step_at: NOW - 5, version: 1 }));
+    const table = episodesTable(episode({ state: 'STARTED', participant_count: 3, started_at: NOW - 60_000, next_step_at: NOW - 5, version: 1, seq: 4, published_seq: 4, announced_count: 3 }));
+    const channel = liveChannel();
     const opts = clockAt();
     const result = await runEpisode('ep1', opts);
 
@@ -131,9 +125,42 @@ describe('runEpisode', () => {
       next_step_at: NOW + 10_000,
       version: 2,
     });
-    expect(table.current()).toMatchObject({ state: 'QUESTION_OPEN', version: 2 });
+    expect(setFields(update)).toMatchObject({ seq_at: NOW });
+    expect(update.UpdateExpression).toMatch(/ ADD #seq :one$/);
+    expect(table.current()).toMatchObject({ state: 'QUESTION_OPEN', version: 2, seq: 5 });
     expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 10_000 }), DelaySeconds: 10 }]);
     expect(opts.sleep).not.toHaveBeenCalled();
+
+    // Published as soon as committed, signed, on the episode's channel, without the answer; then marked published.
+    expect(channel.published).toHaveLength(1);
+    expect(channel.published[0]).toMatchObject({ channel: '/episodes/ep1', signed: true });
+    const [event] = channel.events();
+    expect(event).toMatchObject({ type: 'question.opened', episode_id: 'ep1', seq: 5, server_time: NOW });
+    expect(event.episode).toMatchObject({ state: 'QUESTION_OPEN', current_question: { id: 'q1', options: ['alpha', 'bravo', 'charlie'] } });
+    expect(JSON.stringify(event)).not.toMatch(/"answer"|current_answer/);
+    expect(table.current().published_seq).toBe(5);
+  });
+
+  it('a failed publish does not fail the committed transition, and leaves the event to the stream relay (no mark)', async () => {
+    const table = episodesTable(episode({ state: 'STARTED', participant_count: 3, started_at: NOW - 60_000, next_step_at: NOW - 5, version: 1, seq: 4, published_seq: 4, announced_count: 3 }));
+    const channel = liveChannel();
+    channel.failNext(1);
+    const result = await runEpisode('ep1', clockAt());
+    expect(result.steps).toEqual(['open']);
+    expect(table.current()).toMatchObject({ state: 'QUESTION_OPEN', seq: 5, published_seq: 4 });
+    expect(channel.published).toHaveLength(0);
+  });
+
+  it('announces a participant count that is owed, at most once a second, while registration is open', async () => {
+    const table = episodesTable(episode({ participant_count: 1, announced_count: 0, seq: 2, published_seq: 2, seq_at: NOW - 400, version: 0 }));
+    const channel = liveChannel();
+    const opts = clockAt();
+    const result = await runEpisode('ep1', opts);
+    // Due 600 ms from now: waited for in process, then announced.
+    expect(opts.sleep).toHaveBeenCalledExactlyOnceWith(600);
+    expect(result).toEqual({ steps: [], state: 'CREATED' });
+    expect(table.current()).toMatchObject({ announced_count: 1, seq: 3, seq_at: NOW + 600, published_seq: 3 });
+    expect(channel.events()).toEqual([expect.objectContaining({ type: 'participants.counted', seq: 3, participant_count: 1, server_time: NOW + 600 })]);
   });
 
   it('schedules no tick when it loses the conditional write to another runner', async () => {
@@ -237,13 +264,20 @@ describe('runEpisode', () => {
     });
     ddb.on(PutCommand, { TableName: TABLES.statistics }).resolves({});
     settled(4);
+    const channel = liveChannel();
 
     const result = await runEpisode('ep1', clockAt());
 
-    expect(result).toEqual({ steps: ['close', 'finalize'], state: 'QUESTION_CLOSED', scheduledFor: NOW + 2_000 });
+    expect(result).toEqual({ steps: ['close', 'finalize'], state: 'QUESTION_RESULTS', scheduledFor: NOW + 5_000 });
     expect(updates().map((u) => u.ExpressionAttributeValues?.[':expected'])).toEqual([2, 3]);
-    expect(setFields(updates()[0])).toMatchObject({ state: 'QUESTION_CLOSED', next_step_at: start + 10_000 + 5_000, version: 3 });
-    expect(setFields(updates()[1])).toMatchObject({ finalized_index: 0, eliminated_count: 2, version: 4 });
+    expect(setFields(updates()[0])).toMatchObject({ state: 'QUESTION_CLOSED', next_step_at: start + 10_000 + 2_000, version: 3 });
+    expect(setFields(updates()[1])).toMatchObject({ state: 'QUESTION_RESULTS', finalized_index: 0, eliminated_count: 2, next_step_at: NOW + 5_000, version: 4 });
+    expect(channel.events().map((e) => [e.type, e.seq])).toEqual([
+      ['question.closed', 1],
+      ['question.results', 2],
+    ]);
+    expect(channel.events()[0]).toMatchObject({ correct_answer: '1' });
+    expect(channel.events()[1].statistics).toMatchObject({ question_index: 0, answered_count: 4, advancing_count: 3, eliminated_count: 2 });
 
     const finals = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(finals).toHaveLength(1);
@@ -268,23 +302,30 @@ describe('runEpisode', () => {
       question_end_timestamp: start + 10_000,
       finalized_at: NOW,
     });
-    expect(table.current()).toMatchObject({ state: 'QUESTION_CLOSED', finalized_index: 0, eliminated_count: 2, participant_count: 5 });
-    expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 2_000 }), DelaySeconds: 2 }]);
+    expect(table.current()).toMatchObject({ state: 'QUESTION_RESULTS', finalized_index: 0, eliminated_count: 2, participant_count: 5 });
+    expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 5_000 }), DelaySeconds: 5 }]);
   });
 
-  it('ends the episode when one player or none remains, and takes it off the live index', async () => {
+  it('ends the episode after the results when one player or none remains, and takes it off the live index', async () => {
     const table = episodesTable({ ...openEpisode(0, 13_000), state: 'QUESTION_CLOSED', version: 3 });
     ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
     ddb.on(QueryCommand, { TableName: TABLES.statistics }).resolves({ Items: [{ first: '1', last: '4', value: { counts: [3, 1, 0], correct: 1, total: 4 } }] });
     ddb.on(PutCommand).resolves({});
     settled(4);
+    const channel = liveChannel();
 
-    const result = await runEpisode('ep1', clockAt());
+    const results = await runEpisode('ep1', clockAt());
+    expect(results).toEqual({ steps: ['finalize'], state: 'QUESTION_RESULTS', scheduledFor: NOW + 5_000 });
+    expect(table.current()).toMatchObject({ eliminated_count: 4, live: 'live' });
+
+    const result = await runEpisode('ep1', clockAt(NOW + 5_000));
     expect(result).toEqual({ steps: ['end'], state: 'ENDED' });
-    expect(setFields(updates()[0])).toMatchObject({ state: 'ENDED', ended_at: NOW, end_reason: 'one_or_none_left', eliminated_count: 4 });
-    expect(updates()[0].UpdateExpression).toMatch(/ REMOVE .*#live/);
+    expect(setFields(updates()[1])).toMatchObject({ state: 'ENDED', ended_at: NOW + 5_000, end_reason: 'one_or_none_left' });
+    expect(channel.events().map((e) => e.type)).toEqual(['question.results', 'episode.ended']);
+    expect(channel.events()[1]).toMatchObject({ winners_count: 1 });
+    expect(updates()[1].UpdateExpression).toMatch(/ REMOVE .*#live/);
     expect(table.current().live).toBeUndefined();
-    expect(ticks()).toHaveLength(0);
+    expect(ticks()).toHaveLength(1);
   });
 });
 
@@ -339,7 +380,7 @@ describe('episodeRunner handler (runner-ticks queue)', () => {
   const ctx = lambdaContext('trivia-test-episodeRunner');
 
   it('runs each episode once per batch and reports malformed ticks', async () => {
-    episodesTable(episode({ state: 'STARTED', participant_count: 3, next_step_at: Date.now() + 30_000, version: 1 }));
+    episodesTable(episode({ state: 'STARTED', participant_count: 3, announced_count: 3, next_step_at: Date.now() + 30_000, version: 1 }));
     const tick = JSON.stringify({ episode_id: 'ep1', due_at: NOW });
     const result = (await episodeRunner(
       sqsEvent([sqsRecord('t1', tick), sqsRecord('t2', 'not json'), sqsRecord('t3', tick), sqsRecord('t4', JSON.stringify({ due_at: 1 }))]),

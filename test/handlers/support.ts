@@ -17,6 +17,8 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { envNames, type QueueId, type TableId } from '../../lib/wiring.ts';
 import { newEpisode } from '../../lambda/domain/episode.ts';
@@ -44,6 +46,9 @@ export const QUEUES: Record<QueueId, string> = {
 
 export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:test-notifications';
 
+/** The Event API's HTTP publish endpoint the functions are given (requests to it are captured by `liveChannel()`). */
+export const EVENT_API = 'https://test-events.appsync-api.eu-west-1.amazonaws.com/event';
+
 /** Every variable the functions read, named as lib/wiring.ts names them. */
 export function stubEnvironment(extra: Record<string, string> = {}): void {
   // Not the errors table: without its variable, rejections are not recorded, so that "writes nothing" means the game's
@@ -51,6 +56,7 @@ export function stubEnvironment(extra: Record<string, string> = {}): void {
   for (const [id, name] of Object.entries(TABLES)) if (id !== 'errors') vi.stubEnv(envNames.table(id as TableId), name);
   for (const [id, url] of Object.entries(QUEUES)) vi.stubEnv(envNames.queue(id as QueueId), url);
   vi.stubEnv(envNames.topic('notifications'), TOPIC_ARN);
+  vi.stubEnv(envNames.eventApi, EVENT_API);
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
@@ -321,11 +327,99 @@ export function setFields(input: {
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues?: Record<string, unknown>;
 }): Record<string, unknown> {
-  const set = (input.UpdateExpression ?? '').replace(/^SET /, '').split(' REMOVE ')[0];
+  const set = (input.UpdateExpression ?? '').replace(/^SET /, '').split(/ (?:REMOVE|ADD) /)[0];
   const fields: Record<string, unknown> = {};
   for (const assignment of set.split(', ')) {
     const [name, value] = assignment.split(' = ');
     fields[input.ExpressionAttributeNames?.[name] ?? name] = input.ExpressionAttributeValues?.[value];
   }
   return fields;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The episodes table and the live channel, as fakes that behave like DynamoDB and AppSync Events
+
+type DocumentsMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, DynamoDBDocumentClientResolvedConfig>;
+
+/**
+ * The episodes table holding one episode, honouring the conditions the store writes with (lambda/store/episodes.ts):
+ * a transition applies only at the expected `version` and ADDs one to `seq`; an announcement only when the count is
+ * owed and the last event is old enough; the published mark only moves from `seq - 1`; a count only rises.
+ */
+export function episodesTableFake(ddb: DocumentsMock, initial: Episode) {
+  let item: Record<string, unknown> = { ...initial, live: 'live' };
+  ddb.on(GetCommand, { TableName: TABLES.episodes }).callsFake(() => ({ Item: structuredClone(item) }));
+  ddb.on(UpdateCommand, { TableName: TABLES.episodes }).callsFake((input: UpdateCommandInput) => {
+    const values = input.ExpressionAttributeValues ?? {};
+    const condition = input.ConditionExpression ?? '';
+    const returned = () => (input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(item) } : {});
+    if (condition === '#version = :expected') {
+      if (item.version !== values[':expected']) throw conditionalCheckFailed();
+      const next = { ...item, ...setFields(input) };
+      const removes = (input.UpdateExpression ?? '').split(' REMOVE ')[1]?.split(' ADD ')[0];
+      for (const name of removes ? removes.split(', ') : []) delete next[input.ExpressionAttributeNames?.[name] ?? name];
+      if (/ ADD #seq :one$/.test(input.UpdateExpression ?? '')) next.seq = ((item.seq as number) ?? 0) + 1;
+      item = next;
+      return returned();
+    }
+    if (condition.includes('published_seq')) {
+      const ok = values[':previous'] === undefined ? item.published_seq === undefined : item.published_seq === values[':previous'];
+      if (!ok) throw conditionalCheckFailed();
+      item = { ...item, published_seq: values[':seq'] };
+      return returned();
+    }
+    if (condition.includes('announced_count')) {
+      const owed = item.announced_count === undefined || item.announced_count !== item.participant_count;
+      const open = item.state === 'CREATED' || item.state === 'STARTED';
+      const oldEnough = item.seq_at === undefined || (item.seq_at as number) <= (values[':cutoff'] as number);
+      if (!(owed && open && oldEnough)) throw conditionalCheckFailed();
+      item = { ...item, announced_count: item.participant_count, seq_at: values[':now'], seq: ((item.seq as number) ?? 0) + 1 };
+      return returned();
+    }
+    if (condition.includes('participant_count < :n')) {
+      if (!((item.participant_count as number) < (values[':n'] as number))) throw conditionalCheckFailed();
+      item = { ...item, participant_count: values[':n'] };
+      return returned();
+    }
+    throw new Error(`the episodes fake does not know the condition ${condition}`);
+  });
+  return { current: () => item, set: (patch: Record<string, unknown>) => (item = { ...item, ...patch }) };
+}
+
+export interface CapturedPublish {
+  channel: string;
+  events: Record<string, unknown>[];
+  signed: boolean;
+}
+
+/**
+ * Captures what the functions publish to the Event API (fetch to EVENT_API): channel, events, and whether the request
+ * carried a SigV4 signature. `failNext(n)` makes the next n publishes fail with a 500, as an unavailable endpoint would.
+ */
+export function liveChannel() {
+  const published: CapturedPublish[] = [];
+  let failures = 0;
+  const realFetch = globalThis.fetch;
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
+    if (String(url) !== EVENT_API) return realFetch(url, init);
+    if (failures > 0) {
+      failures--;
+      return new Response('{"errors":[{"errorType":"InternalFailure"}]}', { status: 500 });
+    }
+    const body = JSON.parse(String(init?.body)) as { channel: string; events: string[] };
+    const headers = new Headers(init?.headers as Record<string, string>);
+    published.push({
+      channel: body.channel,
+      events: body.events.map((e) => JSON.parse(e) as Record<string, unknown>),
+      signed: (headers.get('authorization') ?? '').startsWith('AWS4-HMAC-SHA256 '),
+    });
+    return new Response(JSON.stringify({ successful: body.events.map((_, index) => ({ identifier: `id-${index}`, index })), failed: [] }));
+  });
+  return {
+    published,
+    events: () => published.flatMap((p) => p.events),
+    failNext: (n: number) => {
+      failures = n;
+    },
+  };
 }

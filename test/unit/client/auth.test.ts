@@ -97,7 +97,7 @@ describe('TriviaClient with CognitoAuth', () => {
   it('sends no token to public routes', async () => {
     const { auth } = setup();
     await auth.signIn('admin@example.com', 'Passw0rd!');
-    const { fetch, calls } = scriptedFetch([{ status: 200, body: { status: 'ok', version: '1' } }]);
+    const { fetch, calls } = scriptedFetch([{ status: 200, body: { status: 'ok', version: '1', server_time: 1 } }]);
     await new TriviaClient({ apiUrl: 'http://api.test', auth, fetch }).health();
     expect(calls[0].headers.authorization).toBeUndefined();
   });

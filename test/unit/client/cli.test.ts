@@ -33,7 +33,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization });
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.url === '/api/v1/health') return send(200, { status: 'ok', version: '0.1.0' });
+    if (req.url === '/api/v1/health') return send(200, { status: 'ok', version: '0.1.0', server_time: Date.now() });
     if (!req.headers.authorization) return send(401, { message: 'Unauthorized' });
     if (req.url === '/api/v1/episode/ep1') return send(200, { ...EPISODE, server_time: Date.now() });
     if (req.url === '/api/v1/episode/ep1/question/0/statistics') return send(200, STATS);

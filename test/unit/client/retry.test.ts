@@ -5,7 +5,7 @@ import { ApiError, NetworkError } from '../../../client/errors.ts';
 import { backoffMs, isRetryableStatus, retryAfterMs } from '../../../client/retry.ts';
 import { connectionRefused, scriptedFetch, type Step } from './fakes.ts';
 
-const HEALTH = { status: 'ok', version: '0.1.0' };
+const HEALTH = { status: 'ok', version: '0.1.0', server_time: 1_700_000_000_000 };
 
 function client(steps: Step[], opts: { attempts?: number; random?: number } = {}) {
   const { fetch, calls } = scriptedFetch(steps);

@@ -16,6 +16,8 @@ const CALLS: Record<string, (api: TriviaClient) => Promise<unknown>> = {
   getGame: (api) => api.getGame('g1'),
   createEpisode: (api) => api.createEpisode({ game_id: 'g1' }),
   getEpisode: (api) => api.getEpisode('e1'),
+  getLiveSnapshot: (api) => api.getLiveSnapshot('e1'),
+  getMyStanding: (api) => api.getMyStanding('e1'),
   cancelEpisode: (api) => api.cancelEpisode('e1'),
   getStatistics: (api) => api.getStatistics('e1', 2),
   registerParticipant: (api) => api.register('e1'),
