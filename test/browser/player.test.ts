@@ -76,7 +76,6 @@ describe('player app', () => {
       await p.page.getByRole('listitem').filter({ hasText: title }).getByRole('button', { name: 'Join' }).click();
     }
     for (const p of people) await p.page.getByRole('heading', { name: title }).waitFor();
-    await notice(ace.page, 'Live').waitFor();
     await ace.page.getByRole('heading', { name: /Get ready/ }).waitFor();
     await expectAccessible(ace.page, 'player: waiting');
     await screenshot(ace.page, 'player-waiting');

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TriviaClient } from '../../client/client.ts';
+import type { WatchStatus } from '../../client/watch.ts';
 import type { EpisodeView } from '../../lambda/domain/episode.ts';
 import type { PublicStatistics } from '../../lambda/domain/live.ts';
 import type { DeadLetterStatus, ErrorRecord } from '../../lambda/domain/operations.ts';
@@ -13,14 +14,13 @@ import { useI18n } from '../shared/i18n.ts';
 import { LineChart } from './Chart.tsx';
 import { Distribution } from './Distribution.tsx';
 
-type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'polling';
 
 export function ControlRoom({ client, episodeId }: { client: TriviaClient; episodeId: string }) {
   const { t, num, time } = useI18n();
   const [episode, setEpisode] = useState<EpisodeView | undefined>();
   const [stats, setStats] = useState<Record<number, PublicStatistics>>({});
   const [lags, setLags] = useState<number[]>([]);
-  const [connection, setConnection] = useState<ConnectionStatus>('connecting');
+  const [connection, setConnection] = useState<WatchStatus>('connecting');
   const [errors, setErrors] = useState<ErrorRecord[]>([]);
   const [dlq, setDlq] = useState<DeadLetterStatus | undefined>();
   const [message, setMessage] = useState('');

@@ -4,17 +4,17 @@
  */
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { TriviaClient } from '../../client/client.ts';
+import type { WatchStatus } from '../../client/watch.ts';
 import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
 import { recordTiming } from './timings.ts';
 import { initialShow, localized, phaseOf, secondsLeft, showReducer, type LiveItem } from './show.ts';
 
-type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'polling';
 
 export function Show({ client, episodeId, onLeave }: { client: TriviaClient; episodeId: string; onLeave: () => void }) {
   const { t, language, num } = useI18n();
   const [state, dispatch] = useReducer(showReducer, initialShow);
-  const [connection, setConnection] = useState<ConnectionStatus>('connecting');
+  const [connection, setConnection] = useState<WatchStatus>('connecting');
   const [error, setError] = useState('');
   const [now, setNow] = useState(() => client.serverNow());
 
@@ -23,7 +23,7 @@ export function Show({ client, episodeId, onLeave }: { client: TriviaClient; epi
     void (async () => {
       try {
         // One read to set the server clock, and the player's own standing (neither is on the public channel).
-        const [, me] = await Promise.all([client.getEpisode(episodeId), client.getMyStanding(episodeId)]);
+        const [, me] = await Promise.all([client.syncClock(3), client.getMyStanding(episodeId)]);
         dispatch({ kind: 'standing', status: me.status, ...(me.eliminated_at_question !== undefined ? { eliminatedAt: me.eliminated_at_question } : {}) });
       } catch (err) {
         setError(errorText(err));
