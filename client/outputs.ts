@@ -11,8 +11,19 @@ export const stackOutputs = z.looseObject({
   UserPoolId: z.string().min(1),
   UserPoolClientId: z.string().min(1),
   CognitoEndpoint: z.url(),
+  /** The live channel (AppSync Events): `https://…/event` and `wss://…/event/realtime` (http/ws on 127.0.0.1 locally). */
+  EventApiHttpEndpoint: z.url().optional(),
+  EventApiRealtimeEndpoint: z.url().optional(),
+  /** The web apps (player app at `/`, host console at `/console/`). */
+  AppUrl: z.url().optional(),
 });
 export type StackOutputs = z.infer<typeof stackOutputs>;
+
+/** What a TriviaClient needs to reach a stack: its API, and its live channel when the stack has one. */
+export function clientEndpoints(outputs: StackOutputs): { apiUrl: string; realtime?: { realtimeUrl: string; httpUrl: string } } {
+  const { EventApiHttpEndpoint: httpUrl, EventApiRealtimeEndpoint: realtimeUrl } = outputs;
+  return { apiUrl: outputs.ApiUrl, ...(httpUrl && realtimeUrl ? { realtime: { realtimeUrl, httpUrl } } : {}) };
+}
 
 export interface StackTarget {
   stackName: string;

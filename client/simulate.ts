@@ -3,8 +3,8 @@
  * bot has registered, bots that sign in through Cognito, register, and answer each open question right with
  * probability `accuracy` (wrong otherwise), until the episode ends; then the report.
  *
- * One client (the admin's) polls the episode and drives the bots, so a show with hundreds of bots costs one poll
- * loop, not hundreds.
+ * One client (the admin's) follows the episode on its live channel (`TriviaClient.watch`) and drives the bots: they
+ * answer when `question.opened` arrives, so a show with hundreds of bots costs one subscription and no polling.
  */
 import { randomUUID } from 'node:crypto';
 import type { EpisodeViewOut, ReportOut, StatisticsOut } from '../lambda/domain/contract.ts';
@@ -14,6 +14,7 @@ import { TriviaClient, type TriviaClientOptions } from './client.ts';
 import { ApiError } from './errors.ts';
 import type { StackTarget } from './outputs.ts';
 import { sleep } from './retry.ts';
+import type { WatchStatus } from './watch.ts';
 
 export const QUESTION_BANK: { question: string; options: string[]; answer: number }[] = [
   { question: 'Which planet is known as the Red Planet?', options: ['Venus', 'Mars', 'Jupiter'], answer: 1 },
@@ -40,6 +41,8 @@ export type SimulationEvent =
   | { kind: 'phase'; phase: 'content' | 'bots' | 'sign-in' | 'register' | 'play' | 'report'; message: string }
   | { kind: 'progress'; phase: 'bots' | 'sign-in' | 'register' | 'answers'; done: number; total: number; failed?: number }
   | { kind: 'episode'; view: EpisodeViewOut; serverNow: number }
+  /** How the show is followed: `live` on the channel, or `polling` the snapshot (visible to the user). */
+  | { kind: 'live'; status: WatchStatus; detail?: string }
   | { kind: 'statistics'; statistics: StatisticsOut };
 
 export interface SimulationOptions {
@@ -58,7 +61,6 @@ export interface SimulationOptions {
   bots?: BotCredentials[];
   /** Options for the bots' clients (tests inject fetch). */
   clientOptions?: Partial<TriviaClientOptions>;
-  pollMs?: number;
   /** Answers spread over at most this long after a question opens (and at most 40 % of what is left of the window; default 3 s). */
   answerSpreadMs?: number;
   /** Give up after this long (default 10 minutes). */
@@ -193,31 +195,33 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     });
   };
 
-  for (;;) {
-    if (Date.now() > deadline) throw new Error(`episode ${episodeId}: the show did not end within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s (state ${view.state})`);
-    view = await admin.getEpisode(episodeId);
-    emit({ kind: 'episode', view, serverNow: admin.serverNow() });
-    const i = view.current_question_index;
-    if (fatal) throw fatal;
-    if (view.state === 'QUESTION_OPEN' && !answering.has(i)) {
-      answering.set(
-        i,
-        answerQuestion(view).catch((err: unknown) => {
-          fatal = err;
-        }),
-      );
-    }
-    if (i >= 0 && !statsDone.has(i) && (view.state === 'QUESTION_CLOSED' || view.state === 'ENDED')) {
-      try {
-        const statistics = await admin.getStatistics(episodeId, i);
-        statsDone.add(i);
+  const giveUp = new AbortController();
+  const timer = setTimeout(() => giveUp.abort(), Math.max(0, deadline - Date.now()));
+  try {
+    for await (const item of admin.watch(episodeId, { signal: giveUp.signal, onStatus: (status, detail) => emit({ kind: 'live', status, ...(detail ? { detail } : {}) }) })) {
+      view = item.episode;
+      emit({ kind: 'episode', view, serverNow: admin.serverNow() });
+      if (fatal) throw fatal;
+      const i = view.current_question_index;
+      if (view.state === 'QUESTION_OPEN' && !answering.has(i)) {
+        answering.set(
+          i,
+          answerQuestion(view).catch((err: unknown) => {
+            fatal = err;
+          }),
+        );
+      }
+      const statistics = item.statistics;
+      if (statistics && !statsDone.has(statistics.question_index)) {
+        statsDone.add(statistics.question_index);
         emit({ kind: 'statistics', statistics });
-      } catch (err) {
-        if (!(err instanceof ApiError && err.status === 409)) throw err;
       }
     }
-    if (view.state === 'ENDED' || view.state === 'CANCELLED') break;
-    await sleep(opts.pollMs ?? 250);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (view.state !== 'ENDED' && view.state !== 'CANCELLED') {
+    throw new Error(`episode ${episodeId}: the show did not end within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s (state ${view.state})`);
   }
   await Promise.all(answering.values());
   if (fatal) throw fatal;

@@ -9,9 +9,9 @@ import { CognitoAuth, jwtClaims, type SignInFlow } from '../auth.ts';
 import { readBotsFile } from '../bots.ts';
 import { TriviaClient } from '../client.ts';
 import { ApiError, AuthError, ContractError, NetworkError } from '../errors.ts';
-import { OutputsError, findOutputs, type StackTarget } from '../outputs.ts';
+import { OutputsError, clientEndpoints, findOutputs, type StackTarget } from '../outputs.ts';
 import { simulate, type SimulationEvent } from '../simulate.ts';
-import { sleep } from '../retry.ts';
+import type { WatchStatus } from '../watch.ts';
 import type { EpisodeViewOut, StatisticsOut } from '../../lambda/domain/contract.ts';
 import { colors, plain, progressLine, renderEpisode, renderEpisodeLine, type Progress, type Style } from './render.ts';
 import { loadSession, saveSession, sessionFile } from './session.ts';
@@ -169,13 +169,13 @@ async function signedIn(ctx: Ctx, t: StackTarget): Promise<TriviaClient> {
       onTokens: persist(saved.email),
     });
     resumed.useTokens(saved.tokens);
-    return new TriviaClient({ apiUrl: t.outputs.ApiUrl, auth: resumed });
+    return new TriviaClient({ ...clientEndpoints(t.outputs), auth: resumed });
   } else if (t.local) {
     await auth.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
   } else {
     throw new CliError(`not signed in to ${t.stackName}: run \`trivia login --user EMAIL\` (or set TRIVIA_USER and TRIVIA_PASSWORD)`);
   }
-  return new TriviaClient({ apiUrl: t.outputs.ApiUrl, auth });
+  return new TriviaClient({ ...clientEndpoints(t.outputs), auth });
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -350,30 +350,39 @@ export function liveView(ctx: Ctx) {
   };
 }
 
+/**
+ * `trivia watch EPISODE`: follows the show on its live channel (polling the snapshot only when the channel cannot be
+ * reached, and saying so), redraws the countdown between events on a terminal, and exits with a summary at the end.
+ */
 async function watch(ctx: Ctx, args: string[]) {
   const id = args[0];
   if (!id) throw new UsageError('watch EPISODE');
   const client = await signedIn(ctx, target(ctx));
+  await client.syncClock(3);
   const view = liveView(ctx);
-  let statistics: StatisticsOut | undefined;
-  let lastJson = '';
-  for (;;) {
-    const e = await client.getEpisode(id);
-    const i = e.current_question_index;
-    if (i >= 0 && (e.state === 'QUESTION_CLOSED' || e.state === 'ENDED') && statistics?.question_index !== i) {
-      try {
-        statistics = await client.getStatistics(id, i);
-      } catch (err) {
-        if (!(err instanceof ApiError && err.status === 409)) throw err;
-      }
+  let latest: { episode: EpisodeViewOut; statistics?: StatisticsOut } | undefined;
+  const redraw = () => latest && view.frame(latest.episode, client.serverNow(), latest.statistics);
+  const ticker = ctx.tty && !ctx.json ? setInterval(redraw, 200) : undefined;
+  const stop = new AbortController();
+  try {
+    const onStatus = (status: WatchStatus, detail?: string) => {
+      // On stderr, so that a pipe of the view (or of --json) stays clean.
+      if (status === 'polling' || status === 'reconnecting') ctx.io.stderr.write(`live channel: ${status}${detail ? ` (${detail})` : ''}\n`);
+    };
+    for await (const item of client.watch(id, { signal: stop.signal, onStatus })) {
+      const statistics = item.statistics ?? (latest?.statistics?.question_index === item.episode.current_question_index ? latest.statistics : undefined);
+      latest = { episode: item.episode, ...(statistics ? { statistics } : {}) };
+      if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ type: item.type, seq: item.seq, episode: item.episode, statistics: statistics ?? null })}\n`);
+      else redraw();
+      if (ctx.values.once) stop.abort();
     }
-    if (ctx.json) {
-      const key = `${e.state} ${i} ${statistics?.question_index ?? ''}`;
-      if (key !== lastJson) ctx.io.stdout.write(`${JSON.stringify({ episode: e, statistics: statistics?.question_index === i ? statistics : null })}\n`);
-      lastJson = key;
-    } else view.frame(e, client.serverNow(), statistics);
-    if (ctx.values.once || e.state === 'ENDED' || e.state === 'CANCELLED') return;
-    await sleep(ctx.tty ? 200 : 500);
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+  if (!ctx.json && latest && (latest.episode.state === 'ENDED' || latest.episode.state === 'CANCELLED')) {
+    view.release();
+    const e = latest.episode;
+    out(ctx, e.state === 'ENDED' ? `The show is over: ${e.remaining_count} winner(s) of ${e.participant_count} players.` : 'The show was cancelled.');
   }
 }
 

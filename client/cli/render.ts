@@ -114,14 +114,17 @@ export function renderEpisode(e: EpisodeViewOut, opts: RenderOptions): string {
       break;
     }
     case 'QUESTION_CLOSED': {
+      question();
+      lines.push('');
+      lines.push(s.dim('Counting answers…'));
+      break;
+    }
+    case 'QUESTION_RESULTS': {
       const stats = question();
       lines.push('');
-      if (stats) {
-        lines.push(`${s.green(`${stats.advancing_count} advance`)} · ${s.red(`${stats.eliminated_count} eliminated`)} · ${stats.answered_count} answered`);
-      } else {
-        lines.push(s.dim('Counting answers…'));
-      }
-      if (i + 1 < total && e.next_step_at > now) lines.push(`Next question in ${s.yellow(seconds(e.next_step_at - now))}`);
+      if (stats) lines.push(`${s.green(`${stats.advancing_count} advance`)} · ${s.red(`${stats.eliminated_count} eliminated`)} · ${stats.answered_count} answered`);
+      const last = i + 1 >= total || e.remaining_count <= 1;
+      if (e.next_step_at > now) lines.push(last ? `The show ends in ${s.yellow(seconds(e.next_step_at - now))}` : `Next question in ${s.yellow(seconds(e.next_step_at - now))}`);
       break;
     }
     case 'ENDED': {
@@ -154,7 +157,7 @@ export function renderEpisodeLine(e: EpisodeViewOut, serverNow: number): string 
   const extra =
     e.state === 'QUESTION_OPEN'
       ? ` closes in ${seconds(e.question_end_timestamp - serverNow)}`
-      : e.state === 'QUESTION_CLOSED' && e.current_question?.answer !== undefined
+      : (e.state === 'QUESTION_CLOSED' || e.state === 'QUESTION_RESULTS') && e.current_question?.answer !== undefined
         ? ` answer ${LETTERS[Number(e.current_question.answer)]}`
         : e.state === 'ENDED'
           ? ` winners ${e.remaining_count}`

@@ -78,5 +78,5 @@ export async function countLiveEpisodes(): Promise<number> {
     ExpressionAttributeValues: { ':live': 'live' },
     ProjectionExpression: '#s',
   });
-  return items.filter((i) => i.state === 'STARTED' || i.state === 'QUESTION_OPEN' || i.state === 'QUESTION_CLOSED').length;
+  return items.filter((i) => i.state === 'STARTED' || i.state === 'QUESTION_OPEN' || i.state === 'QUESTION_CLOSED' || i.state === 'QUESTION_RESULTS').length;
 }

@@ -144,7 +144,7 @@ export async function runCanaryCheck(target: CanaryTarget, credentials: CanaryCr
     );
     await step('register', () => call('POST', '/participant', { episode_id: episodeId }, [201]));
     const open = await step('question_open', () =>
-      until('the question to open', (e) => e.state === 'QUESTION_OPEN' || e.state === 'QUESTION_CLOSED' || e.state === 'ENDED'),
+      until('the question to open', (e) => e.state === 'QUESTION_OPEN' || e.state === 'QUESTION_CLOSED' || e.state === 'QUESTION_RESULTS' || e.state === 'ENDED'),
     );
     if (open.state !== 'QUESTION_OPEN' || open.current_question?.id !== CANARY_QUESTION_ID) {
       throw new CanaryFailure(`the question never showed as open (state ${open.state}): the runner or the cache is too slow for a ${window} s window`);

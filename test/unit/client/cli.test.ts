@@ -28,12 +28,19 @@ let server: Server;
 let dir: string;
 let outputs: string;
 const seen: { method: string; url: string; auth?: string }[] = [];
+let snapshots = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization });
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url === '/api/v1/health') return send(200, { status: 'ok', version: '0.1.0', server_time: Date.now() });
+    // The public snapshot: the results of the last question, then the end.
+    if (req.url === '/api/v1/live/ep1') {
+      snapshots++;
+      const results = { ...EPISODE, state: 'QUESTION_RESULTS', ended_at: undefined, end_reason: undefined, next_step_at: T + 1_000, server_time: T };
+      return send(200, snapshots % 2 === 1 ? { seq: 7, episode: results, statistics: STATS } : { seq: 8, episode: { ...EPISODE, server_time: T } });
+    }
     if (!req.headers.authorization) return send(401, { message: 'Unauthorized' });
     if (req.url === '/api/v1/episode/ep1') return send(200, { ...EPISODE, server_time: Date.now() });
     if (req.url === '/api/v1/episode/ep1/question/0/statistics') return send(200, STATS);
@@ -116,15 +123,25 @@ describe('trivia CLI', () => {
     expect((await run(['dlq', 'redrive'])).code).toBe(2);
   });
 
-  it('watch prints one line per state on a pipe and stops when the show is over', async () => {
+  it('watch prints one line per state on a pipe, says it polls without a live channel, and exits with a summary at the end', async () => {
+    snapshots = 0;
     const r = await run(['watch', 'ep1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('ep1 ENDED question 1/1 winners 1 · 2 registered, 1 remaining\n');
+    expect(r.stdout).toBe(
+      'ep1 QUESTION_RESULTS question 1/1 answer B · 2 registered, 1 remaining\n' +
+        'ep1 ENDED question 1/1 winners 1 · 2 registered, 1 remaining\n' +
+        'The show is over: 1 winner(s) of 2 players.\n',
+    );
+    expect(r.stderr).toBe('live channel: polling (no realtime endpoint)\n');
   });
 
-  it('watch --json prints the episode with the statistics of the closed question', async () => {
+  it('watch --json prints each item with the statistics of its question', async () => {
+    snapshots = 0;
     const r = await run(['watch', 'ep1', '--json']);
-    expect(JSON.parse(r.stdout.trim())).toMatchObject({ episode: { id: 'ep1' }, statistics: { question_index: 0, advancing_count: 1 } });
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ type: 'snapshot', seq: 7, episode: { id: 'ep1', state: 'QUESTION_RESULTS' }, statistics: { question_index: 0, advancing_count: 1 } });
+    expect(lines[1]).toMatchObject({ type: 'snapshot', seq: 8, episode: { state: 'ENDED' }, statistics: { question_index: 0 } });
   });
 
   it('reports API errors in one line', async () => {

@@ -21,7 +21,11 @@ const views: Record<string, EpisodeViewOut> = {
     question_start_timestamp: T - 3_000, question_end_timestamp: T + 7_000, current_question: Q, next_step_at: T + 7_000,
   },
   QUESTION_CLOSED: {
-    ...base, state: 'QUESTION_CLOSED', participant_count: 120, eliminated_count: 60, remaining_count: 60, current_question_index: 1,
+    ...base, state: 'QUESTION_CLOSED', participant_count: 120, eliminated_count: 20, remaining_count: 100, current_question_index: 1,
+    question_start_timestamp: T - 12_000, question_end_timestamp: T - 2_000, current_question: { ...Q, answer: '2' }, next_step_at: T,
+  },
+  QUESTION_RESULTS: {
+    ...base, state: 'QUESTION_RESULTS', participant_count: 120, eliminated_count: 60, remaining_count: 60, current_question_index: 1,
     question_start_timestamp: T - 12_000, question_end_timestamp: T - 2_000, current_question: { ...Q, answer: '2' }, next_step_at: T + 3_000,
   },
   ENDED: {
@@ -78,21 +82,24 @@ describe('renderEpisode', () => {
     expect(renderEpisode(views.QUESTION_OPEN, { serverNow: T + 8_000 })).toContain('closing…');
   });
 
-  it('QUESTION_CLOSED before the statistics: the answer, counting, the next question', () => {
+  it('QUESTION_CLOSED: the answer, while the answers are counted', () => {
     const out = render('QUESTION_CLOSED');
     expect(out).toMatch(/C\) Pacific {2}✔/);
     expect(out).toContain('Counting answers…');
-    expect(out).toContain('Next question in 3.0s');
+    expect(out).not.toContain('Next question');
   });
 
-  it('QUESTION_CLOSED with statistics: the answer distribution', () => {
-    const out = render('QUESTION_CLOSED', { statistics: STATS });
+  it('QUESTION_RESULTS: the answer distribution, and when the next question opens', () => {
+    const out = render('QUESTION_RESULTS', { statistics: STATS });
     const pacific = out.split('\n').find((l) => l.includes('Pacific'))!;
     expect(pacific).toMatch(/60\s+67%\s+✔$/);
     expect(out.split('\n').find((l) => l.includes('Atlantic'))).toMatch(/20\s+22%$/);
     expect(out).toContain('60 advance · 40 eliminated · 90 answered');
+    expect(out).toContain('Next question in 3.0s');
     // statistics of another question are not shown
-    expect(render('QUESTION_CLOSED', { statistics: { ...STATS, question_index: 0 } })).toContain('Counting answers…');
+    expect(render('QUESTION_RESULTS', { statistics: { ...STATS, question_index: 0 } })).not.toContain('advance ·');
+    // after the last question the show ends instead
+    expect(renderEpisode({ ...views.QUESTION_RESULTS, current_question_index: 2 }, { serverNow: T })).toContain('The show ends in 3.0s');
   });
 
   it('ENDED: the winners', () => {
@@ -125,6 +132,7 @@ describe('renderEpisode', () => {
   it('one line per state for pipes', () => {
     expect(renderEpisodeLine(views.QUESTION_OPEN, T)).toBe('ep1 QUESTION_OPEN question 2/3 closes in 7.0s · 120 registered, 100 remaining');
     expect(renderEpisodeLine(views.QUESTION_CLOSED, T)).toContain('answer C');
+    expect(renderEpisodeLine(views.QUESTION_RESULTS, T)).toContain('answer C');
     expect(renderEpisodeLine(views.ENDED, T)).toContain('winners 7');
     expect(renderEpisodeLine(views.CREATED, T)).toBe('ep1 CREATED · 42 registered, 42 remaining');
   });
