@@ -102,9 +102,9 @@ describe('host console', () => {
     await table.waitFor({ timeout: 30_000 });
     expect(await table.getByRole('row').allInnerTexts()).toEqual([
       expect.stringMatching(/Option\s+Answers\s+Share/),
-      expect.stringMatching(/^Option 1\s+1\s+33%/),
-      expect.stringMatching(/^Option 2 ✓ right answer\s+2\s+67%/),
-      expect.stringMatching(/^Option 3\s+0\s+0%/),
+      expect.stringMatching(/^Mars\s+1\s+33%/),
+      expect.stringMatching(/^Jupiter ✓ right answer\s+2\s+67%/),
+      expect.stringMatching(/^Venus\s+0\s+0%/),
     ]);
     await expectAccessible(page, 'console: control room');
     await screenshot(page, 'console-control-room');

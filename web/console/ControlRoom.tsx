@@ -19,6 +19,8 @@ export function ControlRoom({ client, episodeId }: { client: TriviaClient; episo
   const { t, num, time } = useI18n();
   const [episode, setEpisode] = useState<EpisodeView | undefined>();
   const [stats, setStats] = useState<Record<number, PublicStatistics>>({});
+  // Each question's options, seen while it was the current one (the statistics carry counts by index only).
+  const [options, setOptions] = useState<Record<number, string[]>>({});
   const [lags, setLags] = useState<number[]>([]);
   const [connection, setConnection] = useState<WatchStatus>('connecting');
   const [errors, setErrors] = useState<ErrorRecord[]>([]);
@@ -40,6 +42,8 @@ export function ControlRoom({ client, episodeId }: { client: TriviaClient; episo
       try {
         for await (const item of client.watch(episodeId, { signal: abort.signal, onStatus: setConnection })) {
           setEpisode(item.episode);
+          const q = item.episode.current_question;
+          if (q) setOptions((old) => (old[item.episode.current_question_index] ? old : { ...old, [item.episode.current_question_index]: q.options }));
           // How long the push took: the server's clock at arrival minus the commit time the event carries.
           if (item.type !== 'snapshot') setLags((l) => [...l.slice(-49), Math.max(0, client.serverNow() - item.server_time)]);
           const s = item.statistics;
@@ -125,7 +129,7 @@ export function ControlRoom({ client, episodeId }: { client: TriviaClient; episo
         <h2 id="distribution">{t('c.live.distribution')}</h2>
         {finals.length === 0 && <p class="muted">{t('c.live.noResults')}</p>}
         {finals.map((s) => (
-          <Distribution key={s.question_index} stats={s} />
+          <Distribution key={s.question_index} stats={s} options={options[s.question_index]} />
         ))}
       </section>
       {curve.length > 1 && (
