@@ -9,7 +9,8 @@ import '../e2e/support/stack.ts';
 
 export default async function setup(project: TestProject) {
   await ensureWebBuild();
-  const stack = await startLocalStack({ quiet: true, settleMs: 800, scheduleIntervalMs: 2000 });
+  // DynamoDB Local may take long to start when the machine is busy.
+  const stack = await startLocalStack({ quiet: true, settleMs: 800, scheduleIntervalMs: 2000, dynamoTimeoutMs: 90_000 });
   project.provide('stack', stack.info());
   return async () => {
     await stack.stop();

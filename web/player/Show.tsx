@@ -60,6 +60,17 @@ export function Show({ client, episodeId, onLeave }: { client: TriviaClient; epi
     }
   }, [phase, index]);
 
+  // Results this page never saw (it joined late, or the results came and went between two snapshots): ask the server
+  // for this player's standing once, instead of guessing. Rare, so the standing route is not read once per question.
+  const missedResults = state.standing === 'playing' && index > 0 && (phase === 'open' || phase === 'ended') && state.judged !== (phase === 'ended' ? index : index - 1);
+  useEffect(() => {
+    if (!missedResults) return;
+    client.getMyStanding(episodeId).then(
+      (me) => dispatch({ kind: 'standing', status: me.status, ...(me.eliminated_at_question !== undefined ? { eliminatedAt: me.eliminated_at_question } : {}) }),
+      () => undefined,
+    );
+  }, [missedResults, index, phase]);
+
   const answer = async (option: number) => {
     if (!e || !q) return;
     dispatch({ kind: 'answering', index, option });

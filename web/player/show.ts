@@ -30,6 +30,8 @@ export interface ShowState {
   pending?: { index: number; option: number };
   standing: Standing;
   eliminatedAt?: number;
+  /** The last question whose final statistics this player was judged by. */
+  judged?: number;
 }
 
 export const initialShow: ShowState = { seq: 0, answers: {}, standing: 'unknown' };
@@ -50,15 +52,18 @@ export function showReducer(state: ShowState, action: ShowAction): ShowState {
       const next: ShowState = { ...state, episode: e, seq: item.seq };
       if (item.type === 'question.results' || (item.type === 'snapshot' && item.statistics)) next.statistics = item.statistics;
       else if (e.state !== 'QUESTION_RESULTS' && e.state !== 'ENDED') next.statistics = undefined;
-      // A player who did not pick the right option is out once the results are final (QUESTION_RESULTS).
-      if (item.type === 'question.results' && state.standing === 'playing' && item.statistics) {
-        const picked = state.answers[item.statistics.question_index];
-        if (picked === undefined || String(picked) !== item.statistics.correct_answer) {
+      // A player who did not pick the right option is out once the results are final: the question.results event, or
+      // a snapshot that carries them (joining, a gap, polling).
+      const s = item.statistics;
+      if (s && state.standing === 'playing' && state.judged !== s.question_index) {
+        next.judged = s.question_index;
+        const picked = state.answers[s.question_index];
+        if (picked === undefined || String(picked) !== s.correct_answer) {
           next.standing = 'eliminated';
-          next.eliminatedAt = item.statistics.question_index;
+          next.eliminatedAt = s.question_index;
         }
       }
-      if (item.type === 'episode.ended' && next.standing === 'playing') next.standing = 'winner';
+      if (e.state === 'ENDED' && next.standing === 'playing') next.standing = 'winner';
       return next;
     }
     case 'standing':

@@ -38,6 +38,9 @@ describe('the player show', () => {
     const s = play([{ kind: 'live', item: item('snapshot', 7, 'QUESTION_RESULTS', 2, { statistics: stats(2, '0') }) }]);
     expect(s.statistics).toEqual(stats(2, '0'));
     expect(phaseOf(s.episode)).toBe('results');
+    // A silent player is judged by a snapshot's statistics too, and only once per question.
+    const judged = play([{ kind: 'standing', status: 'playing' }, { kind: 'live', item: item('snapshot', 7, 'QUESTION_RESULTS', 2, { statistics: stats(2, '0') }) }]);
+    expect(judged).toMatchObject({ standing: 'eliminated', eliminatedAt: 2, judged: 2 });
   });
 
   it('marks a player refused as eliminated as such', () => {
