@@ -16,15 +16,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { QueryCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, REPO_ROOT, type LocalStack, type SourceStats } from '../lib/local/stack.ts';
-import { localIdToken } from '../lib/local/tokens.ts';
+import { localAccessToken } from '../lib/local/tokens.ts';
 import { createRouter } from '../lib/local/router.ts';
 import { createJwtAuthorizer } from '../lib/local/authorizer.ts';
 import { startApiServer } from '../lib/local/api-server.ts';
 import { createLambdaRuntime } from '../lib/local/runtime.ts';
 import { handlerEnvironment } from '../lib/local/env.ts';
-import { LOCAL_CREDENTIALS, REGION } from '../lib/local/names.ts';
+import { dynamoClient } from '../lib/local/dynamo.ts';
 import type { FunctionId } from '../lib/wiring.ts';
 import { functions, tables } from '../lib/wiring.ts';
 import type { MeterSnapshot } from '../lib/local/dynamo-proxy.ts';
@@ -46,6 +46,8 @@ const RIGHT = 1;
 const WINDOW_SECONDS = 30;
 const REVEAL_SECONDS = 5;
 const WARMUP_PLAYERS = Math.min(PLAYERS, 300);
+/** How many refused answers are measured (players of the measured show answering an episode they did not join). */
+const REFUSED_ANSWERS = 1000;
 
 export interface PathResult {
   answers_per_second: number;
@@ -161,9 +163,9 @@ async function meter(stack: LocalStack): Promise<MeterSnapshot> {
 async function main() {
   log(`starting a fresh local stack (players ${PLAYERS}, concurrency ${CONCURRENCY})`);
   const stack = await startLocalStack({ quiet: true, demoUsers: false, dynamoProxy: true });
-  const direct = DynamoDBDocumentClient.from(new DynamoDBClient({ region: REGION, endpoint: stack.dynamoEndpoint, credentials: LOCAL_CREDENTIALS }));
+  const direct = DynamoDBDocumentClient.from(dynamoClient(stack.dynamoEndpoint));
   const issuer = `${stack.outputs.CognitoEndpoint}/${stack.outputs.UserPoolId}`;
-  const token = (sub: string, groups?: string[]) => localIdToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub, groups });
+  const token = (sub: string, groups?: string[]) => localAccessToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub, groups });
   try {
     const run = `bench-${Date.now().toString(36)}`;
     const admin = await token(`${run}-admin`, ['admin']);
@@ -174,14 +176,23 @@ async function main() {
     /* ---------------- ours ---------------- */
     const api = stack.apiUrl;
     const questionId = `${run}-q`;
-    await call(`${api}/api/v1/question`, admin, 'POST', { id: questionId, question: 'Benchmark?', options: OPTIONS, answer: RIGHT });
-    await call(`${api}/api/v1/game`, admin, 'POST', { id: `${run}-game`, qset: [questionId] });
+    /**
+     * Each show gets a question and a game of its own: two running episodes never share a question (rule 6 across
+     * episodes), and the warm-up show is still running when the measured one is created.
+     */
+    const gameFor = async (episodeId: string) => {
+      const id = `${episodeId}-q`;
+      await call(`${api}/api/v1/question`, admin, 'POST', { id, question: 'Benchmark?', options: OPTIONS, answer: RIGHT });
+      await call(`${api}/api/v1/game`, admin, 'POST', { id: `${episodeId}-game`, qset: [id] });
+      return { questionId: id, gameId: `${episodeId}-game` };
+    };
 
     /** One show of one question through the real API: registration, then every player answers; measured from the first POST until every accepted answer is counted. */
     const playOurs = async (episodeId: string, showPlayers: typeof players) => {
+      const { questionId, gameId } = await gameFor(episodeId);
       const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
         id: episodeId,
-        game_id: `${run}-game`,
+        game_id: gameId,
         min_participant: showPlayers.length,
         answer_window_seconds: WINDOW_SECONDS,
         reveal_seconds: REVEAL_SECONDS,
@@ -218,6 +229,32 @@ async function main() {
       return { accepted, latencies, statsBefore, t0, tAccepted, tCounted, cpu: cpuSince(cpu0, accepted) };
     };
 
+    /** A second episode with one registered player, open; the given players (not registered) answer it: 403 each. */
+    const measureRefusals = async (measuredEpisode: string, refusedPlayers: typeof players) => {
+      const refusalEpisode = `${measuredEpisode}-refusals`;
+      const { questionId, gameId } = await gameFor(refusalEpisode);
+      const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
+        id: refusalEpisode,
+        game_id: gameId,
+        min_participant: 1,
+        answer_window_seconds: 60,
+        reveal_seconds: REVEAL_SECONDS,
+        lead_seconds: 0,
+      });
+      if (created.status !== 201) throw new Error(`episode not created: ${JSON.stringify(created.body)}`);
+      const registered = await call(`${api}/api/v1/participant`, warmupPlayers[0].token, 'POST', { episode_id: refusalEpisode });
+      if (registered.status !== 201) throw new Error(`registration failed: ${JSON.stringify(registered.body)}`);
+      await until(() => call(`${api}/api/v1/episode/${refusalEpisode}`, admin, 'GET'), (r) => r.body?.state === 'QUESTION_OPEN', 120_000, 'refusal question open');
+      await quiescent(stack);
+      let refusedCount = 0;
+      const latencies = await pool(refusedPlayers, CONCURRENCY, async (p) => {
+        const r = await call(`${api}/api/v1/response`, p.token, 'POST', { episode_id: refusalEpisode, question_id: questionId, answer: RIGHT });
+        if (r.status === 403 && r.body?.error?.code === 'not_registered') refusedCount++;
+        else log('expected a refusal (403 not_registered), got', r.status, r.body);
+      });
+      return { answers: refusedCount, p50_ms: round(percentile(latencies, 50), 1), p99_ms: round(percentile(latencies, 99), 1) };
+    };
+
     // Warm containers, as in a show's steady state: a first, smaller show loads and JIT-compiles the answer path
     // (and DynamoDB Local's) before the measured one.
     log(`warm-up show: ${WARMUP_PLAYERS} players`);
@@ -242,6 +279,13 @@ async function main() {
     const oursMeter = await meter(stack);
     const oursSeconds = (tCounted - t0) / 1000;
     const oursCompute = computeBetween(statsBefore, stack.stats().sources);
+
+    // Refused answers, measured apart so that their records do not enter the answer path's figures: players of the
+    // measured show answer an open question of an episode they are not registered for. A refusal makes the same checks
+    // as an accepted answer (cached episode, one BatchGet), then records the error and publishes response.rejected in
+    // the background (lambda/shared/background.ts) instead of queueing.
+    const refused = await measureRefusals(episodeId, players.slice(0, Math.min(PLAYERS, REFUSED_ANSWERS)));
+    log(`refused: ${refused.answers} answers, p50 ${refused.p50_ms} ms, p99 ${refused.p99_ms} ms`);
 
     /* ---------------- baseline ---------------- */
     await quiescent(stack);
@@ -340,6 +384,8 @@ async function main() {
       ours,
       baseline,
       ratios,
+      // A refused answer's latency beside an accepted one's (ours.p50_ms, ours.p99_ms): refusals are recorded in the background.
+      refused_answers: refused,
       hottest_items: { ours: oursMeter.hottestItem, baseline: baselineMeter.hottestItem },
       aws_partition_ceiling_answers_per_second: awsPartitionCeiling,
       // Both paths share this machine's cores: while a path runs, its answers/s is about cores ÷ CPU per answer.
@@ -362,6 +408,7 @@ async function main() {
     console.log(
       `\nOn AWS one item takes at most 1,000 writes/s: the hottest item caps ours at ${awsPartitionCeiling.ours ?? '—'} answers/s per show, the baseline at ${awsPartitionCeiling.baseline ?? '—'}.`,
     );
+    console.log(`POST latency of a refused answer (403, recorded in the background): p50 ${refused.p50_ms} ms, p99 ${refused.p99_ms} ms over ${refused.answers}; an accepted one: p50 ${ours.p50_ms} ms, p99 ${ours.p99_ms} ms.`);
     const cpuTotal = (c: typeof oursCpu) => round(c.node + c.dynamodb_local, 1);
     console.log(
       `CPU per answer on this machine (Node processes + DynamoDB Local): ours ${cpuTotal(oursCpu)} ms, baseline ${cpuTotal(baselineCpu)} ms; both paths share its ${availableParallelism()} cores.`,
@@ -424,7 +471,7 @@ function computeBetween(before: Record<string, SourceStats>, after: Record<strin
 
 /** The original system's four tables, keyed as this project's (the baseline handler writes its own keys into them). */
 async function createBaselineTables(endpoint: string, run: string) {
-  const client = new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+  const client = dynamoClient(endpoint);
   const names = { episodes: `${run}-b-episodes`, responses: `${run}-b-responses`, statistics: `${run}-b-statistics`, participants: `${run}-b-participants` };
   for (const [id, name] of Object.entries(names) as [keyof typeof names, string][]) {
     const spec = tables[id];

@@ -1,8 +1,11 @@
 #!/usr/bin/env -S npx tsx
-/** The CDK app: `npx cdk synth|deploy [-c stage=prod]`. Stack `TriviaLive-<stage>`, checked by cdk-nag (AwsSolutions). */
+/**
+ * The CDK app: `npx cdk synth|deploy --all [-c stage=prod]`. Stacks `TriviaLive-<stage>` and, when the Region is known,
+ * `TriviaLiveEdge-<stage>` in us-east-1 (the CloudFront web ACL, lib/edge-stack.ts); checked by cdk-nag (AwsSolutions).
+ */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { TriviaStack } from '../lib/trivia-stack.ts';
+import { addStageStacks } from '../lib/stage-stacks.ts';
 import { ensureWebBuild } from '../lib/webBuild.ts';
 
 const app = new App();
@@ -15,11 +18,7 @@ await ensureWebBuild();
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
-new TriviaStack(app, `TriviaLive-${stage}`, {
-  stage,
-  env: account || region ? { account, region } : undefined,
-  description: `Trivia Live: serverless backend for live trivia shows (${stage})`,
-});
+addStageStacks(app, stage, account || region ? { account, region } : undefined);
 
 // cdk-nag 3 is a policy validation plugin (not an Aspect): unacknowledged findings fail the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

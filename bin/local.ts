@@ -2,7 +2,7 @@
 /**
  * `npm start`: the whole system on this machine (see lib/local/stack.ts).
  *
- *   npm start                          in memory; API on PORT (default 3000)
+ *   npm start                          in memory; API on PORT (default 3000), live channel on EVENTS_PORT (default: a free port)
  *   npm start -- --data-dir .local-data  keep tables, users and stream checkpoints between runs
  *   npm start -- --no-seed --quiet
  *   npm start -- --outputs-file FILE     where to write the outputs (default cdk-outputs.local.json)
@@ -24,10 +24,11 @@ interface Args {
   seed: boolean;
   quiet: boolean;
   port: number;
+  eventsPort: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seed: true, quiet: false, port: 3000, outputsFile: join(REPO_ROOT, 'cdk-outputs.local.json') };
+  const args: Args = { seed: true, quiet: false, port: 3000, eventsPort: 0, outputsFile: join(REPO_ROOT, 'cdk-outputs.local.json') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--data-dir') args.dataDir = argv[++i];
@@ -37,7 +38,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--no-seed') args.seed = false;
     else if (a === '--quiet') args.quiet = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm start [-- --data-dir DIR] [--outputs-file FILE] [--no-seed] [--quiet]   (PORT=3000 by default)');
+      console.log('usage: npm start [-- --data-dir DIR] [--outputs-file FILE] [--no-seed] [--quiet]   (PORT=3000 by default; EVENTS_PORT: the live channel, a free port by default)');
       process.exit(0);
     } else throw new LocalStackError('startup_failed', `unknown argument ${a} (try --help)`);
   }
@@ -45,6 +46,11 @@ function parseArgs(argv: string[]): Args {
   const port = process.env.PORT === undefined || process.env.PORT === '' ? 3000 : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LocalStackError('startup_failed', `PORT must be a port number, not "${process.env.PORT}"`);
   args.port = port;
+  const eventsPort = process.env.EVENTS_PORT === undefined || process.env.EVENTS_PORT === '' ? 0 : Number(process.env.EVENTS_PORT);
+  if (!Number.isInteger(eventsPort) || eventsPort < 0 || eventsPort > 65535) {
+    throw new LocalStackError('startup_failed', `EVENTS_PORT must be a port number, not "${process.env.EVENTS_PORT}"`);
+  }
+  args.eventsPort = eventsPort;
   return args;
 }
 
@@ -84,7 +90,7 @@ async function main() {
   const log = createLog({ level: args.quiet ? 'WARN' : 'INFO' });
   const web = await ensureWebBuild();
   if (web.built) log.info('built the web apps', { playerJsGzipKb: Number((web.playerJsGzipBytes / 1024).toFixed(1)) });
-  stack = await startLocalStack({ port: args.port, dataDir: args.dataDir, quiet: args.quiet, seedDemo: args.seed, log });
+  stack = await startLocalStack({ port: args.port, eventsPort: args.eventsPort, dataDir: args.dataDir, quiet: args.quiet, seedDemo: args.seed, log });
   if (shuttingDown) return;
 
   const outputsFile = args.outputsFile;
@@ -99,6 +105,7 @@ async function main() {
     `  Cognito      ${stack.outputs.CognitoEndpoint}  user pool ${stack.outputs.UserPoolId}, client ${stack.outputs.UserPoolClientId}`,
     `  DynamoDB     ${stack.dynamoEndpoint}${args.dataDir ? `  (data in ${stack.dataDir})` : '  (in memory)'}`,
     `  SQS          ${stack.sqsEndpoint}`,
+    `  Live channel ${stack.outputs.EventApiRealtimeEndpoint}  (publish: ${stack.outputs.EventApiHttpEndpoint}, IAM only)`,
     `  Outputs      ${outputsFile}`,
     `  Outbox       ${stack.outboxFile}`,
     '',

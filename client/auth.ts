@@ -217,11 +217,11 @@ export class CognitoAuth implements TokenSource {
   async token(): Promise<string> {
     const margin = this.opts.refreshMarginMs ?? 60_000;
     if (!this.current) {
-      if (this.credentials) return (await this.refreshTokens()).idToken;
+      if (this.credentials) return (await this.refreshTokens()).accessToken;
       throw new AuthError('not signed in', 'not_signed_in');
     }
-    if (this.current.expiresAt - this.now() < margin) return (await this.refreshTokens()).idToken;
-    return this.current.idToken;
+    if (this.current.expiresAt - this.now() < margin) return (await this.refreshTokens()).accessToken;
+    return this.current.accessToken;
   }
 
   async refresh(): Promise<boolean> {

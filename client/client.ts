@@ -10,6 +10,7 @@ import type { TokenSource } from './auth.ts';
 import { ServerClock } from './clock.ts';
 import { ApiError, ContractError, NetworkError, toApiError } from './errors.ts';
 import { DEFAULT_RETRY, backoffMs, isRetryableStatus, retryAfterMs, sleep as realSleep, type RetryPolicy } from './retry.ts';
+import { connectRealtime, type RealtimeSocketConstructor } from './realtime.ts';
 import { watchEpisode, type LiveConnection, type WatchItem, type WatchOptions } from './watch.ts';
 
 export interface TriviaClientOptions {
@@ -30,7 +31,7 @@ export interface TriviaClientOptions {
    * The live channel (outputs `EventApiRealtimeEndpoint` and `EventApiHttpEndpoint`). Without it, `watch` polls the
    * public snapshot and says so. `connect` replaces the AppSync Events connection (tests).
    */
-  realtime?: { realtimeUrl: string; httpUrl: string; WebSocket?: unknown; connect?: () => Promise<LiveConnection> };
+  realtime?: { realtimeUrl: string; httpUrl: string; WebSocket?: RealtimeSocketConstructor; connect?: () => Promise<LiveConnection> };
   /** Told about every retry (a CLI may log it). */
   onRetry?: (info: { method: string; path: string; attempt: number; delayMs: number; reason: string }) => void;
 }
@@ -214,7 +215,20 @@ export class TriviaClient {
    */
   watch(episodeId: string, options: WatchOptions = {}): AsyncGenerator<WatchItem> {
     const realtime = this.opts.realtime;
-    return watchEpisode(episodeId, { snapshot: (id) => this.getLiveSnapshot(id), ...(realtime?.connect ? { connect: realtime.connect } : {}) }, options);
+    const auth = this.opts.auth;
+    // Subscribing takes a user-pool token: without one (or without the channel's endpoints) watch polls the snapshot.
+    const connect =
+      realtime?.connect ??
+      (realtime && auth
+        ? () =>
+            connectRealtime({
+              realtimeUrl: realtime.realtimeUrl,
+              httpUrl: realtime.httpUrl,
+              token: () => auth.token(),
+              ...(realtime.WebSocket ? { WebSocket: realtime.WebSocket } : {}),
+            })
+        : undefined);
+    return watchEpisode(episodeId, { snapshot: (id) => this.getLiveSnapshot(id), ...(connect ? { connect } : {}) }, options);
   }
 
   /** Takes `samples` clock samples from `GET /health` (the best round trip wins); returns the offset, ms. */

@@ -10,6 +10,7 @@
 export { TriviaClient, type TriviaClientOptions, type RawResponse, type RequestOptions, type AnswerResult } from './client.ts';
 export { CognitoAuth, sdkCognitoTransport, staticToken, jwtClaims, regionOf, type CognitoAuthOptions, type CognitoTransport, type TokenSource, type Tokens, type SignInFlow } from './auth.ts';
 export { ApiError, NetworkError, ContractError, AuthError, isApiError } from './errors.ts';
+export { connectRealtime, RealtimeError, RealtimeClosedError, REALTIME_SUBPROTOCOL, type RealtimeOptions, type RealtimeConnection, type RealtimeSubscription, type RealtimeSocketConstructor } from './realtime.ts';
 export { ServerClock, type ClockSample } from './clock.ts';
 export { backoffMs, isRetryableStatus, retryAfterMs, DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 export { findOutputs, readOutputs, isLocalEndpoint, OutputsError, type StackOutputs, type StackTarget } from './outputs.ts';

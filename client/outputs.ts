@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { RealtimeSocketConstructor } from './realtime.ts';
 
 export const stackOutputs = z.looseObject({
   ApiUrl: z.url(),
@@ -19,10 +20,16 @@ export const stackOutputs = z.looseObject({
 });
 export type StackOutputs = z.infer<typeof stackOutputs>;
 
-/** What a TriviaClient needs to reach a stack: its API, and its live channel when the stack has one. */
-export function clientEndpoints(outputs: StackOutputs): { apiUrl: string; realtime?: { realtimeUrl: string; httpUrl: string } } {
+/**
+ * What a TriviaClient needs to reach a stack: its API, and its live channel when the stack has one. In Node (20 has no
+ * global WebSocket) pass the `ws` package's constructor.
+ */
+export function clientEndpoints(
+  outputs: StackOutputs,
+  WebSocket?: RealtimeSocketConstructor,
+): { apiUrl: string; realtime?: { realtimeUrl: string; httpUrl: string; WebSocket?: RealtimeSocketConstructor } } {
   const { EventApiHttpEndpoint: httpUrl, EventApiRealtimeEndpoint: realtimeUrl } = outputs;
-  return { apiUrl: outputs.ApiUrl, ...(httpUrl && realtimeUrl ? { realtime: { realtimeUrl, httpUrl } } : {}) };
+  return { apiUrl: outputs.ApiUrl, ...(httpUrl && realtimeUrl ? { realtime: { realtimeUrl, httpUrl, ...(WebSocket ? { WebSocket } : {}) } } : {}) };
 }
 
 export interface StackTarget {

@@ -106,7 +106,7 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
       201: { description: 'created', schema: c.episodeView },
       200: { description: 'the same episode was already stored under this id', schema: c.episodeView },
       400: badBody,
-      409: err('a different episode already has this id'),
+      409: err('a different episode already has this id (`id_conflict`), or a running episode uses some of its questions (`questions_in_use`)'),
       413: tooLarge,
       422: err('unknown game (`unknown_game`) or unknown questions in `qset`'),
     },

@@ -98,3 +98,90 @@ export function warmThroughput(context: ContextReader, prod: boolean): Record<Wa
     WARM_TABLES.map((t) => [t, { readUnitsPerSecond: units(t, 'read'), writeUnitsPerSecond: units(t, 'write') }]),
   ) as Record<WarmTable, WarmThroughputUnits>;
 }
+
+/* ------------------------------------------------------------------ edge and API protection (issue 15) */
+
+/**
+ * API Gateway's throttle quota for the account and Region: 10,000 requests/s with a burst of 5,000 by default
+ * (adjustable; docs/SCALING.md). The stage throttle (context `throttleRateLimit`/`throttleBurstLimit`, lib/constructs/api.ts)
+ * defaults to it; the per-route limits below are shares of the stage rate, so they follow when the quota is raised.
+ */
+export interface RouteThrottle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * Per-route throttles. The point is that a flood of reads cannot starve the answers: every route but
+ * `POST /api/v1/response` is capped, player routes at a share of the stage rate R and admin routes at a fixed rate, so
+ * that answers always keep about half of R (and all of it while nothing else is asked):
+ *  - GET episode 12% + GET statistics 10% + GET game 2%: players follow a show on the live channel, not by polling;
+ *    these are joins and reconnects (CloudFront absorbs repeats within a second per session);
+ *  - GET live snapshot 1%: CloudFront serves it from one shared entry per episode, so its origin sees about one
+ *    request a second per live episode; GET episode/{id}/me 2%: a player's standing on joining and reconnecting;
+ *  - POST participant 15%: the registration rush (~17,000/s at the design point, more than the default quota: raise it);
+ *  - GET and PUT user/me 3% each; health 1% (load balancers and canaries), openapi.json 1%;
+ *  - admin routes: ADMIN_ROUTE_THROTTLE each, a producer's console, not a share (12 routes × 10/s = 120/s = 1.2% of R
+ *    at the default quota).
+ * Shares: 12 + 10 + 2 + 1 + 2 + 15 + 3 + 3 + 1 + 1 = 50% of R. At the default R = 10,000 the capped routes take at most
+ * 5,000 + 120 = 5,120/s, so answers keep at least 4,880/s (48.8%). Burst is half the rate, at least 10.
+ * Routes not listed (new ones) fall under the stage limit until they are added here; test/infra/edge.test.ts lists them.
+ */
+export const PLAYER_ROUTE_SHARES: Record<string, number> = {
+  'GET /api/v1/episode/{id}': 0.12,
+  'GET /api/v1/live/{id}': 0.01,
+  'GET /api/v1/episode/{id}/me': 0.02,
+  'GET /api/v1/episode/{id}/question/{index}/statistics': 0.1,
+  'GET /api/v1/game/{id}': 0.02,
+  'POST /api/v1/participant': 0.15,
+  'GET /api/v1/user/me': 0.03,
+  'PUT /api/v1/user/me': 0.03,
+  'GET /api/v1/health': 0.01,
+  'GET /api/v1/openapi.json': 0.01,
+};
+export const ADMIN_ROUTE_THROTTLE: RouteThrottle = { rateLimit: 10, burstLimit: 20 };
+/** The one route that may use the whole stage rate. */
+export const ANSWER_ROUTE_KEY = 'POST /api/v1/response';
+
+export function routeThrottle(routeKey: string, auth: 'public' | 'user' | 'admin', stageRate: number): RouteThrottle | undefined {
+  if (routeKey === ANSWER_ROUTE_KEY) return undefined;
+  if (auth === 'admin') return ADMIN_ROUTE_THROTTLE;
+  const share = PLAYER_ROUTE_SHARES[routeKey];
+  if (share === undefined) return undefined;
+  const rateLimit = Math.max(1, Math.floor(stageRate * share));
+  return { rateLimit, burstLimit: Math.max(10, Math.floor(rateLimit / 2)) };
+}
+
+/**
+ * Reserved concurrency: a floor that no other function can take away (a flood of reads cannot leave the answers
+ * consumer or the runner without instances) and a ceiling on what they can take from the rest.
+ *  - recordAnswers (the answers consumer): 100,000 answers/s at the design point, in batches of 100 (lib/wiring.ts), a
+ *    batch takes ~100 ms (100 conditional PutItems in parallel, a few ms each plus the Lambda overhead), so one instance
+ *    stores ~1,000 answers/s and 100 instances keep up; 200 doubles that for retries and slow batches. The event source's
+ *    maximum concurrency is set to the same number, so SQS never invokes into a throttle (a throttled batch would wait for
+ *    its visibility timeout, 60 s, far longer than the time between close and results).
+ *  - episodeRunner: one short invocation per tick of a live episode (a few per question) plus the minute sweep; ten
+ *    concurrent shows with bursts of ticks need a handful. 10 is a floor that a saturated account still leaves it.
+ * Together 210 of the default 1,000 (the rest stays unreserved for the API and the stream consumers; raise the account
+ * limit for prod, docs/SCALING.md). On by default in prod only: a new account's concurrency limit can be as low as 10,
+ * and Lambda refuses a reservation that leaves fewer than 100 unreserved. Context `reservedConcurrency=true|false`.
+ */
+export const RESERVED_CONCURRENCY = { recordAnswers: 200, episodeRunner: 10 } as const;
+
+export function reservedConcurrency(context: ContextReader, prod: boolean): typeof RESERVED_CONCURRENCY | undefined {
+  return (flag(context('reservedConcurrency'), 'reservedConcurrency') ?? prod) ? RESERVED_CONCURRENCY : undefined;
+}
+
+/**
+ * WAF rate-based rules, per client IP, over WAF_RATE_WINDOW_SECONDS. A player answers once per question, and a
+ * question lasts at least answer window + reveal (≥ 10 s by default): 6 answers a minute per player. Behind carrier-grade
+ * NAT or a venue's Wi-Fi many players share one IP, so the limits allow ~50 players per IP:
+ *  - answers (POST /api/v1/response): 50 players × 6 = 300 a minute;
+ *  - everything else through CloudFront: a player's app makes a handful of calls per question (episode, statistics,
+ *    me) plus joins and reconnects: ~20 a minute each, 50 players → 1,000 a minute;
+ *  - sign-in (Cognito, its own regional web ACL): a person signs in a few times a day; 50 people behind one IP signing
+ *    in twice within the window → 100 a minute, far below what a credential-stuffing run needs.
+ * The minimum WAF allows is 10 per window.
+ */
+export const WAF_RATE_WINDOW_SECONDS = 60;
+export const WAF_RATE_LIMITS = { answers: 300, api: 1_000, signIn: 100 } as const;

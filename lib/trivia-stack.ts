@@ -15,15 +15,27 @@ import { Ingest, QueueConsumers } from './constructs/ingest.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
+<<<<<<< HEAD
 import { WebApps } from './constructs/webApps.ts';
 import { WEB_DIST } from './webBuild.ts';
+=======
+import { AdminMfaGate } from './constructs/admin-mfa.ts';
+import { OriginSecret } from './constructs/origin-secret.ts';
+import { Throttles } from './constructs/throttles.ts';
+import { UserPoolWebAcl } from './constructs/waf.ts';
+>>>>>>> main
 import { applyNagSuppressions } from './nag-suppressions.ts';
-import { responseShards } from './sizing.ts';
+import { reservedConcurrency, responseShards } from './sizing.ts';
 import type { FunctionId, QueueId, SettingId, TableId, TopicId } from './wiring.ts';
 
 export interface TriviaStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, ...): `prod` keeps data on deletion and logs for a year. */
   readonly stage: string;
+  /**
+   * The CLOUDFRONT web ACL of the distribution, from the companion stack in us-east-1 (lib/edge-stack.ts; bin/app.ts
+   * wires it as a cross-region reference). Without it (an env-agnostic synth) the distribution has no web ACL.
+   */
+  readonly webAclArn?: string;
 }
 
 export class TriviaStack extends Stack {
@@ -52,6 +64,15 @@ export class TriviaStack extends Stack {
   readonly settings: Record<SettingId, string>;
   /** The domain-events bus, its replay archive, and the analytics archive (Firehose → S3, Glue table, Athena). */
   readonly analytics: Analytics;
+  /** The header that proves a request came through CloudFront, and its rotation (lib/constructs/origin-secret.ts). */
+  readonly originSecret: OriginSecret;
+  /** Per-route throttles and reserved concurrency (lib/constructs/throttles.ts, numbers in lib/sizing.ts). */
+  readonly throttles: Throttles;
+  /** The REGIONAL web ACL on the user pool (sign-in is not behind CloudFront). */
+  readonly userPoolWebAcl: UserPoolWebAcl;
+  /** The pre token generation trigger that gates the admin group on TOTP (lib/constructs/admin-mfa.ts). */
+  readonly adminMfa: AdminMfaGate;
+  readonly webAclArn?: string;
 
   constructor(scope: Construct, id: string, props: TriviaStackProps) {
     super(scope, id, props);
@@ -98,6 +119,7 @@ export class TriviaStack extends Stack {
       userPoolClient: auth.userPoolClient,
     });
 
+<<<<<<< HEAD
     this.cdn = new Cdn(this, 'Cdn', { stage: props.stage, api: this.api, media: this.media });
     this.webApps = new WebApps(this, 'WebApps', {
       cdn: this.cdn,
@@ -114,9 +136,29 @@ export class TriviaStack extends Stack {
         Stage: props.stage,
       },
     });
+=======
+    this.originSecret = new OriginSecret(this, 'OriginSecret', { stage: props.stage, functions: this.functions });
+    this.webAclArn = props.webAclArn;
+    this.cdn = new Cdn(this, 'Cdn', {
+      stage: props.stage,
+      api: this.api,
+      media: this.media,
+      apiOriginHeaders: this.originSecret.originHeaders(),
+      webAclArn: props.webAclArn,
+    });
+    this.originSecret.attachDistribution(this.cdn.distribution);
+    this.throttles = new Throttles(this, 'Throttles', {
+      api: this.api,
+      functions: this.functions,
+      reservedConcurrency: reservedConcurrency((name) => this.node.tryGetContext(name), isProd(props.stage)),
+    });
+    this.userPoolWebAcl = new UserPoolWebAcl(this, 'UserPoolWebAcl', { stage: props.stage, userPool: this.userPool });
+    this.adminMfa = new AdminMfaGate(this, 'AdminMfa', { stage: props.stage, userPool: this.userPool });
+>>>>>>> main
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: props.stage,
       api: this.api,
+      apiBaseUrl: this.cdn.url,
       functions: this.functions,
       tables: this.tables,
       queues: this.queues,
@@ -124,7 +166,8 @@ export class TriviaStack extends Stack {
       userPoolClient: this.userPoolClient,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /api/v1)' });
+    // The CDN URL: the execute-api endpoint refuses direct calls (403 direct_access_forbidden, docs/SECURITY.md).
+    new CfnOutput(this, 'ApiUrl', { value: this.cdn.url, description: 'Base URL of the API, through CloudFront (routes start with /api/v1)' });
     new CfnOutput(this, 'CdnUrl', {
       value: this.cdn.url,
       description: 'CloudFront: the same API (routes start with /api/v1; episode reads cached up to 1 s) and question media (/media/*)',

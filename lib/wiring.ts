@@ -193,7 +193,11 @@ const api = (entry: string, description: string, triggers: HttpTrigger[], grants
 
 export const functions = {
   health: api('health', 'GET /api/v1/health', [http('GET', '/api/v1/health', 'public')], {}),
-  createQuestion: api('createQuestion', 'Admin creates a question', [http('POST', '/api/v1/question', 'admin')], { readWrites: ['questions'] }),
+  createQuestion: api('createQuestion', 'Admin creates a question', [http('POST', '/api/v1/question', 'admin')], {
+    readWrites: ['questions'],
+    // cdnUrl: a question's media_url must be on the stack's own CDN media path.
+    settings: ['cdnUrl'],
+  }),
   getQuestion: api('getQuestion', 'Admin reads a question with its answer', [http('GET', '/api/v1/question/{id}', 'admin')], { reads: ['questions'] }),
   createGame: api('createGame', 'Admin creates a game', [http('POST', '/api/v1/game', 'admin')], { reads: ['questions'], readWrites: ['games'] }),
   getGame: api('getGame', 'Read a game', [http('GET', '/api/v1/game/{id}', 'user')], { reads: ['games'] }),
@@ -256,7 +260,8 @@ export const functions = {
     memorySize: 1024,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'answers', batchSize: 100, maxBatchingWindowSeconds: 1 }],
-    reads: ['episodes', 'questions'],
+    // statistics: an answer stored once its question may be sealed checks the seal in the same transaction.
+    reads: ['episodes', 'questions', 'statistics'],
     // errors: an answer that fails its last attempt is recorded (with why) before SQS moves it to the DLQ.
     writes: ['responses', 'errors'],
   },

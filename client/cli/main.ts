@@ -12,6 +12,8 @@ import { ApiError, AuthError, ContractError, NetworkError } from '../errors.ts';
 import { OutputsError, clientEndpoints, findOutputs, type StackTarget } from '../outputs.ts';
 import { simulate, type SimulationEvent } from '../simulate.ts';
 import type { WatchStatus } from '../watch.ts';
+import type { RealtimeSocketConstructor } from '../realtime.ts';
+import WebSocket from 'ws';
 import type { EpisodeViewOut, StatisticsOut } from '../../lambda/domain/contract.ts';
 import { colors, plain, progressLine, renderEpisode, renderEpisodeLine, type Progress, type Style } from './render.ts';
 import { loadSession, saveSession, sessionFile } from './session.ts';
@@ -169,13 +171,13 @@ async function signedIn(ctx: Ctx, t: StackTarget): Promise<TriviaClient> {
       onTokens: persist(saved.email),
     });
     resumed.useTokens(saved.tokens);
-    return new TriviaClient({ ...clientEndpoints(t.outputs), auth: resumed });
+    return new TriviaClient({ ...clientEndpoints(t.outputs, WebSocket as RealtimeSocketConstructor), auth: resumed });
   } else if (t.local) {
     await auth.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
   } else {
     throw new CliError(`not signed in to ${t.stackName}: run \`trivia login --user EMAIL\` (or set TRIVIA_USER and TRIVIA_PASSWORD)`);
   }
-  return new TriviaClient({ ...clientEndpoints(t.outputs), auth });
+  return new TriviaClient({ ...clientEndpoints(t.outputs, WebSocket as RealtimeSocketConstructor), auth });
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */

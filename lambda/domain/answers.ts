@@ -94,6 +94,19 @@ export function toQueuedAnswer(a: AnswerAttempt, questionIndex: number): QueuedA
   };
 }
 
+/**
+ * How a consumer may store an answer to question `questionIndex`. The runner seals a question (lambda/store/statistics.ts)
+ * before its final count, and never before `question_end_timestamp + settle_ms`. Until `plainUntil`, a full margin
+ * before that, a plain conditional put is safe (it is sent, or abandoned, before any seal can exist); from then on the
+ * put must check the seal in the same transaction, so that no answer is stored after the final count.
+ */
+export const PLAIN_STORE_MARGIN_MS = 1000;
+export function plainStoreDeadline(e: Pick<Episode, 'current_question_index' | 'question_end_timestamp' | 'settle_ms'>, questionIndex: number): number {
+  // A later question is open: this one closed earlier and may be sealed already.
+  if (e.current_question_index !== questionIndex) return 0;
+  return e.question_end_timestamp + e.settle_ms - PLAIN_STORE_MARGIN_MS;
+}
+
 /** Grading happens when the answer is stored, so that counting later needs nothing but the record itself. */
 export function grade(answer: QueuedAnswer, rightAnswer: number): Response {
   return { ...answer, correct: answer.answer === rightAnswer };

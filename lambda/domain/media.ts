@@ -21,7 +21,10 @@ export const MEDIA_TYPES = {
 export type MediaType = keyof typeof MEDIA_TYPES;
 export const MEDIA_CONTENT_TYPES = Object.keys(MEDIA_TYPES) as [MediaType, ...MediaType[]];
 
-/** The largest upload a declared `content_length` may announce (and the local stack's request limit). */
+/**
+ * The largest upload: every upload declares its `content_length` (required, at most this), and the length is signed
+ * into the presigned URL, so S3 refuses a PUT of any other size. Also the local stack's request limit.
+ */
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 
 /** How long an upload URL stays valid. Short: it is used at once by the admin who asked for it. */
@@ -40,3 +43,28 @@ export function contentTypeOfKey(key: string): MediaType | undefined {
 
 /** `${cdnUrl}/${key}`, whatever trailing slash the setting has. */
 export const mediaUrl = (cdnUrl: string, key: string) => `${cdnUrl.replace(/\/+$/, '')}/${key}`;
+
+const OWN_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.([a-z0-9]+)$/;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * True when `url` is a media object this stack serves: `${cdnUrl}/media/<uuid>.<ext>` with the extension of an accepted
+ * type, and https (the stack's CDN is https; only the local stack's stand-in on loopback is plain http). Anything else
+ * (`javascript:`, an internal address, another host, a path outside the media prefix) is not a question's media.
+ */
+export function isOwnMediaUrl(url: string, cdnUrl: string): boolean {
+  let parsed: URL;
+  let cdn: URL;
+  try {
+    parsed = new URL(url);
+    cdn = new URL(cdnUrl);
+  } catch {
+    return false;
+  }
+  const secure = parsed.protocol === 'https:' || (cdn.protocol === 'http:' && LOOPBACK.has(cdn.hostname));
+  const prefix = mediaUrl(cdnUrl, MEDIA_PREFIX);
+  if (!secure || parsed.protocol !== cdn.protocol || !url.startsWith(prefix)) return false;
+  if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') return false;
+  const rest = url.slice(prefix.length);
+  return OWN_KEY.test(rest) && contentTypeOfKey(rest) !== undefined;
+}

@@ -209,11 +209,11 @@ export interface User {
   created_at: number;
 }
 
-/** `POST /api/v1/media`: what the admin is about to upload. `content_length`, when given, is signed into the URL. */
+/** `POST /api/v1/media`: what the admin is about to upload. `content_length` is required and signed into the URL. */
 export const mediaUploadInput = z
   .object({
     content_type: z.enum(MEDIA_CONTENT_TYPES),
-    content_length: z.number().int().min(1).max(MAX_MEDIA_BYTES).optional(),
+    content_length: z.number().int().min(1).max(MAX_MEDIA_BYTES),
   })
   .strict();
 export type MediaUploadInput = z.infer<typeof mediaUploadInput>;

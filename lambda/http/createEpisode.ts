@@ -8,6 +8,7 @@ import { createEpisode } from '../store/episodes.ts';
 import { getGame } from '../store/games.ts';
 import { getQuestions } from '../store/questions.ts';
 import { fingerprint } from '../store/records.ts';
+import { assertQuestionsFree } from '../usecases/questionsInUse.ts';
 
 export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async ({ body, now }) => {
   const game = await getGame(body.game_id);
@@ -29,6 +30,7 @@ export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async 
       lead_seconds: numberFromEnv('DEFAULT_LEAD_SECONDS', DEFAULT_TIMINGS.lead_seconds),
     },
   });
+  await assertQuestionsFree(episode);
   const { item, created } = await createEpisode(episode, fingerprint(content));
   return json(created ? 201 : 200, episodeView(item, now));
 });

@@ -7,7 +7,8 @@ import { presignUpload } from '../store/media.ts';
 
 /**
  * `POST /api/v1/media` (admin): a presigned S3 PUT for one new media object, and the URL it will be served at.
- * The client PUTs the bytes to `upload_url` with the `upload_headers`, then creates the question with `media_url`.
+ * The client PUTs exactly `content_length` bytes to `upload_url` with the `upload_headers` (the length is signed too:
+ * S3 refuses another size), then creates the question with `media_url`.
  */
 export const handler = httpHandler({ auth: 'admin', body: mediaUploadInput }, async ({ body }) => {
   const key = mediaKey(randomUUID(), body.content_type);

@@ -39,7 +39,7 @@ export const handler = httpHandler({ auth: 'user', body: responseInput }, async 
       const rejected = metrics.singleMetric();
       rejected.addDimension('reason', err.code);
       rejected.addMetric('AnswersRejected', MetricUnit.Count, 1);
-      await publishRejection({ error: err, requestId: event.requestContext.requestId, body, userId: caller?.sub, episode: seen, now });
+      publishRejection({ error: err, requestId: event.requestContext.requestId, body, userId: caller?.sub, episode: seen, now });
     }
     throw err;
   } finally {

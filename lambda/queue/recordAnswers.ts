@@ -6,8 +6,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { grade } from '../domain/answers.ts';
-import { queuedAnswer } from '../domain/schemas.ts';
+import { grade, plainStoreDeadline } from '../domain/answers.ts';
+import { queuedAnswer, type QueuedAnswer } from '../domain/schemas.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
 import { now } from '../shared/clock.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
@@ -51,17 +51,24 @@ async function storeAnswer(record: SQSRecord, keys: RecordKeys): Promise<void> {
     episode = (await getEpisodeCached(answer.episode_id, 0)).value;
   }
   if (!episode) throw new Error(`episode ${answer.episode_id} does not exist`);
-  if (episode.finalized_index >= answer.question_index) {
-    // The statistics of this question are final: storing the answer now would make them wrong. A redelivered copy
-    // of an answer already stored is harmless; anything else goes to the dead-letter queue for an operator.
-    if (await answerExists(answer)) return;
-    throw new AnswerTooLateError(`answer of ${answer.user_id} to question ${answer.question_index} arrived after its statistics were final`);
-  }
+  if (episode.finalized_index >= answer.question_index) return refuseLate(answer);
   const question = await getQuestionCached(answer.question_id);
   if (!question) throw new Error(`question ${answer.question_id} does not exist`);
-  const stored = await storeFirstAnswer(grade(answer, question.answer));
-  metrics.addMetric(stored ? 'AnswersStored' : 'AnswersDuplicateDropped', MetricUnit.Count, 1);
-  if (!stored) await recordDuplicate(record, keys);
+  // The check above can be stale by the time the write lands: past the plain-store deadline, the write itself checks
+  // the question's seal, so an answer is either stored before the runner's final count or refused (lambda/store/responses.ts).
+  const outcome = await storeFirstAnswer(grade(answer, question.answer), plainStoreDeadline(episode, answer.question_index));
+  if (outcome === 'sealed') return refuseLate(answer);
+  metrics.addMetric(outcome === 'stored' ? 'AnswersStored' : 'AnswersDuplicateDropped', MetricUnit.Count, 1);
+  if (outcome === 'duplicate') await recordDuplicate(record, keys);
+}
+
+/**
+ * The question's answers are sealed or final: storing this one now would make the statistics wrong. A redelivered copy
+ * of an answer already stored is harmless; anything else goes to the dead-letter queue for an operator.
+ */
+async function refuseLate(answer: QueuedAnswer): Promise<void> {
+  if (await answerExists(answer)) return;
+  throw new AnswerTooLateError(`answer of ${answer.user_id} to question ${answer.question_index} arrived after its statistics were final`);
 }
 
 async function recordDuplicate(record: SQSRecord, keys: RecordKeys): Promise<void> {

@@ -4,7 +4,7 @@
  *
  * Every rejection (a DomainError: bad body, late or duplicate answer, …) is counted (metric `Rejections` by reason)
  * and recorded, sampled, in the errors table with its reason, route, time and redacted body (GET /api/v1/errors).
- * Recording is best effort: it waits at most RECORD_TIMEOUT_MS and never changes the response.
+ * Recording is best effort and in the background (lambda/shared/background.ts): the response never waits for it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -13,8 +13,10 @@ import { z, type ZodType } from 'zod';
 import { envNames } from '../../lib/wiring.ts';
 import { DomainError, type ErrorKind } from '../domain/errors.ts';
 import { errorSampler, putError } from '../store/errors.ts';
+import { inBackground } from './background.ts';
 import { logger, metrics, observed } from './powertools.ts';
 import { now } from './clock.ts';
+import { requireCloudFront } from './originCheck.ts';
 import { redactPayload } from './redact.ts';
 
 export type Auth = 'public' | 'user' | 'admin';
@@ -103,8 +105,6 @@ export function annotate(keys: RequestKeys): void {
 
 /** Per function instance and reason: a burst of 5 records, then one every 5 s (see lambda/store/errors.ts). */
 const rejectionSampler = errorSampler();
-/** The most a rejection's response waits for its record (a DynamoDB put takes a few ms). */
-export const RECORD_TIMEOUT_MS = 200;
 
 const rawBody = (event: HttpEvent) =>
   event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : undefined;
@@ -134,35 +134,28 @@ function episodeOf(event: HttpEvent, keys: RequestKeys, raw: string | undefined)
   return episodeInPath(event);
 }
 
-async function recordRejection(err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): Promise<void> {
+function recordRejection(err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): void {
   const counted = metrics.singleMetric();
   counted.addDimension('reason', err.code);
   counted.addMetric('Rejections', MetricUnit.Count, 1);
   if (!process.env[envNames.table('errors')]) return; // a function without the errors table (public routes)
   const represents = rejectionSampler(err.code);
   if (represents === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const raw = rawBody(event);
-    const index = keys.question_index ?? indexInPath(event).question_index;
-    const write = putError({
-      reason: err.code,
-      source: event.routeKey ?? `${event.requestContext?.http?.method} ${event.rawPath}`,
-      at: now(),
-      status,
-      detail: err.message,
-      episode_id: episodeOf(event, keys, raw),
-      question_index: index,
-      user_id: caller?.sub,
-      payload: redactPayload(raw),
-      represents,
-    }).catch((recordErr: unknown) => logger.warn('could not record a rejection', { reason: err.code, error: recordErr as Error }));
-    await Promise.race([write, new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_TIMEOUT_MS)))]);
-  } catch (recordErr) {
-    logger.warn('could not record a rejection', { reason: err.code, error: recordErr as Error });
-  } finally {
-    clearTimeout(timer);
-  }
+  const raw = rawBody(event);
+  const index = keys.question_index ?? indexInPath(event).question_index;
+  const entry = {
+    reason: err.code,
+    source: event.routeKey ?? `${event.requestContext?.http?.method} ${event.rawPath}`,
+    at: now(),
+    status,
+    detail: err.message,
+    episode_id: episodeOf(event, keys, raw),
+    question_index: index,
+    user_id: caller?.sub,
+    payload: redactPayload(raw),
+    represents,
+  };
+  inBackground('recording a rejection', () => putError(entry));
 }
 
 export function errorReply(err: unknown): Reply {
@@ -200,10 +193,15 @@ export function validate<T>(schema: ZodType<T>, value: unknown, code = 'invalid_
   return result.data;
 }
 
-function authorize(auth: Auth, caller: Caller | null): void {
+function authorize(auth: Auth, caller: Caller | null, event: HttpEvent): void {
   if (auth === 'public') return;
   // API Gateway's JWT authorizer has already rejected missing or bad tokens; this guards direct invocations.
   if (!caller) throw new DomainError('unauthorized', 'unauthorized', 'a valid token is required');
+  // The JWT authorizer checks the signature, issuer, expiry and audience (an ID token's aud, an access token's
+  // client_id) but not token_use, so it lets ID tokens through: only access tokens may call the API.
+  if (event.requestContext?.authorizer?.jwt?.claims?.token_use !== 'access') {
+    throw new DomainError('unauthorized', 'access_token_required', 'send the access token (token_use access), not the ID token');
+  }
   if (auth === 'admin' && !caller.isAdmin) throw new DomainError('forbidden', 'admin_only', 'this route is for admins');
 }
 
@@ -220,9 +218,10 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
     const pathEpisode = episodeInPath(event);
     if (pathEpisode) annotate({ episode_id: pathEpisode, ...indexInPath(event) });
     try {
+      await requireCloudFront(event);
       caller = callerOf(event);
       if (caller) logger.appendKeys({ user_id: caller.sub });
-      authorize(opts.auth, caller);
+      authorize(opts.auth, caller, event);
       const parsed = opts.body ? validate(opts.body, parseBody(event)) : (undefined as B);
       reply = await handle({
         body: parsed,
@@ -234,7 +233,7 @@ export function httpHandler<B = undefined>(opts: RouteOptions<B>, handle: (req: 
       });
     } catch (err) {
       reply = errorReply(err);
-      if (err instanceof DomainError) await recordRejection(err, reply.status, event, caller, keys);
+      if (err instanceof DomainError) recordRejection(err, reply.status, event, caller, keys);
     } finally {
       logger.removeKeys(['request_id', 'route', 'user_id', 'episode_id', 'question_index']);
     }

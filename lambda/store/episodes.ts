@@ -183,3 +183,15 @@ export async function listLiveEpisodeIds(): Promise<string[]> {
   });
   return items.map((i) => i.id);
 }
+
+/** Id, state and questions of every episode that is not over, from the sparse `live` index (rule 6 across episodes). */
+export async function listLiveEpisodeQuestions(): Promise<Pick<Episode, 'id' | 'state' | 'qset'>[]> {
+  return queryAll<Pick<Episode, 'id' | 'state' | 'qset'>>({
+    TableName: table(),
+    IndexName: 'live',
+    KeyConditionExpression: '#live = :live',
+    ExpressionAttributeNames: { '#live': 'live', '#id': 'id', '#state': 'state' },
+    ExpressionAttributeValues: { ':live': LIVE },
+    ProjectionExpression: '#id, #state, qset',
+  });
+}

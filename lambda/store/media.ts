@@ -18,18 +18,19 @@ export const s3 = new S3Client({
 export interface UploadUrlInput {
   key: string;
   contentType: string;
-  contentLength?: number;
+  contentLength: number;
   expiresInSeconds: number;
 }
 
-/** A URL that lets its holder PUT exactly one object, at `key`, with this content type (and length, when given). */
+/** A URL that lets its holder PUT exactly one object, at `key`, with this content type and this length. */
 export async function presignUpload(input: UploadUrlInput): Promise<string> {
   const command = new PutObjectCommand({
     Bucket: bucketName('media'),
     Key: input.key,
     ContentType: input.contentType,
-    ...(input.contentLength !== undefined ? { ContentLength: input.contentLength } : {}),
+    ContentLength: input.contentLength,
   });
   // content-type is not signed unless asked for: without this, any type could be uploaded under an image's key.
-  return getSignedUrl(s3, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-type']) });
+  // content-length: S3 refuses a body of any other length (the upload bound, MAX_MEDIA_BYTES).
+  return getSignedUrl(s3, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) });
 }

@@ -2,14 +2,16 @@
  * The responses table: one item per counted answer, graded when written. Keys spread over
  * `${episode_id}#${question_index}#${shard}` partitions; nothing here is shared by all players.
  */
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { shardOf, type PlayerRecord } from '../domain/answers.ts';
 import type { Episode, Response } from '../domain/schemas.ts';
+import { now, realMs } from '../shared/clock.ts';
 import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
 import { participantKey } from './participants.ts';
 import { countAll, queryAll } from './query.ts';
+import { sealKey } from './statistics.ts';
 
 const table = () => tableName('responses');
 const RETENTION_SECONDS = 400 * 24 * 3600;
@@ -76,27 +78,51 @@ export async function loadPlayerAnswers(
   return { registered, answers };
 }
 
+export type StoreOutcome = 'stored' | 'duplicate' | 'sealed';
+
 /**
  * Stores an answer unless this player already has one for this question received earlier. Queued answers may be
  * stored out of order; comparing `received_at` (the server's stamp) makes the first answer given the one that counts.
+ *
+ * Before `plainUntil` (lambda/domain/answers.ts `plainStoreDeadline`) it is one conditional put, abandoned if it cannot be
+ * sent by then. After it, the put and a check that the question is not sealed are one transaction: either the answer is
+ * stored before the seal, and the runner's final count (taken after sealing) includes it, or it is not stored at all.
  */
-export async function storeFirstAnswer(r: Response): Promise<boolean> {
+export async function storeFirstAnswer(r: Response, plainUntil: number): Promise<StoreOutcome> {
+  const put = {
+    TableName: table(),
+    Item: {
+      ...responseKey(r.episode_id, r.question_index, r.user_id, r.shard_count),
+      ...r,
+      expires_at: Math.floor(r.received_at / 1000) + RETENTION_SECONDS,
+    },
+    ConditionExpression: 'attribute_not_exists(pk) OR received_at > :received',
+    ExpressionAttributeValues: { ':received': r.received_at },
+  };
+  const left = plainUntil - now();
+  if (left > 0) {
+    try {
+      await documents.send(new PutCommand(put), { abortSignal: AbortSignal.timeout(Math.max(1, realMs(left))) });
+      return 'stored';
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return 'duplicate';
+      throw err;
+    }
+  }
+  const seal = sealKey(r.episode_id, r.question_index, shardOf(r.user_id, r.shard_count));
   try {
     await documents.send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          ...responseKey(r.episode_id, r.question_index, r.user_id, r.shard_count),
-          ...r,
-          expires_at: Math.floor(r.received_at / 1000) + RETENTION_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR received_at > :received',
-        ExpressionAttributeValues: { ':received': r.received_at },
+      new TransactWriteCommand({
+        TransactItems: [{ Put: put }, { ConditionCheck: { TableName: tableName('statistics'), Key: seal, ConditionExpression: 'attribute_not_exists(pk)' } }],
       }),
     );
-    return true;
+    return 'stored';
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if ((err as Error).name === 'TransactionCanceledException') {
+      if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'sealed';
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+    }
     throw err;
   }
 }

@@ -1,18 +1,17 @@
 /**
  * `response.rejected`: the answer handler's refusals by the game's rules (late, not open, duplicate, not registered,
  * eliminated, out of range). They are stored nowhere (the answer path writes nothing), so no stream can yield them:
- * the handler publishes each one itself, best effort — it waits at most PUBLISH_TIMEOUT_MS and never changes the
- * response. The id is a digest of the API request id, so a retry inside the handler cannot duplicate it, while a
+ * the handler publishes each one itself, best effort, in the background (lambda/shared/background.ts): the refusal's
+ * response never waits for it. The id is a digest of the API request id, so a retry inside the handler cannot duplicate it, while a
  * client that tries again is refused (and recorded) again. Unlike the stream-derived events, these are not counted
  * in the live aggregates.
  */
 import { DomainError } from '../domain/errors.ts';
 import { REJECTION_CODES, rejectionEvent } from '../domain/events.ts';
 import type { Episode, ResponseInput } from '../domain/schemas.ts';
-import { logger } from '../shared/powertools.ts';
+import { inBackground } from '../shared/background.ts';
 import { publishEvents } from '../store/events.ts';
 
-export const PUBLISH_TIMEOUT_MS = 1000;
 const STATUS: Partial<Record<DomainError['kind'], number>> = { forbidden: 403, conflict: 409, unprocessable: 422 };
 
 export interface RefusedAnswer {
@@ -25,7 +24,8 @@ export interface RefusedAnswer {
   now: number;
 }
 
-export async function publishRejection(r: RefusedAnswer): Promise<boolean> {
+/** Starts publishing the refusal's event; false when the refusal is not one the event stands for. */
+export function publishRejection(r: RefusedAnswer): boolean {
   const err = r.error;
   if (!(err instanceof DomainError) || !REJECTION_CODES.has(err.code) || !r.userId || !r.episode) return false;
   const index = r.episode.qset.indexOf(r.body.question_id);
@@ -40,19 +40,6 @@ export async function publishRejection(r: RefusedAnswer): Promise<boolean> {
     status: STATUS[err.kind] ?? 400,
     at: r.now,
   });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      publishEvents([event]),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`publishing took over ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
-      }),
-    ]);
-    return true;
-  } catch (e) {
-    logger.warn('response.rejected was not published', { error: e as Error, event_id: event.id, code: err.code });
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  inBackground('publishing response.rejected', () => publishEvents([event]));
+  return true;
 }

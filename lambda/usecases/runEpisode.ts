@@ -16,6 +16,7 @@ import { getQuestionCached } from '../store/questions.ts';
 import { scheduleTick } from '../store/queues.ts';
 import { finalStatistics } from './finalizeQuestion.ts';
 import { publishAnnouncement, publishCommitted } from './publishLive.ts';
+import { runningEpisodesSharingQuestions } from './questionsInUse.ts';
 
 /** A step due this soon is waited for in-process: SQS delays come in whole seconds. */
 export const WAIT_IN_PROCESS_MS = 1500;
@@ -83,6 +84,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
       return { steps, state: episode.state, scheduledFor: now + 1000 };
     }
     if (!next) return { steps, state: episode.state };
+    if (next.step === 'start' && (await startBlocked(episode))) return { steps, state: episode.state };
     const stored = await saveTransition(episode, next.episode, now);
     if (!stored) {
       // Another runner moved the episode first; it owns the follow-up tick.
@@ -115,6 +117,13 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
 }
 
 const earliest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+
+/** Rule 6 across episodes: a show does not start while a running one shares a question with it (the sweep tries again). */
+async function startBlocked(episode: Episode): Promise<boolean> {
+  const sharing = await runningEpisodesSharingQuestions(episode);
+  if (sharing.length > 0) logger.info('start held: a running episode shares questions with this one', { episode_id: episode.id, sharing });
+  return sharing.length > 0;
+}
 
 /** Loads whatever facts the due step needs, then asks `advance` again; 'settling' while a question cannot be finalized yet. */
 async function nextTransition(episode: Episode, now: number) {

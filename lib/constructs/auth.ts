@@ -1,10 +1,11 @@
 /** Cognito: players sign up with their email; producers are in the `admin` group. */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AccountRecovery, CfnUserPoolGroup, Mfa, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, UserPoolClient, UserPoolEmail } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { isProd } from './functions.ts';
 
-export const ADMIN_GROUP = 'admin';
+export { ADMIN_GROUP } from '../../lambda/domain/adminMfa.ts';
+import { ADMIN_GROUP } from '../../lambda/domain/adminMfa.ts';
 
 export interface AuthProps {
   readonly stage: string;
@@ -18,6 +19,13 @@ export class Auth extends Construct {
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
     const prod = isProd(props.stage);
+    // Context flags (docs/SECURITY.md): `threatProtection=true` turns on Cognito threat protection (the Plus feature
+    // plan, billed per monthly active user: compromised credentials and adaptive authentication, enforced);
+    // `sesFromEmail=<verified address>` (with `sesRegion`) sends the pool's mail through SES instead of Cognito's
+    // default sender, which is limited to 50 emails a day.
+    const threatProtection = String(this.node.tryGetContext('threatProtection') ?? 'false') === 'true';
+    const sesFromEmail = this.node.tryGetContext('sesFromEmail') as string | undefined;
+    const sesRegion = this.node.tryGetContext('sesRegion') as string | undefined;
 
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: true,
@@ -32,10 +40,12 @@ export class Auth extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
-      // Players may add an authenticator app; it is not forced on them.
+      // Players may add an authenticator app; it is not forced on them. Admins must (lib/constructs/admin-mfa.ts).
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      ...(threatProtection ? { featurePlan: FeaturePlan.PLUS, standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
+      ...(sesFromEmail ? { email: UserPoolEmail.withSES({ fromEmail: sesFromEmail, fromName: 'Trivia Live', ...(sesRegion ? { sesRegion } : {}) }) } : {}),
       deletionProtection: prod,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });

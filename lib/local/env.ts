@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LOCAL_RESPONSE_SHARDS } from '../sizing.ts';
-import { buckets, buses, envNames, queues, tables, topics, type BucketId, type QueueId, type TableId, type DeadLetterQueueId } from '../wiring.ts';
+import { buckets, buses, envNames, functions, queues, tables, topics, type BucketId, type FunctionSpec, type QueueId, type TableId, type DeadLetterQueueId } from '../wiring.ts';
 import { localBucketName } from './media.ts';
 import { LOCAL_CREDENTIALS, REGION } from './names.ts';
 
@@ -20,6 +20,8 @@ export interface HandlerEnvInput {
   userPoolId: string;
   userPoolClientId: string;
   outboxFile: string;
+  /** The local Event API's `POST /event` (lib/local/event-api/), for the functions that publish to the live channel. */
+  eventApiHttpEndpoint?: string;
   /** Where the stand-in for PutEvents archives the domain events (EVENT_BUS_NAME=local:archive). */
   eventsArchiveDir?: string;
   /** Test time control (lambda/shared/clock.ts): read only with STAGE=local and LOCAL=true. */
@@ -73,5 +75,8 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
   // No local S3: lib/local/media.ts serves the buckets; stack.ts adds its endpoint and CDN_URL once the API is up.
   for (const b of Object.keys(buckets) as BucketId[]) env[envNames.bucket(b)] = localBucketName(b);
   env[envNames.setting('responseShards')] = String(LOCAL_RESPONSE_SHARDS);
+  // Publishers sign with the credentials above (SigV4), which the local Event API checks.
+  const publishesLive = (Object.values(functions) as FunctionSpec[]).some((f) => (f.publishesLive?.length ?? 0) > 0);
+  if (publishesLive && input.eventApiHttpEndpoint) env[envNames.eventApi] = input.eventApiHttpEndpoint;
   return env;
 }

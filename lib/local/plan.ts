@@ -1,8 +1,8 @@
 /**
- * What the local stack serves, read from lib/wiring.ts: the API routes, the SQS and DynamoDB stream event sources and
- * the schedules. The stack starts exactly these (and tests compare them with the wiring and the CDK template).
+ * What the local stack serves, read from lib/wiring.ts: the API routes, the SQS and DynamoDB stream event sources,
+ * the schedules and the Event API's channel namespaces. The stack starts exactly these (and tests compare them with the wiring and the CDK template).
  */
-import { functions, type FunctionId, type FunctionSpec, type QueueId, type TableId, type Trigger } from '../wiring.ts';
+import { functions, namespaces as wiredNamespaces, type FunctionId, type NamespaceId, type FunctionSpec, type QueueId, type TableId, type Trigger } from '../wiring.ts';
 import { createRouter, type RouteEntry } from './router.ts';
 
 export interface QueueSource {
@@ -34,10 +34,12 @@ export interface LocalPlan {
   queueSources: QueueSource[];
   streamSources: StreamSource[];
   schedules: ScheduleSource[];
+  /** The local Event API's channel namespaces (lib/local/event-api/). */
+  namespaces: NamespaceId[];
 }
 
-export function localPlan(specs: Record<string, FunctionSpec> = functions): LocalPlan {
-  const plan: LocalPlan = { routes: [], queueSources: [], streamSources: [], schedules: [] };
+export function localPlan(specs: Record<string, FunctionSpec> = functions, namespaces: readonly NamespaceId[] = wiredNamespaces): LocalPlan {
+  const plan: LocalPlan = { routes: [], queueSources: [], streamSources: [], schedules: [], namespaces: [...namespaces] };
   const http: Omit<RouteEntry, 'routeKey'>[] = [];
   for (const [id, spec] of Object.entries(specs)) {
     const functionId = id as FunctionId;

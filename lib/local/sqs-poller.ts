@@ -10,6 +10,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { sqsRecord } from './events.ts';
 import { errorFields, silentLog, type LocalLog } from './log.ts';
 import type { Invoke } from './runtime.ts';
+import { longPollTimeoutMs } from '../../lambda/shared/requestTimeouts.ts';
 
 export interface SqsPollerOptions {
   name: string;
@@ -62,6 +63,9 @@ export function failedMessageIds(result: unknown, records: Pick<SQSRecord, 'mess
   return failed;
 }
 
+/** A request to the local SQS server that takes longer than this (beyond its long-poll wait) is logged as slow. */
+const SLOW_REQUEST_MS = 2000;
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -78,17 +82,45 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
   const waitTimeSeconds = options.waitTimeSeconds ?? 20;
   const gatherPollMs = options.gatherPollMs ?? 25;
 
+  /**
+   * Every request to SQS is timed and logged (DEBUG; WARN when it took longer than it should), so that a stalled
+   * poller shows which call it was waiting on and for how long.
+   */
+  const timed = async <T>(request: string, expectedMs: number, send: () => Promise<T>, count: (out: T) => number): Promise<T> => {
+    const started = Date.now();
+    let outcome = 'ok';
+    let messages: number | undefined;
+    try {
+      const out = await send();
+      messages = count(out);
+      return out;
+    } catch (err) {
+      outcome = (err as Error).name;
+      throw err;
+    } finally {
+      const fields = { source: options.name, request, ms: Date.now() - started, outcome, ...(messages === undefined ? {} : { messages }) };
+      if (fields.ms > expectedMs && !signal.aborted) log.warn('slow SQS request', fields);
+      else log.debug('SQS request', fields);
+    }
+  };
+
   const receive = async (max: number, wait: number): Promise<Message[]> => {
-    const out = await options.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: Math.min(10, max),
-        WaitTimeSeconds: wait,
-        AttributeNames: ['All'],
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-      { abortSignal: signal },
+    const out = await timed(
+      `ReceiveMessage(wait ${wait}s)`,
+      wait * 1000 + SLOW_REQUEST_MS,
+      () =>
+        options.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: Math.min(10, max),
+            WaitTimeSeconds: wait,
+            AttributeNames: ['All'],
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: signal, requestTimeout: longPollTimeoutMs(wait) },
+        ),
+      (o) => o.Messages?.length ?? 0,
     );
     return out.Messages ?? [];
   };
@@ -134,11 +166,12 @@ export function startSqsPoller(options: SqsPollerOptions): Poller {
     const done = records.filter((r) => !failed.has(r.messageId));
     try {
       for (let i = 0; i < done.length; i += 10) {
-        await options.client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: done.slice(i, i + 10).map((r, j) => ({ Id: String(i + j), ReceiptHandle: r.receiptHandle })),
-          }),
+        const entries = done.slice(i, i + 10).map((r, j) => ({ Id: String(i + j), ReceiptHandle: r.receiptHandle }));
+        await timed(
+          'DeleteMessageBatch',
+          SLOW_REQUEST_MS,
+          () => options.client.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries })),
+          (o) => o.Successful?.length ?? 0,
         );
       }
     } catch (err) {

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { createSqsServer } from 'local-aws-sqs';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { queues, type QueueId, type QueueSpec } from '../wiring.ts';
+import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
 import { ACCOUNT_ID, LOCAL_CREDENTIALS, REGION, STREAM_DLQ_NAME, localQueueName } from './names.ts';
 import { LOCAL_HOST } from './ports.ts';
 
@@ -19,7 +20,7 @@ export interface SqsLocal {
 }
 
 export function sqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+  return new SQSClient({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: REQUEST_TIMEOUTS });
 }
 
 export async function startSqsLocal(options: { port?: number } = {}): Promise<SqsLocal> {

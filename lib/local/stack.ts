@@ -1,6 +1,6 @@
 /**
  * The whole system on one machine: the same handlers with the same wiring (lib/wiring.ts) against real protocol
- * peers — DynamoDB Local (with streams), local-aws-sqs, cognito-local — behind an API Gateway emulation, with
+ * peers — DynamoDB Local (with streams), local-aws-sqs, cognito-local, an AppSync Events server — behind an API Gateway emulation, with
  * Lambda-like event sources (SQS and stream pollers, schedule timers) and Lambda-like runtime threads (API, pipeline).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functions, tables, type FunctionId, type QueueId, type TableId } from '../wiring.ts';
 import { createJwtAuthorizer } from './authorizer.ts';
 import { startApiServer } from './api-server.ts';
+import { startEventApi, type EventApiStats } from './event-api/server.ts';
 import { createDemoUsers, createLocalUser, ensureUserPool, startCognitoLocal, type LocalUser, type LocalUserInput } from './cognito.ts';
 import { createTables, startDynamoLocal } from './dynamo.ts';
 import { handlerEnvironment } from './env.ts';
@@ -28,6 +29,7 @@ import { startSqsPoller, type BatchOutcome, type Poller } from './sqs-poller.ts'
 import { fileCheckpoints, memoryCheckpoints, startStreamPoller } from './stream-poller.ts';
 import { seedDemo as seedDemoContent } from './demo.ts';
 import { startDynamoProxy, type DynamoProxy } from './dynamo-proxy.ts';
+import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
 import { createLocalMedia, localMediaDir, localMediaEnvironment } from './media.ts';
 import { createLocalWebApps, type WebAppConfig } from './webApps.ts';
 import { WEB_DIST } from '../webBuild.ts';
@@ -39,6 +41,8 @@ export interface LocalStackOptions {
   port?: number;
   /** API host to bind (default 127.0.0.1). */
   host?: string;
+  /** The Event API's port (live channel; 0 or absent: a free port). */
+  eventsPort?: number;
   /** Keep DynamoDB tables, users and stream checkpoints in this directory (in memory and a temp dir otherwise). */
   dataDir?: string;
   /** Interval of the schedule triggers, ms (default: LOCAL_SCHEDULE_INTERVAL_MS, else the wiring's rate). */
@@ -77,8 +81,15 @@ export interface LocalStackOutputs {
   UserPoolId: string;
   UserPoolClientId: string;
   CognitoEndpoint: string;
+<<<<<<< HEAD
   /** The player app (`/`) and the host console (`/console/`), on the API's origin. */
   AppUrl: string;
+=======
+  /** The live channel's HTTP publish endpoint, `http://127.0.0.1:PORT/event`. */
+  EventApiHttpEndpoint: string;
+  /** The live channel's WebSocket endpoint, `ws://127.0.0.1:PORT/event/realtime`. */
+  EventApiRealtimeEndpoint: string;
+>>>>>>> main
 }
 
 /** Everything a client or a test needs to reach the stack; plain data (it crosses to test workers). */
@@ -114,6 +125,8 @@ export interface SourceStats {
 export interface LocalStackStats {
   served: { routes: string[]; queueSources: string[]; streamSources: string[]; schedules: string[] };
   sources: Record<string, SourceStats>;
+  /** The local Event API: connections, subscriptions, events published and data frames delivered. */
+  eventApi: EventApiStats;
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -146,6 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   checkJava();
   if (options.port) await assertPortFree(options.port, options.host ?? LOCAL_HOST, 'the API', 'set PORT to a free port');
+  if (options.eventsPort) await assertPortFree(options.eventsPort, options.host ?? LOCAL_HOST, 'the Event API', 'set EVENTS_PORT to a free port');
   const dataDir = persistent ? resolve(options.dataDir!) : mkdtempSync(join(tmpdir(), 'trivia-local-'));
   mkdirSync(dataDir, { recursive: true });
   if (!persistent) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -167,6 +181,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const [localTables, localQueues, pool] = await Promise.all([createTables(dynamo.endpoint, log), createQueues(sqs.endpoint), ensureUserPool(cognito.endpoint)]);
     if (options.demoUsers ?? true) await createDemoUsers(pool);
+
+    const plan = localPlan();
+    // One authorizer for the REST API and the live channel: tokens are checked the same way on both.
+    const authorizer = createJwtAuthorizer({ issuer: pool.issuer, audience: [pool.clientId], jwksUri: pool.jwksUri });
+    const eventApi = await startEventApi({
+      port: options.eventsPort ?? 0,
+      host: options.host,
+      namespaces: plan.namespaces,
+      authorizer,
+      credentials: LOCAL_CREDENTIALS,
+      region: REGION,
+      log,
+    });
+    cleanups.push(() => eventApi.stop());
 
     const outboxFile = join(dataDir, 'outbox.jsonl');
     const eventsArchiveDir = join(dataDir, 'events');
@@ -192,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
       outboxFile,
+      eventApiHttpEndpoint: eventApi.httpEndpoint,
       eventsArchiveDir,
       clockFile,
       settleMs: options.settleMs,
@@ -224,14 +253,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (o.error) s.errors++;
     };
 
-    const plan = localPlan();
     const served: LocalStackStats['served'] = { routes: [], queueSources: [], streamSources: [], schedules: [] };
 
     const router = createRouter(plan.routes);
     served.routes = router.routes.map((r) => r.routeKey);
+<<<<<<< HEAD
     const authorizer = createJwtAuthorizer({ issuer: pool.issuer, audience: [pool.clientId], jwksUri: pool.jwksUri });
     // Filled in once the API's URL is known; served as /config.json (no sign-up: cognito-local sends no mail).
     const webConfig: WebAppConfig = { ApiUrl: '', UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, SignUpEnabled: false, Stage: 'local' };
+=======
+>>>>>>> main
     const api = await startApiServer({
       port: options.port ?? 0,
       host: options.host,
@@ -262,7 +293,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     /* event sources */
     const windowMs = (seconds: number) => Math.min(seconds * 1000, options.batchingWindowCapMs ?? 100);
     const sqsForPollers = sqsClient(sqs.endpoint);
-    const streamsClient = new DynamoDBStreamsClient({ region: REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS });
+    const streamsClient = new DynamoDBStreamsClient({ region: REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: REQUEST_TIMEOUTS });
     cleanups.push(() => {
       sqsForPollers.destroy();
       streamsClient.destroy();
@@ -341,7 +372,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const info: LocalStackInfo = {
       apiUrl: api.url,
+<<<<<<< HEAD
       outputs: { ApiUrl: api.url, UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, AppUrl: `${api.url}/` },
+=======
+      outputs: {
+        ApiUrl: api.url,
+        UserPoolId: pool.userPoolId,
+        UserPoolClientId: pool.clientId,
+        CognitoEndpoint: cognito.endpoint,
+        EventApiHttpEndpoint: eventApi.httpEndpoint,
+        EventApiRealtimeEndpoint: eventApi.realtimeEndpoint,
+      },
+>>>>>>> main
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
       tableNames: localTables.tableNames,
@@ -358,7 +400,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // config.json carries the outputs (the Event API's endpoints among them), as the deployed stack writes it.
     Object.assign(webConfig, info.outputs);
     function stats(): LocalStackStats {
-      return { served, sources: structuredClone(sources) };
+      return { served, sources: structuredClone(sources), eventApi: eventApi.stats() };
     }
 
     if (options.seedDemo) await seedDemoContent({ apiUrl: api.url, cognitoEndpoint: cognito.endpoint, clientId: pool.clientId }, log);

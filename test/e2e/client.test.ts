@@ -41,10 +41,10 @@ describe('TriviaClient on the local stack', () => {
     const a = auth();
     const good = await a.signIn('player2@example.com', 'Passw0rd!');
     // A token the authorizer rejects, with a valid refresh token: as after a key rotation or an expired token.
-    a.useTokens({ ...good, idToken: `${good.idToken.slice(0, -4)}AAAA`, expiresAt: Date.now() + 3_600_000 });
+    a.useTokens({ ...good, accessToken: `${good.accessToken.slice(0, -4)}AAAA`, expiresAt: Date.now() + 3_600_000 });
     const api = new TriviaClient({ apiUrl: stack().apiUrl, auth: a });
     await expect(api.getMe()).resolves.toMatchObject({ nickname: expect.any(String) });
-    expect(a.tokens?.idToken).not.toContain('AAAA');
+    expect(a.tokens?.accessToken).not.toContain('AAAA');
   });
 
   it('reports cognito-local’s lack of USER_SRP_AUTH as an AuthError (SRP is unit-tested against a fake server)', async () => {

@@ -58,6 +58,8 @@ describe('npm start', () => {
         UserPoolId: expect.stringMatching(/^local_/),
         UserPoolClientId: expect.any(String),
         CognitoEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        EventApiHttpEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/event$/),
+        EventApiRealtimeEndpoint: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/event\/realtime$/),
       });
       expect(cli.output()).toContain('admin@example.com');
       expect(cli.output()).not.toContain('demo seeding');

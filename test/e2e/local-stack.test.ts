@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { localPlan } from '../../lib/local/plan.ts';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../lib/local/cognito.ts';
-import { api, eventually, handMadeIdToken, signIn, signedInUser, stack } from './support/index.ts';
+import { api, eventually, handMadeAccessToken, handMadeIdToken, signIn, signedInUser, stack } from './support/index.ts';
 
 const stats = async () => (await api().get('/_local/stats')).body;
 
@@ -27,11 +27,11 @@ describe('API Gateway emulation', () => {
     const admin = await signIn(DEMO_ADMIN_EMAIL);
     const id = `slash-${randomUUID()}`;
     const question = { id, question: 'Which one?', options: ['a', 'b'], answer: '1' };
-    const first = await api(admin.idToken).post('/api/v1/question/', question);
-    const again = await api(admin.idToken).post('/api/v1/question', question);
+    const first = await api(admin.accessToken).post('/api/v1/question/', question);
+    const again = await api(admin.accessToken).post('/api/v1/question', question);
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
-    expect((await api(admin.idToken).get(`/api/v1/question/${id}/`)).body).toMatchObject({ id, answer: 1 });
+    expect((await api(admin.accessToken).get(`/api/v1/question/${id}/`)).body).toMatchObject({ id, answer: 1 });
   });
 
   it('answers an unknown route with 404 in the error shape', async () => {
@@ -66,38 +66,46 @@ describe('JWT authorizer', () => {
     const { outputs } = stack();
     const tokens = {
       garbage: 'not-a-jwt',
-      forged: await handMadeIdToken({ forged: true }),
-      expired: await handMadeIdToken({ expiresIn: -60 }),
-      audience: await handMadeIdToken({ audience: 'some-other-client' }),
-      issuer: await handMadeIdToken({ issuer: `${outputs.CognitoEndpoint}/local_other` }),
+      forged: await handMadeAccessToken({ forged: true }),
+      expired: await handMadeAccessToken({ expiresIn: -60 }),
+      audience: await handMadeAccessToken({ audience: 'some-other-client' }),
+      issuer: await handMadeAccessToken({ issuer: `${outputs.CognitoEndpoint}/local_other` }),
     };
     for (const [kind, token] of Object.entries(tokens)) {
       const res = await api(token).get(protectedPath);
       expect({ kind, status: res.status, body: res.body }).toEqual({ kind, status: 401, body: { message: 'Unauthorized' } });
     }
     // The control: the same kind of token, valid, gets past the authorizer.
-    expect((await api(await handMadeIdToken()).get(protectedPath)).status).not.toBe(401);
+    expect((await api(await handMadeAccessToken()).get(protectedPath)).status).not.toBe(401);
   });
 
-  it('lets a signed-in admin through, with the ID token or the access token, with or without "Bearer "', async () => {
+  it('lets a signed-in admin through with the access token, with or without "Bearer "', async () => {
     const admin = await signIn(DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
     const path = `/api/v1/question/${randomUUID()}`;
-    for (const authorization of [`Bearer ${admin.idToken}`, `Bearer ${admin.accessToken}`, admin.idToken]) {
+    for (const authorization of [`Bearer ${admin.accessToken}`, admin.accessToken]) {
       const res = await api(undefined).request('GET', path, undefined, { authorization });
       expect(res.status).toBe(404); // reached the handler: the question does not exist
       expect(res.body).toMatchObject({ error: { code: expect.any(String) } });
     }
   });
 
+  it('refuses an ID token in the handler layer, as in AWS (the JWT authorizer lets it through)', async () => {
+    const admin = await signIn(DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
+    for (const token of [admin.idToken, await handMadeIdToken()]) {
+      const res = await api(token).get(`/api/v1/question/${randomUUID()}`);
+      expect({ status: res.status, body: res.body }).toMatchObject({ status: 401, body: { error: { code: 'access_token_required' } } });
+    }
+  });
+
   it('hands the claims over as API Gateway does: sub and groups reach the handler', async () => {
     const sub = randomUUID();
     const player = await signedInUser({ sub });
-    const me = await api(player.idToken).get('/api/v1/user/me');
+    const me = await api(player.accessToken).get('/api/v1/user/me');
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: sub });
     // "[admin]" is parsed by the handler side: a player is refused an admin route, an admin is not.
     const question = { question: 'Claims?', options: ['yes', 'no'], answer: 0 };
-    expect((await api(player.idToken).post('/api/v1/question', question)).status).toBe(403);
+    expect((await api(player.accessToken).post('/api/v1/question', question)).status).toBe(403);
     const admin = await signedInUser({ admin: true });
     expect((await api(admin.accessToken).post('/api/v1/question', question)).status).toBe(201);
   });
@@ -147,7 +155,7 @@ describe('event sources on the real handlers', () => {
 
   it('carries registrations through the participants stream, the runner tick through SQS, the start notice to the outbox', async () => {
     const admin = await signIn(DEMO_ADMIN_EMAIL);
-    const as = api(admin.idToken);
+    const as = api(admin.accessToken);
     const q = await as.post('/api/v1/question', { question: 'Stream?', options: ['a', 'b'], answer: 0 });
     const game = await as.post('/api/v1/game', { qset: [q.body.id] });
     const episodeId = `e2e-${randomUUID()}`;
@@ -156,11 +164,11 @@ describe('event sources on the real handlers', () => {
     const ticksBefore = (await stats()).sources['sqs:runnerTicks->episodeRunner']?.records ?? 0;
 
     const players = await Promise.all([signedInUser(), signedInUser()]);
-    for (const p of players) expect((await api(p.idToken).post('/api/v1/participant', { episode_id: episodeId })).status).toBe(201);
+    for (const p of players) expect((await api(p.accessToken).post('/api/v1/participant', { episode_id: episodeId })).status).toBe(201);
 
     await eventually(
       async () => {
-        const res = await api(players[0].idToken).get(`/api/v1/episode/${episodeId}`);
+        const res = await api(players[0].accessToken).get(`/api/v1/episode/${episodeId}`);
         expect(res.body).toMatchObject({ participant_count: 2 });
       },
       { timeoutMs: 15_000, intervalMs: 200 },
@@ -178,6 +186,6 @@ describe('event sources on the real handlers', () => {
       },
       { timeoutMs: 10_000, intervalMs: 200 },
     );
-    expect((await api(players[1].idToken).get(`/api/v1/episode/${episodeId}`)).body).toMatchObject({ state: 'STARTED' });
+    expect((await api(players[1].accessToken).get(`/api/v1/episode/${episodeId}`)).body).toMatchObject({ state: 'STARTED' });
   });
 });

@@ -12,7 +12,7 @@ const GIF = Buffer.from('R0lGODlhAQABAAAAACw=', 'base64');
 describe('POST /api/v1/media on the local stack', () => {
   it('uploads through the presigned URL and serves the file at media_url, which a question keeps', async () => {
     const admin = await signIn(DEMO_ADMIN_EMAIL);
-    const res = await api(admin.idToken).post('/api/v1/media/', { content_type: 'image/gif', content_length: GIF.length });
+    const res = await api(admin.accessToken).post('/api/v1/media/', { content_type: 'image/gif', content_length: GIF.length });
     expect(res.status).toBe(200);
     const { upload_url, upload_headers, media_url, key } = res.body as { upload_url: string; upload_headers: Record<string, string>; media_url: string; key: string };
     expect(key).toMatch(/^media\/[0-9a-f-]{36}\.gif$/);
@@ -27,14 +27,14 @@ describe('POST /api/v1/media on the local stack', () => {
     expect(Buffer.from(await got.arrayBuffer())).toEqual(GIF);
 
     const id = `media-${randomUUID()}`;
-    const created = await api(admin.idToken).post('/api/v1/question/', { id, question: 'What is shown?', options: ['a dot', 'a line'], answer: 0, media_url });
+    const created = await api(admin.accessToken).post('/api/v1/question/', { id, question: 'What is shown?', options: ['a dot', 'a line'], answer: 0, media_url });
     expect(created.status).toBe(201);
-    expect((await api(admin.idToken).get(`/api/v1/question/${id}`)).body).toMatchObject({ id, media_url });
+    expect((await api(admin.accessToken).get(`/api/v1/question/${id}`)).body).toMatchObject({ id, media_url });
   });
 
   it('is for admins only', async () => {
     const player = await signedInUser();
-    const res = await api(player.idToken).post('/api/v1/media', { content_type: 'image/png' });
+    const res = await api(player.accessToken).post('/api/v1/media', { content_type: 'image/png' });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('admin_only');
     expect((await api().post('/api/v1/media', { content_type: 'image/png' })).status).toBe(401);

@@ -4,7 +4,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, DynamoDBBatchResponse } from 'aws-lambda';
 import { shardOf } from '../../lambda/domain/answers.ts';
@@ -14,6 +14,7 @@ import {
   QUEUES,
   TABLES,
   conditionalCheckFailed,
+  transactionCanceled,
   episode,
   episodesTableFake,
   liveChannel,
@@ -141,14 +142,30 @@ describe('recordAnswers (answers queue)', () => {
     expect(puts()).toHaveLength(0);
   });
 
-  it('reads the episode fresh near finalization instead of trusting the cache', async () => {
+  it('reads the episode fresh near finalization, and stores the answer only if the question is not sealed', async () => {
     // Window closed 1.5 s ago; the runner finalizes 2 s after the close: within the 1 s margin, so read again.
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
     episodeIs({ ...openEpisode(0, 11_500), state: 'QUESTION_CLOSED' });
     const result = await run([record('m1', answer('u-1', 1))]);
     expect(result.batchItemFailures).toEqual([]);
     expect(ddb.commandCalls(GetCommand, { TableName: TABLES.episodes })).toHaveLength(2);
-    expect(puts()).toHaveLength(1);
+    expect(puts()).toHaveLength(0);
+    const [put, seal] = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
+    expect(put.Put).toMatchObject({ TableName: TABLES.responses, Item: { user_id: 'u-1', correct: true } });
+    expect(seal.ConditionCheck).toEqual({
+      TableName: TABLES.statistics,
+      Key: { pk: `ep1#q0#seal#${shardOf('u-1', 16)}`, sk: 'seal' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('refuses an answer whose question was sealed after the consumer read the episode (to the DLQ, not stored)', async () => {
+    episodeIs({ ...openEpisode(0, 11_500), state: 'QUESTION_CLOSED' });
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed']));
+    ddb.on(GetCommand, { TableName: TABLES.responses }).resolves({});
+    const result = await run([record('m-sealed', answer('u-1', 1))]);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-sealed' }]);
+    expect(puts()).toHaveLength(0);
   });
 
   it('reports answers to an unknown episode', async () => {

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ADMIN, NOW, TABLES, conditionalCheckFailed, expectError, lambdaContext, parse, pinClock, post, question, stubEnvironment } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -24,6 +24,8 @@ beforeAll(async () => {
 beforeEach(() => {
   ddb.reset();
   pinClock();
+  // No other episode is running (rule 6 across episodes reads the `live` index).
+  ddb.on(QueryCommand, { TableName: TABLES.episodes, IndexName: 'live' }).resolves({ Items: [] });
 });
 
 afterEach(() => {
@@ -224,6 +226,20 @@ describe('POST /api/v1/episode/', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ qset: ['q3', 'q1'], min_participant: 1, answer_window_seconds: 5, reveal_seconds: 0, lead_seconds: 0, start_at: NOW + 3_600_000 });
     expect(puts()[0].Item).toMatchObject({ answer_window_ms: 5000, reveal_ms: 0, lead_ms: 0 });
+  });
+
+  it('answers 409 questions_in_use when a running episode shares a question, and writes nothing', async () => {
+    ddb.on(GetCommand, { TableName: TABLES.games }).resolves({ Item: game });
+    ddb.on(QueryCommand, { TableName: TABLES.episodes, IndexName: 'live' }).resolves({
+      Items: [
+        { id: 'ep-on-air', state: 'QUESTION_CLOSED', qset: ['q0', 'q2'] },
+        { id: 'ep-later', state: 'CREATED', qset: ['q1'] },
+      ],
+    });
+    const res = parse(await createEpisode(post('/api/v1/episode', { id: 'ep-sat', game_id: 'g1' }, ADMIN), ctx));
+    const error = expectError(res, 409, 'questions_in_use');
+    expect(error.details).toEqual({ episodes: [{ episode_id: 'ep-on-air', questions: ['q2'] }] });
+    expect(ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === TABLES.episodes)).toHaveLength(0);
   });
 
   it('answers 422 unknown_game and writes nothing', async () => {

@@ -19,11 +19,13 @@ const CDN_URL = 'https://d111111abcdef8.cloudfront.net';
 
 let createMediaUpload: typeof import('../../lambda/http/createMediaUpload.ts').handler;
 let getEpisode: typeof import('../../lambda/http/getEpisode.ts').handler;
+let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
 
 beforeAll(async () => {
   stubEnvironment({ [envNames.bucket('media')]: BUCKET, [envNames.setting('cdnUrl')]: `${CDN_URL}/` });
   createMediaUpload = (await import('../../lambda/http/createMediaUpload.ts')).handler;
   getEpisode = (await import('../../lambda/http/getEpisode.ts')).handler;
+  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
 });
 
 beforeEach(() => {
@@ -54,7 +56,7 @@ async function upload(body: unknown, claims = ADMIN) {
 
 describe('POST /api/v1/media', () => {
   it('answers with a presigned PUT for a new media/<uuid>.png key in the media bucket, and its CDN URL', async () => {
-    const res = await upload({ content_type: 'image/png' });
+    const res = await upload({ content_type: 'image/png', content_length: 2048 });
     expect(res.status).toBe(200);
     const body = res.body as unknown as Upload;
     expect(Object.keys(body).sort()).toEqual(['expires_in', 'key', 'media_url', 'upload_headers', 'upload_method', 'upload_url']);
@@ -77,13 +79,13 @@ describe('POST /api/v1/media', () => {
     expect(q.get('X-Amz-Expires')).toBe(String(UPLOAD_URL_TTL_SECONDS));
     expect(q.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(q.get('x-id')).toBe('PutObject');
-    // The content type is signed: S3 refuses a PUT with another one.
-    expect(q.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-type', 'host']);
+    // The content type and the length are signed: S3 refuses a PUT with another type or another number of bytes.
+    expect(q.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-length', 'content-type', 'host']);
     // No checksum of an empty body (the SDK's default for presigned PUTs), which would make S3 reject every upload.
     expect([...q.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
   });
 
-  it('signs the length too when content_length is given, and picks the extension from the type', async () => {
+  it('signs the length, and picks the extension from the type', async () => {
     const body = (await upload({ content_type: 'image/jpeg', content_length: 123_456 })).body as unknown as Upload;
     expect(body.key).toMatch(/\.jpg$/);
     const url = new URL(body.upload_url);
@@ -93,23 +95,24 @@ describe('POST /api/v1/media', () => {
 
   it('gives every upload its own key', async () => {
     const keys = new Set<string>();
-    for (let i = 0; i < 5; i++) keys.add(((await upload({ content_type: 'image/webp' })).body as unknown as Upload).key);
+    for (let i = 0; i < 5; i++) keys.add(((await upload({ content_type: 'image/webp', content_length: 10 })).body as unknown as Upload).key);
     expect(keys.size).toBe(5);
   });
 
   it('signs without any request to S3 (presigning is local)', async () => {
-    await upload({ content_type: 'audio/mpeg' });
+    await upload({ content_type: 'audio/mpeg', content_length: 10 });
     expect(s3.calls()).toHaveLength(0);
   });
 
   it('is for admins only', async () => {
-    expectError(await upload({ content_type: 'image/png' }, PLAYER), 403, 'admin_only');
+    expectError(await upload({ content_type: 'image/png', content_length: 10 }, PLAYER), 403, 'admin_only');
   });
 
   it.each([
     ['an SVG (it can carry script)', { content_type: 'image/svg+xml' }],
     ['HTML', { content_type: 'text/html' }],
     ['no content type', {}],
+    ['no content_length (an upload of unbounded size)', { content_type: 'image/png' }],
     ['a length over the limit', { content_type: 'image/png', content_length: MAX_MEDIA_BYTES + 1 }],
     ['a zero length', { content_type: 'image/png', content_length: 0 }],
     ['a fractional length', { content_type: 'image/png', content_length: 1.5 }],
@@ -125,10 +128,10 @@ describe('POST /api/v1/media against a custom S3 endpoint (the local stack)', ()
     vi.stubEnv('AWS_ENDPOINT_URL_S3', 'http://127.0.0.1:3999/_local/media');
     try {
       const handler = (await import('../../lambda/http/createMediaUpload.ts')).handler;
-      const body = parse(await handler(post('/api/v1/media', { content_type: 'image/gif' }, ADMIN), ctx)).body as unknown as Upload;
+      const body = parse(await handler(post('/api/v1/media', { content_type: 'image/gif', content_length: 10 }, ADMIN), ctx)).body as unknown as Upload;
       const url = new URL(body.upload_url);
       expect(`${url.origin}${url.pathname}`).toBe(`http://127.0.0.1:3999/_local/media/${BUCKET}/${body.key}`);
-      expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
+      expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
     } finally {
       vi.stubEnv('AWS_ENDPOINT_URL_S3', '');
       vi.resetModules();
@@ -146,5 +149,35 @@ describe('GET /api/v1/episode/{id} and media', () => {
     expect(res.headers['cache-control']).toBe('public, max-age=1');
     expect(res.body.server_time).toBe(NOW);
     expect(res.body.current_question).toEqual({ id: 'q1', question: q.question, options: q.options, media_url: q.media_url });
+  });
+});
+
+describe('a question\u2019s media_url: only https on the stack\u2019s own CDN media path', () => {
+  const OWN = `${CDN_URL}/media/0b0e7a4e-1f2a-4c3b-9d4e-5f6a7b8c9d0e.png`;
+  const create = async (media_url: string) =>
+    parse(await createQuestion(post('/api/v1/question', { question: 'What is shown?', options: ['a', 'b'], answer: 0, media_url }, ADMIN), ctx));
+
+  it('accepts the media_url of an upload to this stack', async () => {
+    expect((await create(OWN)).status).toBe(201);
+    expect(ddb.calls()).toHaveLength(1);
+  });
+
+  it.each([
+    ['javascript:', 'javascript:alert(1)'],
+    ['the instance metadata service', 'http://169.254.169.254/latest/meta-data/'],
+    ['plain http on our host', OWN.replace('https:', 'http:')],
+    ['another host', 'https://evil.example.com/media/0b0e7a4e-1f2a-4c3b-9d4e-5f6a7b8c9d0e.png'],
+    ['our host as a subdomain of another', `https://d111111abcdef8.cloudfront.net.evil.example.com/media/0b0e7a4e-1f2a-4c3b-9d4e-5f6a7b8c9d0e.png`],
+    ['a user-info trick', `https://d111111abcdef8.cloudfront.net@evil.example.com/media/0b0e7a4e-1f2a-4c3b-9d4e-5f6a7b8c9d0e.png`],
+    ['outside the media path', `${CDN_URL}/api/v1/health`],
+    ['a path traversal', `${CDN_URL}/media/../api/v1/health`],
+    ['a type we do not accept', `${CDN_URL}/media/0b0e7a4e-1f2a-4c3b-9d4e-5f6a7b8c9d0e.svg`],
+    ['a key we did not make', `${CDN_URL}/media/logo.png`],
+    ['a query string', `${OWN}?x=1`],
+  ])('refuses %s with 422 media_url_not_ours or 400, storing nothing', async (_name, url) => {
+    const res = await create(url);
+    expect([400, 422]).toContain(res.status);
+    expect((res.body.error as { code: string }).code).toMatch(/^(media_url_not_ours|invalid_body)$/);
+    expect(ddb.calls()).toHaveLength(0);
   });
 });

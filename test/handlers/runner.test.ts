@@ -59,7 +59,12 @@ beforeEach(() => {
   vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   ddb.on(GetCommand, { TableName: TABLES.questions }).callsFake((input: { Key: { id: string } }) => ({ Item: QUESTIONS[input.Key.id] }));
   sqs.on(SendMessageCommand).resolves({ MessageId: 'tick' });
+  liveEpisodes([]);
 });
+
+/** The episodes that are not over, as the `live` index lists them (rule 6 across episodes). */
+const liveEpisodes = (items: Pick<Episode, 'id' | 'state' | 'qset'>[]) =>
+  ddb.on(QueryCommand, { TableName: TABLES.episodes, IndexName: 'live' }).resolves({ Items: items });
 
 afterEach(() => {
   vi.useRealTimers();
@@ -212,6 +217,17 @@ describe('runEpisode', () => {
     });
     expect(sns.calls()).toHaveLength(0);
     expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 60_000 }), DelaySeconds: 60 }]);
+  });
+
+  it('does not start while a running episode shares a question, and starts beside one that is only created', async () => {
+    const table = episodesTable(episode({ participant_count: 2, version: 0 }));
+    liveEpisodes([{ id: 'other', state: 'QUESTION_OPEN', qset: ['q9', 'q2'] }]);
+    expect(await runEpisode('ep1', clockAt())).toEqual({ steps: [], state: 'CREATED' });
+    expect(updates()).toHaveLength(0);
+    expect(table.current().state).toBe('CREATED');
+
+    liveEpisodes([{ id: 'other', state: 'CREATED', qset: ['q9', 'q2'] }, { id: 'ended-soon', state: 'QUESTION_OPEN', qset: ['q7'] }]);
+    expect((await runEpisode('ep1', clockAt())).steps).toEqual(['start']);
   });
 
   it('publishes the notification to SNS when the topic is a real one', async () => {

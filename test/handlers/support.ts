@@ -234,6 +234,10 @@ export function expectError(res: Parsed, status: number, code: string): { code: 
 export const conditionalCheckFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
 
+/** A cancelled TransactWriteItems, with one cancellation reason per item ('None' for an item that passed). */
+export const transactionCanceled = (codes: string[]) =>
+  Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+
 export function question(id: string, answer = 1, options: string[] = ['alpha', 'bravo', 'charlie']): Question {
   return { id, question: `What is ${id}?`, options, answer, created_at: NOW - 86_400_000 };
 }

@@ -345,7 +345,8 @@ describe('canary (context canary=true)', () => {
     });
     const vars = (canaryProps().Environment as { Variables: Record<string, unknown> }).Variables;
     expect(vars).toMatchObject({
-      API_URL: { 'Fn::GetAtt': [logicalId(stack.api.httpApi), 'ApiEndpoint'] },
+      // Through CloudFront: the API refuses direct calls.
+      API_URL: stack.resolve(stack.cdn.url),
       USER_POOL_CLIENT_ID: { Ref: logicalId(stack.userPoolClient) },
       CANARY_SECRET_NAME: 'ops/canary',
       STAGE: 'test',

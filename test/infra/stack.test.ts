@@ -21,6 +21,7 @@ import {
   type Trigger,
 } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
+import { ORIGIN_SECRET_ENV } from '../../lambda/domain/originSecret.ts';
 
 const functionIds = Object.keys(functionSpecs) as FunctionId[];
 const tableIds = Object.keys(tableSpecs) as TableId[];
@@ -325,9 +326,14 @@ describe('Lambda functions', () => {
   const ownFunctions = () =>
     (Object.entries(template.findResources('AWS::Lambda::Function')) as [string, CfnResourceJson][]).filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
 
-  it('has exactly the functions of the wiring (no helper functions but the web apps\' deployment handler)', () => {
-    expect(ownFunctions()).toHaveLength(functionIds.length);
-    template.resourceCountIs('AWS::Lambda::Function', functionIds.length + 1);
+  it("has exactly the functions of the wiring (no helper functions), the two of edge protection and the web apps' deployment handler", () => {
+    // The origin secret's rotation and the admin MFA trigger (docs/SECURITY.md) serve no route, queue or stream.
+    template.resourceCountIs('AWS::Lambda::Function', functionIds.length + 3);
+    expect(ownFunctions()).toHaveLength(functionIds.length + 2);
+    expect([stack.originSecret.rotation.fn, stack.adminMfa.trigger.fn].map((f) => template.toJSON().Resources[logicalId(f)].Type)).toEqual([
+      'AWS::Lambda::Function',
+      'AWS::Lambda::Function',
+    ]);
     expect(sorted(Object.keys(stack.functions))).toEqual(sorted(functionIds));
   });
 
@@ -363,6 +369,7 @@ describe('Lambda functions', () => {
     for (const b of resources.buckets) expected[envNames.bucket(b)] = { Ref: logicalId(stack.media.bucket) };
     for (const b of resources.buses) expected[envNames.bus(b)] = { Ref: logicalId(stack.analytics.bus) };
     for (const s of spec.settings ?? []) expected[envNames.setting(s)] = stack.resolve(stack.settings[s]);
+    if (triggersOf(functionId).some((t) => t.kind === 'http')) expected[ORIGIN_SECRET_ENV] = { Ref: logicalId(stack.originSecret.secret) };
     for (const q of spec.deadLetters ? deadLetterQueueIds() : []) {
       expected[envNames.deadLetterQueue(q)] = { Ref: logicalId(q === 'streams' ? stack.streamDlq : stack.dlqs[q]) };
     }
@@ -371,7 +378,8 @@ describe('Lambda functions', () => {
 
   it('keeps logs 30 days (a year in prod), and deletes them with a dev stage', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as CfnResourceJson[];
-    expect(groups.length).toBe(functionIds.length + 2); // one per function, the API access log, the events archive's delivery errors
+    // One per function (and the two of edge protection), the API access log, the events archive's delivery errors.
+    expect(groups.length).toBe(functionIds.length + 2 + 2);
     for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(30);
       expect(g.DeletionPolicy).toBe('Delete');
@@ -466,7 +474,8 @@ describe('IAM: least privilege', () => {
 describe('outputs and tags', () => {
   it('exports ApiUrl, UserPoolId, UserPoolClientId, CognitoEndpoint and NotificationsTopicArn', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.httpApi), 'ApiEndpoint'] });
+    // Through CloudFront: the execute-api endpoint refuses direct calls (the origin secret).
+    expect(outputs.ApiUrl.Value).toEqual(stack.resolve(stack.cdn.url));
     expect(outputs.UserPoolId.Value).toEqual({ Ref: logicalId(stack.userPool) });
     expect(outputs.UserPoolClientId.Value).toEqual({ Ref: logicalId(stack.userPoolClient) });
     expect(outputs.CognitoEndpoint.Value).toEqual({ 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com']] });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { functions, httpRoutes, queues, tables, type FunctionId, type QueueId, type TableId, type Trigger } from '../../lib/wiring.ts';
+import { envNames, functions, httpRoutes, namespaces, queues, tables, type FunctionId, type FunctionSpec, type QueueId, type TableId, type Trigger } from '../../lib/wiring.ts';
+import { handlerEnvironment } from '../../lib/local/env.ts';
 import { localPlan } from '../../lib/local/plan.ts';
 import { createRouter } from '../../lib/local/router.ts';
 import { createTableInput } from '../../lib/local/dynamo.ts';
@@ -53,6 +54,31 @@ describe('the local stack serves the whole wiring', () => {
     expect(plan.streamSources).toEqual(expected.stream);
     expect(plan.schedules.map(({ functionId, rateMinutes }) => ({ functionId, rateMinutes }))).toEqual(expected.schedule);
     for (const s of plan.streamSources) expect(tables[s.table].stream, `${s.table} needs a stream for ${s.functionId}`).toBeDefined();
+  });
+});
+
+describe('the local stack serves the wiring’s live channel', () => {
+  it('has exactly the wiring’s channel namespaces, and every namespace a function publishes to', () => {
+    expect(plan.namespaces).toEqual(namespaces);
+    const published = (Object.values(functions) as FunctionSpec[]).flatMap((f) => f.publishesLive ?? []);
+    expect(published.length).toBeGreaterThan(0);
+    for (const ns of published) expect(plan.namespaces).toContain(ns);
+  });
+
+  it('gives the publishers the Event API’s HTTP endpoint under the wiring’s variable', () => {
+    const env = handlerEnvironment({
+      dynamoEndpoint: 'http://127.0.0.1:9',
+      sqsEndpoint: 'http://127.0.0.1:9',
+      cognitoEndpoint: 'http://127.0.0.1:9',
+      tableNames: {} as never,
+      queueUrls: {} as never,
+      userPoolId: 'local_pool',
+      userPoolClientId: 'client',
+      outboxFile: '/dev/null',
+      eventApiHttpEndpoint: 'http://127.0.0.1:4010/event',
+      rootDir: new URL('../..', import.meta.url).pathname,
+    });
+    expect(env[envNames.eventApi]).toBe('http://127.0.0.1:4010/event');
   });
 });
 

@@ -5,9 +5,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { QueueId, TableId } from '../../../lib/wiring.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../../lib/local/names.ts';
+import { REQUEST_TIMEOUTS } from '../../../lambda/shared/requestTimeouts.ts';
 import { stack } from './stack.ts';
 
-const config = (endpoint: string) => ({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+const config = (endpoint: string) => ({ region: REGION, endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: REQUEST_TIMEOUTS });
 
 export const dynamoClient = () => new DynamoDBClient(config(stack().dynamoEndpoint));
 export const streamsClient = () => new DynamoDBStreamsClient(config(stack().dynamoEndpoint));

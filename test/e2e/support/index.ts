@@ -3,4 +3,4 @@ export { signIn, createUser, uniqueEmail, signedInUser, type LocalUser, type Tok
 export { api, type Api, type ApiResponse } from './api.ts';
 export { dynamoDocumentClient, dynamoClient, streamsClient, sqsClient, tableName, queueUrl } from './dynamo.ts';
 export { eventually } from './eventually.ts';
-export { handMadeIdToken, type TokenOptions } from './tokens.ts';
+export { handMadeAccessToken, handMadeIdToken, type TokenOptions } from './tokens.ts';

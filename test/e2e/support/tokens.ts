@@ -3,7 +3,7 @@
  * or with a key of our own (a forgery with the right `kid`).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { localIdToken } from '../../../lib/local/tokens.ts';
+import { localAccessToken, localIdToken, type LocalTokenInput } from '../../../lib/local/tokens.ts';
 import { stack } from './stack.ts';
 
 export interface TokenOptions {
@@ -17,10 +17,9 @@ export interface TokenOptions {
   forged?: boolean;
 }
 
-/** An ID token as cognito-local issues it (`kid` CognitoLocal, `aud` the app client, `iss` the pool). */
-export function handMadeIdToken(options: TokenOptions = {}): Promise<string> {
+function tokenInput(options: TokenOptions): LocalTokenInput {
   const { outputs } = stack();
-  return localIdToken({
+  return {
     issuer: options.issuer ?? `${outputs.CognitoEndpoint}/${outputs.UserPoolId}`,
     clientId: options.audience ?? outputs.UserPoolClientId,
     sub: options.sub ?? '00000000-0000-4000-8000-000000000001',
@@ -28,5 +27,11 @@ export function handMadeIdToken(options: TokenOptions = {}): Promise<string> {
     groups: options.groups,
     expiresInSeconds: options.expiresIn,
     ...(options.forged ? { signingKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey } : {}),
-  });
+  };
 }
+
+/** An ID token as cognito-local issues it (`kid` CognitoLocal, `aud` the app client, `iss` the pool). */
+export const handMadeIdToken = (options: TokenOptions = {}): Promise<string> => localIdToken(tokenInput(options));
+
+/** An access token as cognito-local issues it (`client_id` the app client, no `aud`): the token the API takes. */
+export const handMadeAccessToken = (options: TokenOptions = {}): Promise<string> => localAccessToken(tokenInput(options));

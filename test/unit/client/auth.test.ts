@@ -16,13 +16,13 @@ function setup(opts: { ttlSeconds?: number; refreshFails?: boolean } = {}) {
 }
 
 describe('CognitoAuth', () => {
-  it('signs in with USER_PASSWORD_AUTH and reads the expiry from the ID token', async () => {
+  it('signs in with USER_PASSWORD_AUTH, reads the expiry from the ID token and calls the API with the access token', async () => {
     const { auth, cognito, clock } = setup();
     const tokens = await auth.signIn('admin@example.com', 'Passw0rd!');
     expect(cognito.calls).toEqual([{ op: 'InitiateAuth USER_PASSWORD_AUTH', input: expect.objectContaining({ ClientId: 'client-1', AuthParameters: { USERNAME: 'admin@example.com', PASSWORD: 'Passw0rd!' } }) }]);
     expect(tokens.expiresAt).toBe(Math.floor(clock.now() / 1000) * 1000 + 3_600_000);
     expect(tokens.refreshToken).toBe('refresh-1');
-    expect(await auth.token()).toBe(tokens.idToken);
+    expect(await auth.token()).toBe(tokens.accessToken);
   });
 
   it('refreshes with REFRESH_TOKEN_AUTH when the token is about to expire, keeping the refresh token', async () => {

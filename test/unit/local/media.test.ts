@@ -6,11 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { startApiServer, type ApiServer } from '../../../lib/local/api-server.ts';
 import type { JwtAuthorizer } from '../../../lib/local/authorizer.ts';
 import { handlerEnvironment } from '../../../lib/local/env.ts';
 import { LOCAL_MEDIA_PATH, createLocalMedia, localBucketName, localMediaEnvironment } from '../../../lib/local/media.ts';
+import { LOCAL_CREDENTIALS } from '../../../lib/local/names.ts';
 import { createRouter } from '../../../lib/local/router.ts';
 import { LOCAL_RESPONSE_SHARDS } from '../../../lib/sizing.ts';
 import { envNames } from '../../../lib/wiring.ts';
@@ -24,7 +27,7 @@ describe('local media through the local API server and the real upload handler',
   let dir: string;
   let handler: ((event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<unknown>) | undefined;
   const authorizer: JwtAuthorizer = async (header) =>
-    header === 'Bearer admin' ? { ok: true, claims: { sub: 'admin-1', 'cognito:groups': '[admin]' }, scopes: null } : { ok: false, reason: 'bad' };
+    header === 'Bearer admin' ? { ok: true, claims: { sub: 'admin-1', token_use: 'access', 'cognito:groups': '[admin]' }, scopes: null } : { ok: false, reason: 'bad' };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trivia-media-test-'));
@@ -108,12 +111,42 @@ describe('local media through the local API server and the real upload handler',
     const res = await fetch(`${server.url}/api/v1/media`, {
       method: 'POST',
       headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
-      body: JSON.stringify({ content_type: 'image/webp' }),
+      body: JSON.stringify({ content_type: 'image/webp', content_length: 25 }),
     });
     const upload = (await res.json()) as { upload_url: string; media_url: string };
     const put = await fetch(upload.upload_url, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: '<script>alert(1)</script>' });
     expect(put.status).toBe(403);
     expect(await put.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect((await fetch(upload.media_url)).status).toBe(404);
+  });
+
+  const newUpload = async (length: number) => {
+    const res = await fetch(`${server.url}/api/v1/media`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin', 'content-type': 'application/json' },
+      body: JSON.stringify({ content_type: 'image/png', content_length: length }),
+    });
+    return (await res.json()) as { upload_url: string; upload_headers: Record<string, string>; media_url: string };
+  };
+
+  it('refuses a tampered X-Amz-Signature, as S3 does', async () => {
+    const upload = await newUpload(PNG.length);
+    const url = new URL(upload.upload_url);
+    const signature = url.searchParams.get('X-Amz-Signature')!;
+    url.searchParams.set('X-Amz-Signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+    const put = await fetch(url, { method: 'PUT', headers: upload.upload_headers, body: PNG });
+    expect(put.status).toBe(403);
+    expect(await put.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect((await fetch(upload.media_url)).status).toBe(404);
+  });
+
+  it('refuses more (or fewer) bytes than the signed content_length, as S3 does', async () => {
+    const upload = await newUpload(PNG.length);
+    for (const body of [Buffer.concat([PNG, Buffer.from('extra')]), PNG.subarray(1)]) {
+      const put = await fetch(upload.upload_url, { method: 'PUT', headers: upload.upload_headers, body });
+      expect(put.status).toBe(403);
+      expect(await put.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    }
     expect((await fetch(upload.media_url)).status).toBe(404);
   });
 
@@ -133,14 +166,27 @@ describe('createLocalMedia', () => {
   const presigned = (expires = 300) => new URLSearchParams({ 'X-Amz-Date': '20260102T030405Z', 'X-Amz-Expires': String(expires), 'X-Amz-Signature': 'ab'.repeat(32) });
   const put = (path: string, type = 'image/png', query = presigned()) =>
     media.handle({ method: 'PUT', path: `${LOCAL_MEDIA_PATH}${path}`, query, headers: { 'content-type': type }, body: PNG });
+  /** A PUT presigned by the SDK, as the upload function signs it, at T0, for `key` in the bucket. */
+  const signedPut = async (key: string, type = 'image/png', body = PNG, length = PNG.length) => {
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: `http://127.0.0.1:3999${LOCAL_MEDIA_PATH}`, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+    const url = new URL(
+      await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: type, ContentLength: length }), {
+        expiresIn: 300,
+        signingDate: new Date(T0),
+        signableHeaders: new Set(['content-type', 'content-length']),
+      }),
+    );
+    return (headers: Record<string, string> = {}) =>
+      media.handle({ method: 'PUT', path: url.pathname, query: url.searchParams, headers: { host: url.host, 'content-type': type, 'content-length': String(body.length), ...headers }, body });
+  };
   const get = (path: string) => media.handle({ method: 'GET', path: `${LOCAL_MEDIA_PATH}${path}`, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) });
 
-  it('stores and serves an object until its URL has expired', () => {
+  it('stores and serves an object until its URL has expired', async () => {
     now = T0 + 299_000;
-    expect(put(`/${bucket}/media/a.png`).status).toBe(200);
+    expect((await signedPut('media/a.png'))().status).toBe(200);
     expect(get(`/${bucket}/media/a.png`)).toMatchObject({ status: 200, headers: { 'content-type': 'image/png' }, body: PNG });
     now = T0 + 301_000;
-    const late = put(`/${bucket}/media/b.png`);
+    const late = (await signedPut('media/b.png'))();
     expect(late.status).toBe(403);
     expect(late.body.toString()).toContain('Request has expired');
     now = T0;
@@ -155,8 +201,28 @@ describe('createLocalMedia', () => {
     expect(get('/other-bucket/media/a.png').status).toBe(404);
   });
 
-  it('accepts only the media types, and only GET, HEAD and PUT', () => {
-    expect(put(`/${bucket}/media/page.html`, 'text/html').status).toBe(403);
+  it('checks the signature: a tampered one, another host or another signed header value is SignatureDoesNotMatch', async () => {
+    now = T0;
+    const ok = await signedPut('media/c.png');
+    expect(put(`/${bucket}/media/c.png`).body.toString()).toContain('SignatureDoesNotMatch'); // a made-up signature
+    expect(ok({ host: '127.0.0.1:4000' }).body.toString()).toContain('SignatureDoesNotMatch');
+    expect(ok({ 'content-type': 'image/gif' }).status).toBe(403);
+    expect(get(`/${bucket}/media/c.png`).status).toBe(404);
+    expect(ok().status).toBe(200);
+  });
+
+  it('refuses a body longer or shorter than the signed Content-Length, whatever Content-Length header it claims', async () => {
+    now = T0;
+    const longer = await signedPut('media/d.png', 'image/png', Buffer.concat([PNG, Buffer.from('more')]), PNG.length);
+    expect(longer().status).toBe(403); // its true Content-Length is not the signed one
+    expect(longer({ 'content-length': String(PNG.length) })).toMatchObject({ status: 400 }); // claims the signed one, sends more
+    expect(longer({ 'content-length': String(PNG.length) }).body.toString()).toContain('IncompleteBody');
+    expect(get(`/${bucket}/media/d.png`).status).toBe(404);
+  });
+
+  it('accepts only the media types, and only GET, HEAD and PUT', async () => {
+    now = T0;
+    expect((await signedPut('media/page.html', 'text/html'))().status).toBe(403);
     expect(media.handle({ method: 'DELETE', path: `${LOCAL_MEDIA_PATH}/${bucket}/media/a.png`, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) }).status).toBe(405);
   });
 });
