@@ -15,15 +15,12 @@ import { Ingest, QueueConsumers } from './constructs/ingest.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
-<<<<<<< HEAD
 import { WebApps } from './constructs/webApps.ts';
 import { WEB_DIST } from './webBuild.ts';
-=======
 import { AdminMfaGate } from './constructs/admin-mfa.ts';
 import { OriginSecret } from './constructs/origin-secret.ts';
 import { Throttles } from './constructs/throttles.ts';
 import { UserPoolWebAcl } from './constructs/waf.ts';
->>>>>>> main
 import { applyNagSuppressions } from './nag-suppressions.ts';
 import { reservedConcurrency, responseShards } from './sizing.ts';
 import type { FunctionId, QueueId, SettingId, TableId, TopicId } from './wiring.ts';
@@ -119,24 +116,6 @@ export class TriviaStack extends Stack {
       userPoolClient: auth.userPoolClient,
     });
 
-<<<<<<< HEAD
-    this.cdn = new Cdn(this, 'Cdn', { stage: props.stage, api: this.api, media: this.media });
-    this.webApps = new WebApps(this, 'WebApps', {
-      cdn: this.cdn,
-      media: this.media,
-      // Tests point this at a small fixture; `cdk synth` builds web/dist first (bin/app.ts).
-      distDir: String(this.node.tryGetContext('webDistDir') ?? WEB_DIST),
-      // The apps' config.json: the API on the same CloudFront origin, the user pool, sign-up with email confirmation.
-      config: {
-        ApiUrl: this.cdn.url,
-        UserPoolId: auth.userPool.userPoolId,
-        UserPoolClientId: auth.userPoolClient.userPoolClientId,
-        CognitoEndpoint: `https://cognito-idp.${this.region}.amazonaws.com`,
-        SignUpEnabled: true,
-        Stage: props.stage,
-      },
-    });
-=======
     this.originSecret = new OriginSecret(this, 'OriginSecret', { stage: props.stage, functions: this.functions });
     this.webAclArn = props.webAclArn;
     this.cdn = new Cdn(this, 'Cdn', {
@@ -154,7 +133,21 @@ export class TriviaStack extends Stack {
     });
     this.userPoolWebAcl = new UserPoolWebAcl(this, 'UserPoolWebAcl', { stage: props.stage, userPool: this.userPool });
     this.adminMfa = new AdminMfaGate(this, 'AdminMfa', { stage: props.stage, userPool: this.userPool });
->>>>>>> main
+    this.webApps = new WebApps(this, 'WebApps', {
+      cdn: this.cdn,
+      media: this.media,
+      // Tests point this at a small fixture; `cdk synth` builds web/dist first (bin/app.ts).
+      distDir: String(this.node.tryGetContext('webDistDir') ?? WEB_DIST),
+      // The apps' config.json: the API on the same CloudFront origin, the user pool, sign-up with email confirmation.
+      config: {
+        ApiUrl: this.cdn.url,
+        UserPoolId: auth.userPool.userPoolId,
+        UserPoolClientId: auth.userPoolClient.userPoolClientId,
+        CognitoEndpoint: `https://cognito-idp.${this.region}.amazonaws.com`,
+        SignUpEnabled: true,
+        Stage: props.stage,
+      },
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: props.stage,
       api: this.api,

@@ -81,15 +81,12 @@ export interface LocalStackOutputs {
   UserPoolId: string;
   UserPoolClientId: string;
   CognitoEndpoint: string;
-<<<<<<< HEAD
-  /** The player app (`/`) and the host console (`/console/`), on the API's origin. */
-  AppUrl: string;
-=======
   /** The live channel's HTTP publish endpoint, `http://127.0.0.1:PORT/event`. */
   EventApiHttpEndpoint: string;
   /** The live channel's WebSocket endpoint, `ws://127.0.0.1:PORT/event/realtime`. */
   EventApiRealtimeEndpoint: string;
->>>>>>> main
+  /** The player app (`/`) and the host console (`/console/`), on the API's origin. */
+  AppUrl: string;
 }
 
 /** Everything a client or a test needs to reach the stack; plain data (it crosses to test workers). */
@@ -257,12 +254,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const router = createRouter(plan.routes);
     served.routes = router.routes.map((r) => r.routeKey);
-<<<<<<< HEAD
-    const authorizer = createJwtAuthorizer({ issuer: pool.issuer, audience: [pool.clientId], jwksUri: pool.jwksUri });
     // Filled in once the API's URL is known; served as /config.json (no sign-up: cognito-local sends no mail).
     const webConfig: WebAppConfig = { ApiUrl: '', UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, SignUpEnabled: false, Stage: 'local' };
-=======
->>>>>>> main
     const api = await startApiServer({
       port: options.port ?? 0,
       host: options.host,
@@ -372,9 +365,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const info: LocalStackInfo = {
       apiUrl: api.url,
-<<<<<<< HEAD
-      outputs: { ApiUrl: api.url, UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, AppUrl: `${api.url}/` },
-=======
       outputs: {
         ApiUrl: api.url,
         UserPoolId: pool.userPoolId,
@@ -382,8 +372,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         CognitoEndpoint: cognito.endpoint,
         EventApiHttpEndpoint: eventApi.httpEndpoint,
         EventApiRealtimeEndpoint: eventApi.realtimeEndpoint,
+        AppUrl: `${api.url}/`,
       },
->>>>>>> main
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
       tableNames: localTables.tableNames,
