@@ -3,6 +3,7 @@
  * REFRESH_TOKEN_AUTH, SignUp and ConfirmSignUp), against AWS and cognito-local alike. The AWS SDK and the SRP code of
  * client/auth.ts are Node-bound and far too heavy for the player app's budget; the token logic is the same
  * (`TokenSource`: a token that is refreshed shortly before it expires, and once more after a 401).
+ * The API and the live channel take the access token; the ID token is read only for who is signed in.
  *
  * Tokens live in sessionStorage: a reload keeps the player signed in, closing the tab signs out.
  */
@@ -10,6 +11,9 @@ import type { TokenSource } from '../../client/auth.ts';
 import type { AppConfig } from './config.ts';
 
 export interface SessionTokens {
+  /** Sent to the API and the live channel (they take access tokens only). */
+  accessToken: string;
+  /** Read for who is signed in (email) and the groups. */
   idToken: string;
   refreshToken?: string;
   /** epoch ms */
@@ -54,7 +58,9 @@ export class Session implements TokenSource {
     if (saved) {
       try {
         this.tokens = JSON.parse(saved) as SessionTokens;
+        if (!this.tokens.accessToken) throw new Error('an older session without an access token');
       } catch {
+        this.tokens = undefined;
         sessionStorage.removeItem(STORAGE_KEY);
       }
     }
@@ -73,7 +79,7 @@ export class Session implements TokenSource {
   }
 
   get isAdmin(): boolean {
-    return groupsOf(this.claims).includes('admin');
+    return groupsOf(this.claims).includes('admin') || (this.tokens ? groupsOf(claimsOf(this.tokens.accessToken)).includes('admin') : false);
   }
 
   private async call<T>(target: string, body: unknown): Promise<T> {
@@ -90,11 +96,12 @@ export class Session implements TokenSource {
     return out as T;
   }
 
-  private accept(result: { IdToken?: string; RefreshToken?: string; ExpiresIn?: number } | undefined, previousRefresh?: string) {
-    if (!result?.IdToken) throw new CognitoError('no_tokens', 'Cognito returned no tokens');
-    const exp = claimsOf(result.IdToken).exp;
+  private accept(result: { IdToken?: string; AccessToken?: string; RefreshToken?: string; ExpiresIn?: number } | undefined, previousRefresh?: string) {
+    if (!result?.IdToken || !result.AccessToken) throw new CognitoError('no_tokens', 'Cognito returned no tokens');
+    const exp = claimsOf(result.AccessToken).exp;
     const refreshToken = result.RefreshToken ?? previousRefresh;
     this.tokens = {
+      accessToken: result.AccessToken,
       idToken: result.IdToken,
       ...(refreshToken ? { refreshToken } : {}),
       expiresAt: typeof exp === 'number' ? exp * 1000 : Date.now() + (result.ExpiresIn ?? 3600) * 1000,
@@ -103,7 +110,7 @@ export class Session implements TokenSource {
   }
 
   async signIn(email: string, password: string): Promise<void> {
-    const out = await this.call<{ ChallengeName?: string; AuthenticationResult?: { IdToken?: string; RefreshToken?: string; ExpiresIn?: number } }>(
+    const out = await this.call<{ ChallengeName?: string; AuthenticationResult?: { IdToken?: string; AccessToken?: string; RefreshToken?: string; ExpiresIn?: number } }>(
       'InitiateAuth',
       { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: this.config.UserPoolClientId, AuthParameters: { USERNAME: email, PASSWORD: password } },
     );
@@ -129,7 +136,7 @@ export class Session implements TokenSource {
       try {
         const refreshToken = this.tokens?.refreshToken;
         if (!refreshToken) throw new CognitoError('not_signed_in', 'sign in again');
-        const out = await this.call<{ AuthenticationResult?: { IdToken?: string; ExpiresIn?: number } }>('InitiateAuth', {
+        const out = await this.call<{ AuthenticationResult?: { IdToken?: string; AccessToken?: string; ExpiresIn?: number } }>('InitiateAuth', {
           AuthFlow: 'REFRESH_TOKEN_AUTH',
           ClientId: this.config.UserPoolClientId,
           AuthParameters: { REFRESH_TOKEN: refreshToken },
@@ -145,7 +152,7 @@ export class Session implements TokenSource {
   async token(): Promise<string> {
     if (!this.tokens) throw new CognitoError('not_signed_in', 'not signed in');
     if (this.tokens.expiresAt - Date.now() < REFRESH_MARGIN_MS) await this.refreshTokens();
-    return this.tokens!.idToken;
+    return this.tokens!.accessToken;
   }
 
   async refresh(): Promise<boolean> {

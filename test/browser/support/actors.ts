@@ -10,7 +10,7 @@ export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8
 export async function apiAs(email: string, create?: { admin?: boolean }): Promise<TriviaClient> {
   if (create) await createUser({ email, admin: create.admin });
   const tokens = await signIn(email);
-  return new TriviaClient({ apiUrl: stack().apiUrl, auth: staticToken(tokens.idToken) });
+  return new TriviaClient({ apiUrl: stack().apiUrl, auth: staticToken(tokens.accessToken) });
 }
 
 export const appUrl = (path = '') => `${stack().outputs.ApiUrl}/${path}`;
