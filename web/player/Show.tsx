@@ -165,7 +165,7 @@ export function Show({ client, episodeId, onLeave }: { client: TriviaClient; epi
                       {picked === i && <span class="mark"> · {t('show.yourAnswer')}</span>}
                     </span>
                     {count !== undefined && (
-                      <span class="bar" role="img" aria-label={t('show.answerCount', { count: num(count), share })}>
+                      <span class="count-bar" role="img" aria-label={t('show.answerCount', { count: num(count), share })}>
                         <progress max={100} value={share} aria-hidden="true" />
                         <span>{num(count)}</span>
                       </span>
