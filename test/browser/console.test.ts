@@ -135,7 +135,8 @@ describe('host console', () => {
     await page.getByRole('button', { name: 'Cancel episode' }).click();
     await dialog.getByRole('button', { name: 'Yes, cancel the episode' }).click();
     await page.getByTestId('state').filter({ hasText: 'CANCELLED' }).waitFor();
-    expect((await admin.getEpisode(episode.id)).state).toBe('CANCELLED');
+    // GET episode is cached for up to a second.
+    await expect.poll(async () => (await admin.getEpisode(episode.id)).state).toBe('CANCELLED');
     expect(problems).toEqual([]);
   });
 
