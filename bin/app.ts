@@ -10,8 +10,12 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PipelineStack } from '../lib/pipeline.ts';
 import { addStageStacks } from '../lib/stage-stacks.ts';
+import { ensureWebBuild } from '../lib/webBuild.ts';
 
 const app = new App();
+// The stack deploys the web apps' build (lib/constructs/webApps.ts): make sure it exists and is current.
+await ensureWebBuild();
+
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 const env = account || region ? { account, region } : undefined;

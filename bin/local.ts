@@ -18,6 +18,7 @@ import { LocalStackError } from '../lib/local/errors.ts';
 import { createLog } from '../lib/local/log.ts';
 import { STACK_NAME } from '../lib/local/names.ts';
 import { REPO_ROOT, startLocalStack, type LocalStack } from '../lib/local/stack.ts';
+import { ensureWebBuild } from '../lib/webBuild.ts';
 
 /*
  * The AWS SDK v3 warns, in ten lines, that its releases after January 2027 need Node 22. The functions run on Node 22 in
@@ -114,6 +115,8 @@ async function main() {
   // Request lines and the functions' INFO logs would bury the banner: they go to a file unless --verbose.
   const logFile: WriteStream | undefined = args.verbose ? undefined : createWriteStream(args.logFile, { flags: 'w' });
   const log = createLog({ level: args.quiet ? 'WARN' : 'INFO', ...(logFile ? { infoTo: logFile } : {}) });
+  const web = await ensureWebBuild();
+  if (web.built) log.info('built the web apps', { playerJsGzipKb: Number((web.playerJsGzipBytes / 1024).toFixed(1)) });
   stack = await startLocalStack({
     port: args.port,
     eventsPort: args.eventsPort,
@@ -132,6 +135,7 @@ async function main() {
     '',
     `  Trivia Live (local) is up: ${stack.apiUrl}/api/v1/health`,
     '',
+    `  Player app   ${stack.outputs.AppUrl}      host console ${stack.outputs.AppUrl}console/`,
     `  API          ${stack.outputs.ApiUrl}`,
     `  Cognito      ${stack.outputs.CognitoEndpoint}  user pool ${stack.outputs.UserPoolId}, client ${stack.outputs.UserPoolClientId}`,
     `  DynamoDB     ${stack.dynamoEndpoint}${args.dataDir ? `  (data in ${stack.dataDir})` : '  (in memory)'}`,

@@ -196,6 +196,8 @@ export class TriviaClient {
 
   /* ---- episodes ---- */
   createEpisode = (body: c.EpisodeInputBody) => this.call('POST', `${API}/episode/`, c.episodeView, [200, 201], { body });
+  listEpisodes = () => this.call('GET', `${API}/episode`, c.episodeList, [200]);
+  getWinners = (id: string) => this.call('GET', `${API}/episode/${enc(id)}/winners`, c.winners, [200]);
   getEpisode = (id: string) => this.call('GET', `${API}/episode/${enc(id)}`, c.episodeView, [200]);
   cancelEpisode = (id: string) => this.call('POST', `${API}/episode/${enc(id)}/cancel`, c.episodeView, [200]);
   getStatistics = (id: string, index: number) => this.call('GET', `${API}/episode/${enc(id)}/question/${index}/statistics`, c.statistics, [200]);

@@ -66,7 +66,7 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
       400: badBody,
       409: err('a different question already has this id (`id_conflict`)'),
       413: tooLarge,
-      422: err('`answer` is not an index of `options` (`answer_out_of_range`)'),
+      422: err('`answer` is not an index of `options` (`answer_out_of_range`), or a translation has another number of options (`translation_options_mismatch`)'),
     },
   },
   listQuestions: {
@@ -118,6 +118,23 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
         'unknown game (`unknown_game`) or unknown questions in `qset` (`unknown_questions`); an id outside 1–50 characters of ' +
           '`[A-Za-z0-9-]` (`invalid_episode_id`: it names the live channel); `start_at` more than 60 s in the past (`start_at_in_past`)',
       ),
+    },
+  },
+  listEpisodes: {
+    summary: 'List the upcoming and live episodes, soonest first (at most 50)',
+    tag: 'episodes',
+    responses: { 200: { description: 'the episodes that are not over', schema: c.episodeList } },
+  },
+  getWinners: {
+    summary: "An ended episode's winners, by nickname",
+    description: 'Named when at most 100 players won (nicknames only, never user ids); `winners_count` is always exact.',
+    tag: 'play',
+    params: c.idPath,
+    responses: {
+      200: { description: 'the winners', schema: c.winners },
+      400: badPath,
+      404: err('no such episode'),
+      409: err('the episode has not ended (`episode_not_ended`)'),
     },
   },
   getEpisode: {

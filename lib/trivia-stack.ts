@@ -20,6 +20,8 @@ import { LiveChannel } from './constructs/liveChannel.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
+import { WebApps } from './constructs/webApps.ts';
+import { WEB_DIST } from './webBuild.ts';
 import { AdminMfaGate } from './constructs/admin-mfa.ts';
 import { OriginSecret } from './constructs/origin-secret.ts';
 import { Throttles } from './constructs/throttles.ts';
@@ -60,6 +62,7 @@ export class TriviaStack extends Stack {
   readonly media: MediaStorage;
   /** CloudFront in front of the API and the media bucket. */
   readonly cdn: Cdn;
+  readonly webApps: WebApps;
   /** Deployment settings given to the functions that read them (lib/wiring.ts `settings`); may be tokens. */
   readonly settings: Record<SettingId, string>;
   /** The key that signs page cursors (setting `cursorKey`). */
@@ -164,6 +167,23 @@ export class TriviaStack extends Stack {
     });
     this.userPoolWebAcl = new UserPoolWebAcl(this, 'UserPoolWebAcl', { stage: props.stage, userPool: this.userPool });
     this.adminMfa = new AdminMfaGate(this, 'AdminMfa', { stage: props.stage, userPool: this.userPool });
+    this.webApps = new WebApps(this, 'WebApps', {
+      cdn: this.cdn,
+      media: this.media,
+      // Tests point this at a small fixture; `cdk synth` builds web/dist first (bin/app.ts).
+      distDir: String(this.node.tryGetContext('webDistDir') ?? WEB_DIST),
+      // The apps' config.json: the API on the same CloudFront origin, the user pool, sign-up with email confirmation.
+      config: {
+        ApiUrl: this.cdn.url,
+        UserPoolId: auth.userPool.userPoolId,
+        UserPoolClientId: auth.userPoolClient.userPoolClientId,
+        CognitoEndpoint: `https://cognito-idp.${this.region}.amazonaws.com`,
+        EventApiHttpEndpoint: this.liveChannel.httpEndpoint,
+        EventApiRealtimeEndpoint: this.liveChannel.realtimeEndpoint,
+        SignUpEnabled: true,
+        Stage: props.stage,
+      },
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: props.stage,
       api: this.api,
@@ -208,6 +228,7 @@ export class TriviaStack extends Stack {
       value: this.cdn.url,
       description: 'CloudFront: the same API (routes start with /api/v1; episode reads cached up to 1 s) and question media (/media/*)',
     });
+    new CfnOutput(this, 'AppUrl', { value: `${this.cdn.url}/`, description: 'The player app (/) and the host console (/console/)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'CognitoEndpoint', {

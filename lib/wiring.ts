@@ -247,6 +247,10 @@ export const functions = {
     readWrites: ['episodes'],
     settings: ['responseShards'],
   }),
+  listEpisodes: api('listEpisodes', 'List the upcoming and live episodes (the lobby)', [http('GET', '/api/v1/episode', 'user')], { reads: ['episodes'] }),
+  getWinners: api('getWinners', "An ended episode's winners by nickname", [http('GET', '/api/v1/episode/{id}/winners', 'user')], {
+    reads: ['episodes', 'responses', 'users'],
+  }),
   getEpisode: api('getEpisode', 'Read an episode (cached briefly)', [http('GET', '/api/v1/episode/{id}', 'user')], { reads: ['episodes'] }),
   cancelEpisode: api('cancelEpisode', 'Admin cancels an episode', [http('POST', '/api/v1/episode/{id}/cancel', 'admin')], {
     readWrites: ['episodes'],

@@ -61,6 +61,8 @@ export const question = z.object({
   options: z.array(z.string()).min(2).max(4),
   answer: z.string().regex(/^\d$/).describe('the 0-based index of the right option, as a string (`"2"`)'),
   media_url: z.string().optional(),
+  translations: z.record(z.string(), z.object({ question: z.string(), options: z.array(z.string()) })).optional()
+    .describe('the question in other languages, by language tag (`de`): options in the same order as `options`'),
   created_at: epochMs,
   created_by: z.string().optional().describe('the admin (Cognito subject) who created it'),
   updated_by: z.string().optional().describe('the admin who changed it last'),
@@ -90,6 +92,8 @@ export const currentQuestion = z.object({
   question: z.string(),
   options: z.array(z.string()),
   media_url: z.string().optional(),
+  translations: z.record(z.string(), z.object({ question: z.string(), options: z.array(z.string()) })).optional()
+    .describe('the question in other languages, by language tag: players show their own when present'),
   answer: z.string().optional(),
 }).meta({ id: 'CurrentQuestion' });
 export type CurrentQuestion = z.infer<typeof currentQuestion>;
@@ -123,6 +127,18 @@ export const episodeView = z.object({
   end_reason: z.enum(['last_question', 'one_or_none_left', 'cancelled']).optional(),
 }).meta({ id: 'EpisodeView' });
 export type EpisodeViewOut = z.infer<typeof episodeView>;
+
+/** `GET /api/v1/episode`: the episodes that are not over, soonest first. */
+export const episodeList = z.object({ items: z.array(episodeView) }).meta({ id: 'EpisodeList' });
+export type EpisodeListOut = z.infer<typeof episodeList>;
+
+/** `GET /api/v1/episode/{id}/winners`: named when there are at most 100 (by nickname only), always counted. */
+export const winners = z.object({
+  episode_id: z.string(),
+  winners_count: count,
+  winners: z.array(z.object({ nickname: z.string().nullable() })).describe('empty when more than 100 players won'),
+}).meta({ id: 'Winners' });
+export type WinnersOut = z.infer<typeof winners>;
 
 export const participant = z.object({
   episode_id: z.string(),

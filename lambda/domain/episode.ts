@@ -205,6 +205,7 @@ export function publicQuestion(q: Question | PublicQuestion): PublicQuestion {
     question: q.question,
     options: q.options,
     ...(q.media_url ? { media_url: q.media_url } : {}),
+    ...(q.translations ? { translations: q.translations } : {}),
   };
 }
 

@@ -50,17 +50,28 @@ export const answerIndex = z.union([
   z.string().regex(/^\d$/, 'answer is the 0-based index of an option').transform(Number),
 ]);
 
+const questionText = text(1000, { multiline: true });
+const optionTexts = z
+  .array(text(200))
+  .min(2)
+  .max(4)
+  .refine((options) => new Set(options.map(optionKey)).size === options.length, 'options must be distinct (compared ignoring case)');
+
+/** A language tag a translation is filed under: `de`, `pt-BR`. */
+export const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as "de" or "pt-BR"');
+
+/** A question's text in another language; its options are in the same order as the original's, one for one. */
+export const questionTranslation = z.object({ question: questionText, options: optionTexts }).strict();
+export type QuestionTranslation = z.infer<typeof questionTranslation>;
+
 export const questionInput = z
   .object({
     id: id.optional(),
-    question: text(1000, { multiline: true }),
-    options: z
-      .array(text(200))
-      .min(2)
-      .max(4)
-      .refine((options) => new Set(options.map(optionKey)).size === options.length, 'options must be distinct (compared ignoring case)'),
+    question: questionText,
+    options: optionTexts,
     answer: answerIndex,
     media_url: z.url().max(2048).optional(),
+    translations: z.record(languageTag, questionTranslation).optional(),
   })
   .strict();
 export type QuestionInput = z.infer<typeof questionInput>;
@@ -71,6 +82,7 @@ export interface Question {
   options: string[];
   answer: number;
   media_url?: string;
+  translations?: Record<string, QuestionTranslation>;
   created_at: number;
   /** Audit (docs/SECURITY.md): the admin (Cognito subject) who created it, and who changed it last. */
   created_by?: string;
@@ -83,6 +95,7 @@ export interface PublicQuestion {
   question: string;
   options: string[];
   media_url?: string;
+  translations?: Record<string, QuestionTranslation>;
 }
 
 export const gameInput = z

@@ -12,6 +12,11 @@ export const handler = httpHandler({ auth: 'admin', body: questionInput }, async
   if (body.answer >= body.options.length) {
     throw unprocessable('answer_out_of_range', `answer must be an option index from 0 to ${body.options.length - 1}`);
   }
+  for (const [language, translation] of Object.entries(body.translations ?? {})) {
+    if (translation.options.length !== body.options.length) {
+      throw unprocessable('translation_options_mismatch', `the "${language}" translation has ${translation.options.length} options, the question ${body.options.length}`);
+    }
+  }
   if (body.media_url !== undefined && !isOwnMediaUrl(body.media_url, setting('cdnUrl'))) {
     throw unprocessable('media_url_not_ours', 'media_url must be the media_url of an upload to this stack (POST /api/v1/media)');
   }

@@ -13,6 +13,7 @@ import { errorFields, silentLog, type LocalLog } from './log.ts';
 import { LOCAL_MEDIA_PATH, type LocalMedia } from './media.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from './ports.ts';
 import type { Router } from './router.ts';
+import type { LocalWebApps } from './webApps.ts';
 
 /** API Gateway's payload limit. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -34,6 +35,8 @@ export interface ApiServerOptions {
   local?: (path: string) => unknown;
   /** The local stand-in for S3 and CloudFront of question media, under `/_local/media/` (lib/local/media.ts). */
   media?: LocalMedia;
+  /** The web apps and their config.json on this origin, as CloudFront serves them from S3 (lib/local/webApps.ts). */
+  web?: LocalWebApps;
   log?: LocalLog;
 }
 
@@ -136,6 +139,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const answer = method === 'GET' ? options.local(rawPath) : undefined;
         if (answer !== undefined) {
           send(200, json(answer), { 'content-type': 'application/json' });
+          return;
+        }
+      }
+
+      if (options.web && (method === 'GET' || method === 'HEAD')) {
+        const page = options.web.handle(rawPath);
+        if (page) {
+          send(page.status, page.body, page.headers);
           return;
         }
       }

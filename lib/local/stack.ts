@@ -31,6 +31,8 @@ import { seedDemo as seedDemoContent } from './demo.ts';
 import { startDynamoProxy, type DynamoProxy } from './dynamo-proxy.ts';
 import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
 import { createLocalMedia, localMediaDir, localMediaEnvironment } from './media.ts';
+import { createLocalWebApps, type WebAppConfig } from './webApps.ts';
+import { WEB_DIST } from '../webBuild.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -85,6 +87,8 @@ export interface LocalStackOutputs {
   EventApiHttpEndpoint: string;
   /** The live channel's WebSocket endpoint, `ws://127.0.0.1:PORT/event/realtime`. */
   EventApiRealtimeEndpoint: string;
+  /** The player app (`/`) and the host console (`/console/`), on the API's origin. */
+  AppUrl: string;
 }
 
 /** Everything a client or a test needs to reach the stack; plain data (it crosses to test workers). */
@@ -253,6 +257,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const router = createRouter(plan.routes);
     served.routes = router.routes.map((r) => r.routeKey);
+    // Filled in once the API's URL is known; served as /config.json (no sign-up: cognito-local sends no mail).
+    const webConfig: WebAppConfig = { ApiUrl: '', UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, SignUpEnabled: false, Stage: 'local' };
     const api = await startApiServer({
       port: options.port ?? 0,
       host: options.host,
@@ -271,8 +277,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       local: (path) => (path === '/_local/stats' ? stats() : undefined),
       media: createLocalMedia(localMediaDir(dataDir)),
+      web: createLocalWebApps({ distDir: WEB_DIST, config: () => webConfig }),
       log,
     });
+    webConfig.ApiUrl = api.url;
     cleanups.push(() => api.stop());
     // The media endpoint and CDN_URL need the API's URL. The runtime reads `env` when it starts its thread, at the
     // first invocation, and nothing has been invoked yet.
@@ -367,6 +375,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         CognitoEndpoint: cognito.endpoint,
         EventApiHttpEndpoint: eventApi.httpEndpoint,
         EventApiRealtimeEndpoint: eventApi.realtimeEndpoint,
+        AppUrl: `${api.url}/`,
       },
       dynamoEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
@@ -381,6 +390,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clockFile,
       ...(proxy ? { dynamoProxyEndpoint: proxy.endpoint } : {}),
     };
+    // config.json carries the outputs (the Event API's endpoints among them), as the deployed stack writes it.
+    Object.assign(webConfig, info.outputs);
     function stats(): LocalStackStats {
       return { served, sources: structuredClone(sources), eventApi: eventApi.stats() };
     }

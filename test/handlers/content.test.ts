@@ -115,6 +115,25 @@ describe('POST /api/v1/question/', () => {
     }
     expect(ddb.calls()).toHaveLength(0);
   });
+
+  it('stores translations filed by language tag', async () => {
+    ddb.on(PutCommand).resolves({});
+    const translations = { de: { question: 'Welcher Planet ist am größten?', options: ['Mars', 'Venus', 'Jupiter'] } };
+    const res = parse(await createQuestion(post('/api/v1/question', { ...body, translations }, ADMIN), ctx));
+    expect(res.status).toBe(201);
+    expect(res.body.translations).toEqual(translations);
+    expect(puts()[0].Item?.translations).toEqual(translations);
+  });
+
+  it('answers 422 translation_options_mismatch for a translation with another number of options, and 400 for a bad tag; stores nothing', async () => {
+    const fewer = { ...body, translations: { de: { question: 'Welcher?', options: ['Mars', 'Venus'] } } };
+    expectError(parse(await createQuestion(post('/api/v1/question', fewer, ADMIN), ctx)), 422, 'translation_options_mismatch');
+    const badTag = { ...body, translations: { German: { question: 'Welcher?', options: ['a', 'b', 'c'] } } };
+    expectError(parse(await createQuestion(post('/api/v1/question', badTag, ADMIN), ctx)), 400, 'invalid_body');
+    const emptyOption = { ...body, translations: { de: { question: 'Welcher?', options: ['a', '', 'c'] } } };
+    expectError(parse(await createQuestion(post('/api/v1/question', emptyOption, ADMIN), ctx)), 400, 'invalid_body');
+    expect(ddb.calls()).toHaveLength(0);
+  });
 });
 
 describe('POST /api/v1/game/', () => {

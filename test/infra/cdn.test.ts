@@ -7,6 +7,7 @@ import { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from 'aws-cdk
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN, UNCACHED_ERROR_STATUSES } from '../../lib/constructs/cdn.ts';
+import { IMMUTABLE_PATH_PATTERNS, REVALIDATED_PATH_PATTERNS } from '../../lib/constructs/webApps.ts';
 import { MEDIA_PREFIX } from '../../lambda/domain/media.ts';
 import { LOCAL_RESPONSE_SHARDS, ON_DEMAND_BASELINE, PROD_RESPONSE_SHARDS, PROD_WARM_THROUGHPUT, WARM_TABLES } from '../../lib/sizing.ts';
 import type { TriviaStack } from '../../lib/trivia-stack.ts';
@@ -63,10 +64,11 @@ function distributionConfig(t: Template, s: TriviaStack) {
 }
 
 describe('CloudFront distribution', () => {
-  it('has exactly one distribution, with the API as default origin and four more behaviours', () => {
+  it('has exactly one distribution, with the API as default origin, four more behaviours and the web apps\' (test/infra/webApps.test.ts)', () => {
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     const { config } = distributionConfig(template, stack);
-    expect(config.CacheBehaviors.map((b) => b.PathPattern).sort()).toEqual([EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN].sort());
+    const web = [...IMMUTABLE_PATH_PATTERNS, ...REVALIDATED_PATH_PATTERNS] as string[];
+    expect(config.CacheBehaviors.map((b) => b.PathPattern).filter((p) => !web.includes(p!)).sort()).toEqual([EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN].sort());
     expect(EPISODE_PATH_PATTERN).toBe('/api/v1/episode/*');
     expect(LIVE_PATH_PATTERN).toBe('/api/v1/live/*');
     expect(STANDING_PATH_PATTERN).toBe('/api/v1/episode/*/me');

@@ -14,7 +14,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TriviaStack } from '../../lib/trivia-stack.ts';
-import { synthStack } from './synth.ts';
+import { WEB_DIST_FIXTURE, synthStack } from './synth.ts';
 
 type Report = ReturnType<AwsSolutionsChecks['validateScope']>;
 
@@ -70,7 +70,7 @@ describe('cdk-nag AwsSolutions', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'trivia-nag-'));
     const exitCode = process.exitCode;
     try {
-      const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+      const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], webDistDir: WEB_DIST_FIXTURE } });
       new TriviaStack(app, 'TriviaLive-test', { stage: 'test' });
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
       app.synth(); // throws ValidationFailed on any unacknowledged error

@@ -1,13 +1,17 @@
 /** Shared helpers of the infrastructure tests: synthesize a TriviaStack without bundling, and read its template. */
+import { fileURLToPath } from 'node:url';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { TriviaStack } from '../../lib/trivia-stack.ts';
 
+/** A small stand-in for web/dist, so that the infrastructure tests need no `npm run build:web`. */
+export const WEB_DIST_FIXTURE = fileURLToPath(new URL('./fixtures/web-dist', import.meta.url));
+
 export function synthStack(stage = 'test', context: Record<string, unknown> = {}): { app: App; stack: TriviaStack; template: Template } {
   // An empty bundling-stacks list skips esbuild: the tests check the wiring, not the bundles. CDK's built-in
   // CloudFormation schema validation takes seconds per synth; nag.test.ts runs it once, on the path `cdk synth` takes.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], webDistDir: WEB_DIST_FIXTURE, ...context }, builtinCloudFormationValidation: false });
   const stack = new TriviaStack(app, `TriviaLive-${stage}`, { stage });
   return { app, stack, template: Template.fromStack(stack) };
 }
