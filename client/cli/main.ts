@@ -380,7 +380,15 @@ async function watch(ctx: Ctx, args: string[]) {
       if (status === 'polling' || status === 'reconnecting') ctx.io.stderr.write(`live channel: ${status}${detail ? ` (${detail})` : ''}\n`);
     };
     for await (const item of client.watch(id, { signal: stop.signal, onStatus })) {
-      const statistics = item.statistics ?? (latest?.statistics?.question_index === item.episode.current_question_index ? latest.statistics : undefined);
+      const index = item.episode.current_question_index;
+      let statistics = item.statistics ?? (latest?.statistics?.question_index === index ? latest.statistics : undefined);
+      // Joining after the results (a snapshot of an ended show, say): the last question's statistics from the API.
+      if (!statistics && item.type === 'snapshot' && index >= 0 && (item.episode.state === 'ENDED' || item.episode.state === 'QUESTION_RESULTS')) {
+        statistics = await client.getStatistics(id, index).catch((err: unknown) => {
+          if (err instanceof ApiError && err.status === 409) return undefined;
+          throw err;
+        });
+      }
       latest = { episode: item.episode, ...(statistics ? { statistics } : {}) };
       if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ type: item.type, seq: item.seq, episode: item.episode, statistics: statistics ?? null })}\n`);
       else redraw();

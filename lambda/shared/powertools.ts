@@ -31,6 +31,10 @@ export const metrics = new Metrics({
 // Off outside Lambda and in the local stack (POWERTOOLS_TRACE_ENABLED=false): then the capture calls below change nothing.
 export const tracer = new Tracer({ serviceName, enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && !!process.env.AWS_LAMBDA_FUNCTION_NAME });
 
+/** The function this module instance serves (its last invocation's context; the local runtime keeps one per function). */
+const invoked: { functionName?: string } = {};
+export const invokedFunctionName = () => process.env.AWS_LAMBDA_FUNCTION_NAME ?? invoked.functionName;
+
 /** An SDK client whose calls show as subsegments of the invocation's X-Ray trace (the client itself when tracing is off). */
 export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
 
@@ -39,6 +43,10 @@ export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
  * after each invocation) and, for handlers that emit metrics, one EMF flush per invocation.
  */
 export function observed<E, R>(base: (event: E, context: Context) => Promise<R>, options: { metrics?: boolean } = {}) {
-  const handler = middy(base).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));
+  const named = (event: E, context: Context) => {
+    invoked.functionName = context.functionName;
+    return base(event, context);
+  };
+  const handler = middy(named).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true }));
   return options.metrics ? handler.use(logMetrics(metrics)) : handler;
 }

@@ -8,6 +8,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { eventApiEndpoint } from '../shared/env.ts';
+import { invokedFunctionName } from '../shared/powertools.ts';
 
 /** AppSync Events takes at most five events per publish request. */
 export const MAX_EVENTS_PER_PUBLISH = 5;
@@ -52,7 +53,7 @@ async function publishChunk(channel: string, events: object[]): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     // Which function published (unsigned, informational): the local Event API's test hooks read it.
-    headers: { ...(signed.headers as Record<string, string>), 'x-trivia-function': process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'unknown' },
+    headers: { ...(signed.headers as Record<string, string>), 'x-trivia-function': invokedFunctionName() ?? 'unknown' },
     body,
     signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
   });

@@ -83,7 +83,7 @@ describe('trivia simulate', () => {
   it('watch of a finished show prints its end and exits 0', async () => {
     const r = await trivia(['watch', perfectShow]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe(`${perfectShow} ENDED question 3/3 winners 20 · 20 registered, 20 remaining\n`);
+    expect(r.stdout).toBe(`${perfectShow} ENDED question 3/3 winners 20 · 20 registered, 20 remaining\nThe show is over: 20 winner(s) of 20 players.\n`);
     const json = await trivia(['watch', perfectShow, '--json']);
     const { episode, statistics } = JSON.parse(json.stdout.trim());
     validateResponse('GET', `/api/v1/episode/${perfectShow}`, 200, episode);

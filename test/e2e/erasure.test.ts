@@ -77,7 +77,7 @@ describe('DELETE /api/v1/user/me', () => {
     expect(await counts()).toEqual(before);
     // The report still counts the winner, without a nickname to show.
     const report = (await producer.call('GET', `/api/v1/report/episode/${episodeId}`)).body as { winners: { user_id: string; nickname: string | null }[] };
-    expect(report.winners).toEqual([{ user_id: alice.sub, nickname: null }]);
+    expect(report.winners).toEqual([{ user_id: alice.sub, nickname: null, display_name: `player-${alice.sub.slice(0, 8)}` }]);
 
     // The profile is a tombstone with nothing personal left, and it cannot come back.
     const stored = await dynamoDocumentClient().send(new GetCommand({ TableName: stack().tableNames.users, Key: { id: alice.sub } }));

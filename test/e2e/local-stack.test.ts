@@ -23,7 +23,8 @@ describe('API Gateway emulation', () => {
   it('treats a trailing slash as the same route', async () => {
     const [plain, slash] = await Promise.all([api().get('/api/v1/health'), api().get('/api/v1/health/')]);
     expect(slash.status).toBe(200);
-    expect(slash.body).toEqual(plain.body);
+    // The same answer but for the clock: `server_time` is read when each request is served.
+    expect({ ...slash.body, server_time: 0 }).toEqual({ ...plain.body, server_time: 0 });
     const admin = await signIn(DEMO_ADMIN_EMAIL);
     const id = `slash-${randomUUID()}`;
     const question = { id, question: 'Which one?', options: ['a', 'b'], answer: '1' };

@@ -124,6 +124,8 @@ describe('operations', () => {
   describe('dead letters', () => {
     const poisonMarker = `${RUN}-poison`;
     const laterEpisode = `${RUN}-later`;
+    // Its own question and game: an episode may not share a question with a running one (rule 6 across episodes).
+    const laterQuestionId = `${RUN}-later-q`;
     const sqs = () => sqsClient();
 
     /** Deletes this file's messages from the answers DLQ (and releases the others at once); how many it deleted. */
@@ -163,7 +165,7 @@ describe('operations', () => {
       const client = sqs();
       // Malformed: no retry can fix it. And an answer to an episode that does not exist yet: a fix (creating it) can.
       await client.send(new SendMessageCommand({ QueueUrl: stack().queueUrls.answers, MessageBody: JSON.stringify({ poison: poisonMarker, answer: 1 }) }));
-      const fixable = { episode_id: laterEpisode, question_id: questionId, question_index: 0, user_id: alice.sub, answer: 1, received_at: Date.now(), shard_count: 4 };
+      const fixable = { episode_id: laterEpisode, question_id: laterQuestionId, question_index: 0, user_id: alice.sub, answer: 1, received_at: Date.now(), shard_count: 4 };
       await client.send(new SendMessageCommand({ QueueUrl: stack().queueUrls.answers, MessageBody: JSON.stringify(fixable) }));
 
       // The consumer records each on its last attempt, with why; the DLQ holds both.
@@ -209,7 +211,9 @@ describe('operations', () => {
       expect(await deadLetters(laterEpisode)).toHaveLength(1);
 
       // The fix, then the redrive: both go back to the answers queue.
-      expect((await producer.call('POST', '/api/v1/episode', { id: laterEpisode, game_id: `${RUN}-game`, lead_seconds: 3600 })).status).toBe(201);
+      expect((await producer.call('POST', '/api/v1/question', { id: laterQuestionId, question: 'Later?', options: ['no', 'yes'], answer: 1 })).status).toBe(201);
+      expect((await producer.call('POST', '/api/v1/game', { id: `${RUN}-later-game`, qset: [laterQuestionId] })).status).toBe(201);
+      expect((await producer.call('POST', '/api/v1/episode', { id: laterEpisode, game_id: `${RUN}-later-game`, lead_seconds: 3600 })).status).toBe(201);
       const redrive = await producer.call('POST', '/api/v1/dlq/answers/redrive');
       expect(redrive).toMatchObject({ status: 202, body: { queue: 'answers', status: 'RUNNING', task_handle: expect.any(String) } });
 
@@ -255,7 +259,8 @@ describe('operations', () => {
         const err: string[] = [];
         const code = await dlqCommand(['status', '--outputs', file], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
         expect({ code, err }).toEqual({ code: 0, err: [] });
-        expect((JSON.parse(out.join('\n')) as DeadLetterStatus).queues).toHaveLength(3);
+        // One per queue of the wiring (answers, runner ticks, client events) and the stream failures'.
+        expect((JSON.parse(out.join('\n')) as DeadLetterStatus).queues).toHaveLength(4);
         expect(await dlqCommand(['redrive'], { out: () => {}, err: () => {}, env: {} })).toBe(2);
       } finally {
         rmSync(dir, { recursive: true, force: true });
