@@ -115,8 +115,9 @@ export interface RouteThrottle {
  * Per-route throttles. The point is that a flood of reads cannot starve the answers: every route but
  * `POST /api/v1/response` is capped, player routes at a share of the stage rate R and admin routes at a fixed rate, so
  * that answers always keep about half of R (and all of it while nothing else is asked):
- *  - GET episode 12% + GET statistics 6% + GET game 2%: players follow a show on the live channel, not by polling
- *    (question.results carries the statistics);
+ *  - GET episode 10% + GET statistics 6% + GET game 2%: players follow a show on the live channel, not by polling
+ *    (question.results carries the statistics); GET episode (the lobby) 1% and GET episode/{id}/winners 1%: the apps
+ *    read them on opening and at the end of a show;
  *    these are joins and reconnects (CloudFront absorbs repeats within a second per session);
  *  - GET live snapshot 1%: CloudFront serves it from one shared entry per episode, so its origin sees about one
  *    request a second per live episode; GET episode/{id}/me 2%: a player's standing on joining and reconnecting;
@@ -125,12 +126,14 @@ export interface RouteThrottle {
  *  - POST client-events 3%: the apps batch their events (up to 100 a request);
  *  - admin routes: ADMIN_ROUTE_THROTTLE each, a producer's console, not a share (12 routes × 10/s = 120/s = 1.2% of R
  *    at the default quota).
- * Shares: 12 + 6 + 2 + 1 + 2 + 15 + 3 + 3 + 1 + 3 + 1 + 1 = 50% of R. At the default R = 10,000 the capped routes take at most
+ * Shares: 10 + 6 + 2 + 1 + 1 + 1 + 2 + 15 + 3 + 3 + 1 + 3 + 1 + 1 = 50% of R. At the default R = 10,000 the capped routes take at most
  * 5,000 + 120 = 5,120/s, so answers keep at least 4,880/s (48.8%). Burst is half the rate, at least 10.
  * Routes not listed (new ones) fall under the stage limit until they are added here; test/infra/edge.test.ts lists them.
  */
 export const PLAYER_ROUTE_SHARES: Record<string, number> = {
-  'GET /api/v1/episode/{id}': 0.12,
+  'GET /api/v1/episode/{id}': 0.1,
+  'GET /api/v1/episode': 0.01,
+  'GET /api/v1/episode/{id}/winners': 0.01,
   'GET /api/v1/live/{id}': 0.01,
   'GET /api/v1/episode/{id}/me': 0.02,
   'GET /api/v1/episode/{id}/question/{index}/statistics': 0.06,

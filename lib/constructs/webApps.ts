@@ -11,7 +11,7 @@
  *
  * Old hashed assets are kept (no prune): a browser that loaded the previous `index.html` can still fetch its files.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -163,7 +163,8 @@ function acknowledgeDeploymentFindings(stack: Stack, webBucket: Bucket): void {
     'Action::s3:List*',
     'Action::s3:DeleteObject*',
     'Action::s3:Abort*',
-    `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*`,
+    // The CDK asset bucket: named with tokens in an environment-agnostic synth, with the account and Region otherwise.
+    `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}-${Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region}/*`,
     `Resource::<${webBucketId}.Arn>/*`,
   ]) {
     ack(`AwsSolutions-IAM5[${finding}]`, copy);

@@ -14,7 +14,7 @@ import { ADMIN_ROUTE_THROTTLE, ANSWER_ROUTE_KEY, PLAYER_ROUTE_SHARES, RESERVED_C
 import { addStageStacks } from '../../lib/stage-stacks.ts';
 import type { TriviaStack } from '../../lib/trivia-stack.ts';
 import { httpRoutes } from '../../lib/wiring.ts';
-import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson } from './synth.ts';
+import { asArray, logicalId, refsIn, statementsOfRole, synthStack, WEB_DIST_FIXTURE, type CfnResourceJson } from './synth.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 
@@ -28,7 +28,7 @@ let prodTemplate: Template;
 let prodStack: TriviaStack;
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], threatProtection: 'true', sesFromEmail: 'shows@example.com' } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], webDistDir: WEB_DIST_FIXTURE, threatProtection: 'true', sesFromEmail: 'shows@example.com' } });
   const stacks = addStageStacks(app, 'test', ENV);
   main = stacks.main;
   edge = stacks.edge!;

@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_COMMANDS, PipelineStack, canarySecretName, smokeSecretName } from '../../lib/pipeline.ts';
+import { WEB_DIST_FIXTURE } from './synth.ts';
 
 const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-test';
 const env = { account: '123456789012', region: 'eu-west-1' };
@@ -26,7 +27,7 @@ interface PipelineStage {
 }
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], webDistDir: WEB_DIST_FIXTURE }, builtinCloudFormationValidation: false });
   stack = new PipelineStack(app, 'TriviaLive-pipeline', { connectionArn: CONNECTION, repository: 'trivia/trivia-live', branch: 'main', env });
   template = Template.fromStack(stack);
 }, 300_000);

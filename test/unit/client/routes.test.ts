@@ -17,6 +17,8 @@ const CALLS: Record<string, (api: TriviaClient) => Promise<unknown>> = {
   createEpisode: (api) => api.createEpisode({ game_id: 'g1' }),
   getEpisode: (api) => api.getEpisode('e1'),
   getLiveSnapshot: (api) => api.getLiveSnapshot('e1'),
+  listEpisodes: (api) => api.listEpisodes(),
+  getWinners: (api) => api.getWinners('e1'),
   collectClientEvents: (api) => api.sendEvents([{ session_id: 's1', category: 'page', name: 'view', timestamp: 1, data: {} }] as Parameters<TriviaClient['sendEvents']>[0]),
   listClientEvents: (api) => api.clientEvents({ session_id: 's1' }),
   getAttribution: (api) => api.attribution({ from: '2026-01-01', to: '2026-01-02' }),
