@@ -54,7 +54,7 @@ describe('host console', () => {
     const created = await page.getByRole('status').filter({ hasText: /Question .+ created\./ }).textContent();
     const questionId = /Question (.+) created\./.exec(created ?? '')![1];
     const stored = await admin.getQuestion(questionId);
-    expect(stored).toMatchObject({ question: text, options: ['Mars', 'Jupiter', 'Venus'], answer: 1, translations: { de: { options: ['Mars', 'Jupiter', 'Venus'] } } });
+    expect(stored).toMatchObject({ question: text, options: ['Mars', 'Jupiter', 'Venus'], answer: '1', translations: { de: { options: ['Mars', 'Jupiter', 'Venus'] } } });
     expect(stored.media_url).toBeTruthy();
     // The bank shows the uploaded image, served back from the media URL.
     const image = page.getByRole('img', { name: `Image of "${text}"` });

@@ -56,7 +56,7 @@ export function Questions({ client }: { client: TriviaClient }) {
                   {q.options.map((o, i) => (
                     <span key={i}>
                       {i > 0 && ' · '}
-                      {i === q.answer ? <strong>{o} ✓</strong> : o}
+                      {String(i) === String(q.answer) ? <strong>{o} ✓</strong> : o}
                     </span>
                   ))}
                 </td>
