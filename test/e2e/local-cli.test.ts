@@ -61,6 +61,8 @@ describe('npm start', () => {
         CognitoEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         EventApiHttpEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/event$/),
         EventApiRealtimeEndpoint: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/event\/realtime$/),
+        // The web apps, on the API's origin.
+        AppUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/?$/),
       });
       expect(cli.output()).toContain('admin@example.com');
       expect(cli.output()).not.toContain('demo seeding');
