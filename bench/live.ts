@@ -25,7 +25,7 @@ import WebSocket from 'ws';
 import { connectRealtime, type RealtimeSocketConstructor } from '../client/realtime.ts';
 import { liveChannel, type LiveEvent } from '../lambda/domain/live.ts';
 import { startLocalStack, type LocalStack } from '../lib/local/stack.ts';
-import { localIdToken } from '../lib/local/tokens.ts';
+import { localAccessToken } from '../lib/local/tokens.ts';
 import { describeCost, MILLION_PLAYER_SHOW, pollCostPerShow, pushCostPerShow, transitionsPerShow, type ShowModel } from './liveCost.ts';
 import type { Receipt, WatchersConfig, WatchersMessage } from './liveWatchers.ts';
 import { cpuNow, cpuOf, javaChildren, percentile, round, rssMbOf, sleep } from './measure.ts';
@@ -100,7 +100,7 @@ async function main() {
   const stack = await startLocalStack({ quiet: process.env.BENCH_VERBOSE !== "1", demoUsers: false, settleMs: SETTLE_MS });
   const { outputs } = stack;
   const issuer = `${outputs.CognitoEndpoint}/${outputs.UserPoolId}`;
-  const token = (sub: string, groups?: string[]) => localIdToken({ issuer, clientId: outputs.UserPoolClientId, sub, groups });
+  const token = (sub: string, groups?: string[]) => localAccessToken({ issuer, clientId: outputs.UserPoolClientId, sub, groups });
   const api = stack.apiUrl;
   try {
     const run = `live-${Date.now().toString(36)}`;
