@@ -3,19 +3,10 @@
  * in `seq` order: `TriviaClient.watch` dedupes and fills gaps) and of the player's own actions. No I/O here.
  */
 import type { EpisodeView } from '../../lambda/domain/episode.ts';
-import type { LiveEventType, PublicStatistics } from '../../lambda/domain/live.ts';
+import type { LiveEvent, LiveEventType, PublicStatistics } from '../../lambda/domain/live.ts';
 
-/** An item of `TriviaClient.watch`: a live event, or a snapshot when it (re)joins or fills a gap. */
-export interface LiveItem {
-  type: LiveEventType | 'snapshot';
-  seq: number;
-  server_time: number;
-  episode: EpisodeView;
-  correct_answer?: string;
-  statistics?: PublicStatistics;
-  winners_count?: number;
-  participant_count?: number;
-}
+/** An item of `TriviaClient.watch`: a live event (lambda/domain/live.ts), or a snapshot when it (re)joins or fills a gap. */
+export type LiveItem = Omit<LiveEvent, 'type' | 'episode_id'> & { type: LiveEventType | 'snapshot'; episode_id?: string };
 
 export type Standing = 'unknown' | 'not_registered' | 'playing' | 'eliminated' | 'winner';
 
