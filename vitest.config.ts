@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/e2e/global-setup.ts'],
+          globalSetup: ['test/e2e/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -24,8 +24,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          // Builds the web apps when stale, then starts a local stack that serves them (test/browser/global-setup.ts).
-          globalSetup: ['test/browser/global-setup.ts'],
+          // Builds the web apps when stale, then starts a local stack that serves them (test/browser/globalSetup.ts).
+          globalSetup: ['test/browser/globalSetup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -21,13 +21,13 @@ import { startLocalStack, REPO_ROOT, type LocalStack, type SourceStats } from '.
 import { localAccessToken } from '../lib/local/tokens.ts';
 import { createRouter } from '../lib/local/router.ts';
 import { createJwtAuthorizer } from '../lib/local/authorizer.ts';
-import { startApiServer } from '../lib/local/api-server.ts';
+import { startApiServer } from '../lib/local/apiServer.ts';
 import { createLambdaRuntime } from '../lib/local/runtime.ts';
 import { handlerEnvironment } from '../lib/local/env.ts';
 import { dynamoClient } from '../lib/local/dynamo.ts';
 import type { FunctionId } from '../lib/wiring.ts';
 import { functions, tables } from '../lib/wiring.ts';
-import type { MeterSnapshot } from '../lib/local/dynamo-proxy.ts';
+import type { MeterSnapshot } from '../lib/local/dynamoProxy.ts';
 import { costPerMillionAnswers, PRICES } from './cost.ts';
 import { cpuNow, percentile, round, sleep } from './measure.ts';
 

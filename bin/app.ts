@@ -2,14 +2,14 @@
 /**
  * The CDK app, checked by cdk-nag (AwsSolutions):
  * - `npx cdk synth|deploy --all [-c stage=prod]`: one stage: `TriviaLive-<stage>` and, when the Region is known,
- *   `TriviaLiveEdge-<stage>` in us-east-1 (the CloudFront web ACL, lib/edge-stack.ts);
+ *   `TriviaLiveEdge-<stage>` in us-east-1 (the CloudFront web ACL, lib/edgeStack.ts);
  * - `npx cdk deploy -c pipeline=true -c connectionArn=… -c repository=owner/name [-c branch=main]`: the delivery
  *   pipeline (lib/pipeline.ts), stack `TriviaLive-pipeline`, which then deploys beta and prod itself.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PipelineStack } from '../lib/pipeline.ts';
-import { addStageStacks } from '../lib/stage-stacks.ts';
+import { addStageStacks } from '../lib/stageStacks.ts';
 import { ensureWebBuild } from '../lib/webBuild.ts';
 
 const app = new App();

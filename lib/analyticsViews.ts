@@ -5,7 +5,7 @@
  * (`rpt_`) answer the dashboard's questions. A view reads only views of lower layers; only staging reads the tables.
  *
  * The one place the SQL lives: lib/constructs/analyticsModels.ts turns each view into a Glue VIRTUAL_VIEW (Athena's
- * "Presto view" format), and test/unit/analytics-views.test.ts runs the very same SQL in DuckDB on fixture rows.
+ * "Presto view" format), and test/unit/analyticsViews.test.ts runs the very same SQL in DuckDB on fixture rows.
  *
  * The SQL is written in the part of Trino's dialect that DuckDB runs the same way, with these rules:
  * - days are `CAST(substr(time, 1, 10) AS date)`, not timestamp functions (the times are ISO 8601 UTC strings, and

@@ -16,7 +16,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct, IConstruct } from 'constructs';
-import { TriviaStack } from './trivia-stack.ts';
+import { TriviaStack } from './triviaStack.ts';
 
 /** The stages the pipeline deploys, in order (beta is checked before the approval that lets prod follow). */
 export const PIPELINE_STAGES = ['beta', 'prod'] as const;

@@ -61,7 +61,7 @@ export async function buildWebApps(): Promise<WebBuildResult> {
   const [{ build }, { default: preact }] = await Promise.all([import('vite'), import('@preact/preset-vite')]);
   rmSync(WEB_DIST, { recursive: true, force: true });
   await build(app('player', '/', WEB_DIST, ['index.html'], preact));
-  await build(app('console', '/console/', join(WEB_DIST, 'console'), ['index.html', 'api-docs.html'], preact));
+  await build(app('console', '/console/', join(WEB_DIST, 'console'), ['index.html', 'apiDocs.html'], preact));
   const size = playerJsGzipBytes();
   if (size > PLAYER_JS_BUDGET_BYTES) {
     throw new Error(`the player app's JavaScript is ${(size / 1024).toFixed(1)} kB gzipped, over its ${PLAYER_JS_BUDGET_BYTES / 1024} kB budget`);

@@ -1,6 +1,6 @@
 /**
  * The one definition of how the system is wired: tables, queues, and which function serves which route, queue,
- * stream or schedule, with what batch size and which grants. The CDK stack (lib/trivia-stack.ts) and the local
+ * stream or schedule, with what batch size and which grants. The CDK stack (lib/triviaStack.ts) and the local
  * stack (lib/local/) are both built from this, so the two cannot drift apart.
  *
  * Plain data only: no CDK or SDK imports, so the local stack and the tests can read it cheaply.
@@ -80,7 +80,7 @@ export const tables: Record<TableId, TableSpec> = {
     sortKey: { name: 'sk', type: 'S' },
     timeToLiveAttribute: 'expires_at',
   },
-  // Rejected and unprocessable input, and dead letters (lambda/store/errors.ts): pk = `${reason}#${day}#${shard}`,
+  // Rejected and unprocessable input, and dead letters (lambda/store/errorRecords.ts): pk = `${reason}#${day}#${shard}`,
   // sk = `${at}#${id}`. Sixteen shards (and sampling per container) keep a flood of one rejection during a show off any
   // one partition; the sparse `episode` index (`${episode_id}#${shard}`) finds an episode's errors, `time`
   // (`${day}#${shard}`) the latest of every reason. Items expire after 14 days, as long as a dead letter is kept.

@@ -1,6 +1,6 @@
 /**
  * Every `error.code` API v1 answers with, and what it means: the catalogue the OpenAPI document (lib/openapi.ts) and
- * docs/CONTRACT.md list. test/unit/error-codes.test.ts reads the handlers' source and fails when a code is thrown that
+ * docs/CONTRACT.md list. test/unit/errorCodes.test.ts reads the handlers' source and fails when a code is thrown that
  * is not here, so a new code cannot ship undocumented.
  */
 export const ERROR_CODES = {

@@ -1,6 +1,6 @@
 /**
  * The operations routes' shapes (GET /api/v1/errors, GET /api/v1/dlq, POST /api/v1/dlq/{queue}/redrive) and the
- * rules of the errors table's keys. Pure: zod only, no AWS (the store is lambda/store/errors.ts).
+ * rules of the errors table's keys. Pure: zod only, no AWS (the store is lambda/store/errorRecords.ts).
  */
 import { z } from 'zod';
 
@@ -17,7 +17,7 @@ export const CONSUMER_REASONS = {
 
 /** How long a record is kept: as long as SQS keeps a dead letter. */
 export const ERROR_TTL_MS = 14 * 24 * 3600 * 1000;
-/** Partitions per reason and day (and per episode, and per day for the time index): see lambda/store/errors.ts. */
+/** Partitions per reason and day (and per episode, and per day for the time index): see lambda/store/errorRecords.ts. */
 export const ERROR_SHARDS = 16;
 /** The longest range one query may cover (each day is ERROR_SHARDS queries per index). */
 export const MAX_QUERY_RANGE_MS = 7 * 24 * 3600 * 1000;

@@ -1,4 +1,4 @@
-/** Names shared by the CDK stack and the functions for the origin secret (lib/constructs/origin-secret.ts). */
+/** Names shared by the CDK stack and the functions for the origin secret (lib/constructs/originSecret.ts). */
 
 /** The header CloudFront sets on requests to the API origin (lowercase: API Gateway passes header names lowercased). */
 export const ORIGIN_SECRET_HEADER = 'x-origin-verify';

@@ -271,7 +271,7 @@ export const mediaUploadInput = z
   .strict();
 export type MediaUploadInput = z.infer<typeof mediaUploadInput>;
 
-export const episodeIdParam = z.object({ id });
+export const idParams = z.object({ id });
 /** A question index in a path: digits only (not ` `, `0x0` or `1e0`, which Number() would read as a number). */
 export const pathIndex = z.string().regex(/^\d{1,2}$/, 'a question index is 0–99, in digits').transform(Number);
 export const statisticsParams = z.object({ id, index: pathIndex });

@@ -1,12 +1,12 @@
 import { conflict, notFound } from '../domain/errors.ts';
 import { cancel, episodeView } from '../domain/episode.ts';
-import { episodeIdParam } from '../domain/schemas.ts';
+import { idParams } from '../domain/schemas.ts';
 import { httpHandler, json, ownUserId, validate } from '../shared/http.ts';
 import { getEpisode, saveTransition } from '../store/episodes.ts';
 import { publishCommitted } from '../usecases/publishLive.ts';
 
 export const handler = httpHandler({ auth: 'admin' }, async ({ params, now, caller }) => {
-  const { id } = validate(episodeIdParam, params, 'invalid_path');
+  const { id } = validate(idParams, params, 'invalid_path');
   const episode = await getEpisode(id, true);
   if (!episode) throw notFound('episode', id);
   const cancelled = cancel(episode, now);

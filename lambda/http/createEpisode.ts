@@ -7,7 +7,7 @@ import { httpHandler, json, ownUserId } from '../shared/http.ts';
 import { createEpisode } from '../store/episodes.ts';
 import { getGame } from '../store/games.ts';
 import { getQuestions } from '../store/questions.ts';
-import { fingerprint } from '../store/records.ts';
+import { fingerprint } from '../store/createOnce.ts';
 import { assertQuestionsFree } from '../usecases/questionsInUse.ts';
 
 export const handler = httpHandler({ auth: 'admin', body: episodeInput }, async ({ body, now, caller }) => {

@@ -4,7 +4,7 @@ import { gameInput, type Game } from '../domain/schemas.ts';
 import { httpHandler, json, ownUserId } from '../shared/http.ts';
 import { createGame } from '../store/games.ts';
 import { getQuestions } from '../store/questions.ts';
-import { fingerprint } from '../store/records.ts';
+import { fingerprint } from '../store/createOnce.ts';
 
 export const handler = httpHandler({ auth: 'admin', body: gameInput }, async ({ body, now, caller }) => {
   const found = await getQuestions(body.qset);

@@ -6,7 +6,7 @@ import { questionInput, type Question } from '../domain/schemas.ts';
 import { setting } from '../shared/env.ts';
 import { httpHandler, json, ownUserId } from '../shared/http.ts';
 import { createQuestion } from '../store/questions.ts';
-import { fingerprint } from '../store/records.ts';
+import { fingerprint } from '../store/createOnce.ts';
 
 export const handler = httpHandler({ auth: 'admin', body: questionInput }, async ({ body, now, caller }) => {
   if (body.answer >= body.options.length) {

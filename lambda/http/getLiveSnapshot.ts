@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
 import { liveSnapshotOf } from '../domain/live.ts';
-import { episodeIdParam } from '../domain/schemas.ts';
+import { idParams } from '../domain/schemas.ts';
 import { httpHandler, json, validate } from '../shared/http.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 
@@ -14,7 +14,7 @@ import { getEpisodeCached } from '../store/episodes.ts';
 const anyQuery = z.looseObject({});
 
 export const handler = httpHandler({ auth: 'public', query: anyQuery }, async ({ params }) => {
-  const { id } = validate(episodeIdParam, params, 'invalid_path');
+  const { id } = validate(idParams, params, 'invalid_path');
   const { value: episode } = await getEpisodeCached(id);
   if (!episode) throw notFound('episode', id);
   return json(200, liveSnapshotOf(episode), { 'cache-control': 'public, max-age=1' });

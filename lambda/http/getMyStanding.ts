@@ -1,13 +1,13 @@
 import { standingOf } from '../domain/answers.ts';
 import { notFound } from '../domain/errors.ts';
-import { episodeIdParam } from '../domain/schemas.ts';
+import { idParams } from '../domain/schemas.ts';
 import { httpHandler, json, validate } from '../shared/http.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { loadPlayerAnswers } from '../store/responses.ts';
 
 /** `GET /api/v1/episode/{id}/me`: the caller's own standing; private, so never cached by a shared cache. */
 export const handler = httpHandler({ auth: 'user' }, async ({ params, caller }) => {
-  const { id } = validate(episodeIdParam, params, 'invalid_path');
+  const { id } = validate(idParams, params, 'invalid_path');
   const { value: episode } = await getEpisodeCached(id);
   if (!episode) throw notFound('episode', id);
   const { registered, answers } = await loadPlayerAnswers(episode, caller!.sub, episode.current_question_index);

@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../domain/errors.ts';
-import { episodeIdParam, type Episode } from '../domain/schemas.ts';
+import { idParams, type Episode } from '../domain/schemas.ts';
 import { TtlCache } from '../shared/cache.ts';
 import { httpHandler, json, validate } from '../shared/http.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
@@ -25,7 +25,7 @@ const ended = new TtlCache<Awaited<ReturnType<typeof winnersOf>>>(3_600_000, asy
 
 /** `GET /api/v1/episode/{id}/winners`: once the episode has ended, its winners by nickname (no user ids). */
 export const handler = httpHandler({ auth: 'user' }, async ({ params }) => {
-  const { id } = validate(episodeIdParam, params, 'invalid_path');
+  const { id } = validate(idParams, params, 'invalid_path');
   const { value: episode } = await getEpisodeCached(id);
   if (!episode) throw notFound('episode', id);
   if (episode.state !== 'ENDED') throw conflict('episode_not_ended', `episode ${id} is ${episode.state}: winners are known once it has ended`);

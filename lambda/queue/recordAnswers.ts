@@ -17,7 +17,7 @@ import { releaseMessages } from '../store/queues.ts';
 import { queueUrl } from '../shared/env.ts';
 import { onRecordFailure, type RecordKeys } from '../shared/deadLetters.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
-import { errorSampler, putError } from '../store/errors.ts';
+import { errorSampler, putError } from '../store/errorRecords.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -28,7 +28,7 @@ export class AnswerTooLateError extends Error {
   readonly name = 'AnswerTooLateError';
 }
 
-/** Dropped duplicates are recorded like HTTP rejections: sampled per instance (lambda/store/errors.ts). */
+/** Dropped duplicates are recorded like HTTP rejections: sampled per instance (lambda/store/errorRecords.ts). */
 const duplicateSampler = errorSampler();
 
 /** One record: its failures are logged with their correlation keys, and recorded when they are the last attempt. */

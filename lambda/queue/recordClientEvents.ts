@@ -15,7 +15,7 @@ import { onRecordFailure } from '../shared/deadLetters.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { putClientEvents, touchesOf } from '../store/clientEvents.ts';
-import { putErrors, type ErrorEntry } from '../store/errors.ts';
+import { putErrors, type ErrorEntry } from '../store/errorRecords.ts';
 import { publishEvents } from '../store/events.ts';
 import { putGrowthPartials } from '../store/growth.ts';
 

@@ -17,7 +17,7 @@ import { now } from '../shared/clock.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { deadLetterQueueUrl, peekMessages } from '../store/deadLetterQueues.ts';
-import { putDeadLetter, recordedDeadLetters } from '../store/errors.ts';
+import { putDeadLetter, recordedDeadLetters } from '../store/errorRecords.ts';
 
 /** Messages looked at per queue and sweep: a flood is recorded over several sweeps (and the DLQ alarm fires at once). */
 const MAX_PER_QUEUE = 100;

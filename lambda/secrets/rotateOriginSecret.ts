@@ -1,5 +1,5 @@
 /**
- * Rotates the origin secret (lib/constructs/origin-secret.ts), in Secrets Manager's four steps:
+ * Rotates the origin secret (lib/constructs/originSecret.ts), in Secrets Manager's four steps:
  *  - createSecret: a new random value as AWSPENDING;
  *  - setSecret: CloudFront sends the pending value from now on (UpdateDistribution). The API already accepts it:
  *    lambda/store/originSecret.ts accepts AWSCURRENT, AWSPENDING and AWSPREVIOUS, so the minutes CloudFront takes to

@@ -9,7 +9,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { queues, type QueueId } from '../../lib/wiring.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
-import { putDeadLetter } from '../store/errors.ts';
+import { putDeadLetter } from '../store/errorRecords.ts';
 import { now } from './clock.ts';
 import { logger, metrics } from './powertools.ts';
 import { redactPayload } from './redact.ts';

@@ -12,7 +12,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { z, type ZodType } from 'zod';
 import { envNames } from '../../lib/wiring.ts';
 import { DomainError, badRequest, type ErrorKind } from '../domain/errors.ts';
-import { errorSampler, putError } from '../store/errors.ts';
+import { errorSampler, putError } from '../store/errorRecords.ts';
 import { inBackground } from './background.ts';
 import { logger, metrics, observed } from './powertools.ts';
 import { now } from './clock.ts';
@@ -108,7 +108,7 @@ export function annotate(keys: RequestKeys): void {
   logger.appendKeys({ ...keys });
 }
 
-/** Per function instance and reason: a burst of 5 records, then one every 5 s (see lambda/store/errors.ts). */
+/** Per function instance and reason: a burst of 5 records, then one every 5 s (see lambda/store/errorRecords.ts). */
 const rejectionSampler = errorSampler();
 
 const rawBody = (event: HttpEvent) =>

@@ -4,7 +4,7 @@
  * (lambda/store/originSecret.ts) and every route checks it first, before the token, the body or any handler logic.
  *
  * Off where no secret is configured (ORIGIN_SECRET_ARN unset): the local stack has no CDN in front of its API server,
- * and the handler tests call handlers directly. The deployed stack always sets it (lib/constructs/origin-secret.ts).
+ * and the handler tests call handlers directly. The deployed stack always sets it (lib/constructs/originSecret.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';

@@ -9,7 +9,7 @@ import type { Episode } from '../domain/schemas.ts';
 import { TtlCache } from '../shared/cache.ts';
 import { numberFromEnv, tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
-import { createOnce, getById } from './records.ts';
+import { createOnce, getById } from './createOnce.ts';
 import { queryAll } from './query.ts';
 
 const table = () => tableName('episodes');

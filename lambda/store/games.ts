@@ -1,7 +1,7 @@
 /** The games table. */
 import type { Game } from '../domain/schemas.ts';
 import { tableName } from '../shared/env.ts';
-import { createOnce, getById } from './records.ts';
+import { createOnce, getById } from './createOnce.ts';
 
 const table = () => tableName('games');
 

@@ -1,5 +1,5 @@
 /**
- * The origin secret (lib/constructs/origin-secret.ts): the value CloudFront adds to every request to the API as the
+ * The origin secret (lib/constructs/originSecret.ts): the value CloudFront adds to every request to the API as the
  * ORIGIN_SECRET_HEADER, kept in Secrets Manager and rotated there. The values a request may carry are the current one
  * and, during and after a rotation, the pending and the previous one: CloudFront takes minutes to deploy a new header
  * value, and until it has, its edges send the old one.

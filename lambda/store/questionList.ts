@@ -11,7 +11,7 @@ import { MAX_ID_LENGTH, type Question } from '../domain/schemas.ts';
 import { openCursor, signCursor } from '../shared/cursor.ts';
 import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
-import { withoutFingerprint } from './records.ts';
+import { withoutFingerprint } from './createOnce.ts';
 
 export interface QuestionPage {
   items: Question[];

@@ -3,7 +3,7 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Question } from '../domain/schemas.ts';
 import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
-import { createOnce, getById, withoutFingerprint } from './records.ts';
+import { createOnce, getById, withoutFingerprint } from './createOnce.ts';
 
 const table = () => tableName('questions');
 

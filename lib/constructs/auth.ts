@@ -40,7 +40,7 @@ export class Auth extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
-      // Players may add an authenticator app; it is not forced on them. Admins must (lib/constructs/admin-mfa.ts).
+      // Players may add an authenticator app; it is not forced on them. Admins must (lib/constructs/adminMfa.ts).
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,

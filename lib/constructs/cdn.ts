@@ -126,9 +126,9 @@ export interface CdnProps {
   readonly stage: string;
   readonly api: Api;
   readonly media: MediaStorage;
-  /** Headers CloudFront adds to every request to the API origin (the origin secret, lib/constructs/origin-secret.ts). */
+  /** Headers CloudFront adds to every request to the API origin (the origin secret, lib/constructs/originSecret.ts). */
   readonly apiOriginHeaders?: Record<string, string>;
-  /** The CLOUDFRONT web ACL (lib/edge-stack.ts), as an ARN. */
+  /** The CLOUDFRONT web ACL (lib/edgeStack.ts), as an ARN. */
   readonly webAclArn?: string;
 }
 

@@ -57,7 +57,7 @@ import type { LiveChannel } from './liveChannel.ts';
 export interface MonitoringProps {
   readonly stage: string;
   readonly api: Api;
-  /** Where clients (the canary) call the API: the CDN URL, the only way in (lib/constructs/origin-secret.ts). */
+  /** Where clients (the canary) call the API: the CDN URL, the only way in (lib/constructs/originSecret.ts). */
   readonly apiBaseUrl?: string;
   readonly functions: Record<FunctionId, TriviaFunction>;
   readonly tables: Record<TableId, ITable>;

@@ -1,10 +1,10 @@
 /**
  * AWS WAF (v2) web ACLs:
  *  - `CdnWebAcl`, scope CLOUDFRONT, for the distribution. A CLOUDFRONT web ACL can only be created in us-east-1, so it
- *    lives in a companion stack (lib/edge-stack.ts) and reaches the main stack as a cross-region reference.
+ *    lives in a companion stack (lib/edgeStack.ts) and reaches the main stack as a cross-region reference.
  *  - `UserPoolWebAcl`, scope REGIONAL, associated with the Cognito user pool. Sign-in does not go through CloudFront:
  *    clients call Cognito's own endpoint (cognito-idp.<region>.amazonaws.com), so the sign-in rate limit lives here.
- * (An HTTP API cannot have a web ACL of its own; only CloudFront may reach it, see lib/constructs/origin-secret.ts.)
+ * (An HTTP API cannot have a web ACL of its own; only CloudFront may reach it, see lib/constructs/originSecret.ts.)
  *
  * Rules in order: Amazon's IP reputation list, the rate-based rules per IP (lib/sizing.ts has the limits and their
  * arithmetic), then the common rule set and known bad inputs. Rate-limited requests get 429 with the contract's error
@@ -79,7 +79,7 @@ export const ANSWER_REQUESTS: Statement = {
   },
 };
 
-/** The CLOUDFRONT web ACL of the distribution (create it in us-east-1: lib/edge-stack.ts). */
+/** The CLOUDFRONT web ACL of the distribution (create it in us-east-1: lib/edgeStack.ts). */
 export class CdnWebAcl extends Construct {
   readonly webAcl: CfnWebACL;
 

@@ -21,7 +21,7 @@ export interface HandlerEnvInput {
   userPoolId: string;
   userPoolClientId: string;
   outboxFile: string;
-  /** The local Event API's `POST /event` (lib/local/event-api/), for the functions that publish to the live channel. */
+  /** The local Event API's `POST /event` (lib/local/eventApi/), for the functions that publish to the live channel. */
   eventApiHttpEndpoint?: string;
   /** Where the stand-in for PutEvents archives the domain events (EVENT_BUS_NAME=local:archive). */
   eventsArchiveDir?: string;

@@ -34,7 +34,7 @@ export interface LocalPlan {
   queueSources: QueueSource[];
   streamSources: StreamSource[];
   schedules: ScheduleSource[];
-  /** The local Event API's channel namespaces (lib/local/event-api/). */
+  /** The local Event API's channel namespaces (lib/local/eventApi/). */
   namespaces: NamespaceId[];
 }
 

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FunctionSpec } from '../wiring.ts';
-import type { FromRuntime, InvokeContextInfo, SerializedError, ToRuntime } from './runtime-protocol.ts';
+import type { FromRuntime, InvokeContextInfo, SerializedError, ToRuntime } from './runtimeProtocol.ts';
 import { localFunctionArn, localFunctionName } from './names.ts';
 import { errorFields, silentLog, type LocalLog } from './log.ts';
 
@@ -101,7 +101,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     const existing = threads.get(name);
     if (existing) return existing;
     if (stopped) throw new Error('the local Lambda runtime is stopped');
-    const w = new Worker(new URL('./runtime-boot.mjs', import.meta.url), {
+    const w = new Worker(new URL('./runtimeBoot.mjs', import.meta.url), {
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), ...options.env },
       name: `trivia-local-lambda-${name}`,
       ...(options.outputFilter || options.stdoutTo ? { stdout: true, stderr: true } : {}),

@@ -6,7 +6,7 @@
 import { scheduledEvent } from './events.ts';
 import { errorFields, silentLog, type LocalLog } from './log.ts';
 import type { Invoke } from './runtime.ts';
-import type { BatchOutcome, Poller } from './sqs-poller.ts';
+import type { BatchOutcome, Poller } from './sqsPoller.ts';
 
 export interface ScheduleOptions {
   name: string;

@@ -11,8 +11,8 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { functions, tables, type FunctionId, type QueueId, type TableId } from '../wiring.ts';
 import { createJwtAuthorizer } from './authorizer.ts';
-import { startApiServer } from './api-server.ts';
-import { startEventApi, type EventApiStats } from './event-api/server.ts';
+import { startApiServer } from './apiServer.ts';
+import { startEventApi, type EventApiStats } from './eventApi/server.ts';
 import { createDemoUsers, createLocalUser, ensureUserPool, startCognitoLocal, type LocalUser, type LocalUserInput } from './cognito.ts';
 import { createTables, startDynamoLocal } from './dynamo.ts';
 import { handlerEnvironment } from './env.ts';
@@ -25,10 +25,10 @@ import { createRouter } from './router.ts';
 import { createLambdaRuntime, type RuntimeFunction } from './runtime.ts';
 import { startSchedule } from './schedule.ts';
 import { createQueues, sqsClient, startSqsLocal } from './sqs.ts';
-import { startSqsPoller, type BatchOutcome, type Poller } from './sqs-poller.ts';
-import { fileCheckpoints, memoryCheckpoints, startStreamPoller } from './stream-poller.ts';
+import { startSqsPoller, type BatchOutcome, type Poller } from './sqsPoller.ts';
+import { fileCheckpoints, memoryCheckpoints, startStreamPoller } from './streamPoller.ts';
 import { seedDemo as seedDemoContent } from './demo.ts';
-import { startDynamoProxy, type DynamoProxy } from './dynamo-proxy.ts';
+import { startDynamoProxy, type DynamoProxy } from './dynamoProxy.ts';
 import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
 import { createLocalMedia, localMediaDir, localMediaEnvironment } from './media.ts';
 import { createLocalWebApps, type WebAppConfig } from './webApps.ts';
@@ -71,7 +71,7 @@ export interface LocalStackOptions {
   /** Repository root (function entries are relative to it). */
   rootDir?: string;
   /**
-   * Put a metering, fault-injecting proxy between the functions and DynamoDB Local (lib/local/dynamo-proxy.ts):
+   * Put a metering, fault-injecting proxy between the functions and DynamoDB Local (lib/local/dynamoProxy.ts):
    * the benchmark counts write requests with it, and fault tests inject throttling through its control endpoint.
    */
   dynamoProxy?: boolean;

@@ -146,7 +146,7 @@ describe('host console', () => {
     page.on('request', (r) => {
       if (!r.url().startsWith(appUrl())) external.push(r.url());
     });
-    await page.goto(appUrl('console/api-docs.html'));
+    await page.goto(appUrl('console/apiDocs.html'));
     await page.getByRole('heading', { name: /Trivia Live API/ }).waitFor();
     await page.getByText('/api/v1/episode/{id}/winners').first().waitFor();
     await screenshot(page, 'console-api-docs');

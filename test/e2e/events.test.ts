@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOf } from '../../lambda/domain/answers.ts';
 import { TYPE_ORDER, type DomainEvent, type EventType } from '../../lambda/domain/events.ts';
 import { clockAhead } from '../../lambda/shared/clock.ts';
-import type { FaultPlan } from '../../lib/local/dynamo-proxy.ts';
+import type { FaultPlan } from '../../lib/local/dynamoProxy.ts';
 import { admin, eventually, player, questionOpen, sleepUntilServerTime, waitForEpisode, type EpisodeBody, type Player } from './support/game.ts';
 import { dynamoDocumentClient, stack, tableName } from './support/index.ts';
 

@@ -2,11 +2,11 @@
  * Exact under faults: the counters of a show stay exact while DynamoDB throttles (ProvisionedThroughputExceeded,
  * retried by the SDK), while the answers consumer fails on part of a batch (those answers are retried), and while the
  * grader fails halfway through its writes (the stream batch is retried or bisected). Faults are injected by the
- * proxy that stands between the functions and DynamoDB Local (lib/local/dynamo-proxy.ts).
+ * proxy that stands between the functions and DynamoDB Local (lib/local/dynamoProxy.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { FaultPlan, MeterSnapshot } from '../../lib/local/dynamo-proxy.ts';
+import type { FaultPlan, MeterSnapshot } from '../../lib/local/dynamoProxy.ts';
 import { admin, player, waitForEpisode, questionOpen, type Player } from './support/game.ts';
 import { sqsClient, stack } from './support/index.ts';
 

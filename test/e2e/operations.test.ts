@@ -15,7 +15,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { admin, player, sleepUntilServerTime, waitForEpisode, questionOpen, type Player } from './support/game.ts';
 import { api, createUser, dynamoDocumentClient, eventually, sqsClient, stack, uniqueEmail } from './support/index.ts';
 import { runCanaryCheck } from '../../lambda/usecases/canaryCheck.ts';
-import { dlqCommand } from '../../lib/ops-cli.ts';
+import { dlqCommand } from '../../lib/opsCli.ts';
 import { REPO_ROOT } from '../../lib/local/stack.ts';
 import { STACK_NAME } from '../../lib/local/names.ts';
 import type { DeadLetterStatus, ErrorRecord, ErrorsPage } from '../../lambda/domain/operations.ts';

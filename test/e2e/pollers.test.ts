@@ -8,8 +8,8 @@ import { CreateTableCommand, DeleteTableCommand, PutItemCommand } from '@aws-sdk
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { createQueueWithDlq, queueArn } from '../../lib/local/sqs.ts';
-import { startSqsPoller, type Poller, type SqsPollerOptions } from '../../lib/local/sqs-poller.ts';
-import { startStreamPoller, type StreamFailureRecord, type StreamPollerOptions } from '../../lib/local/stream-poller.ts';
+import { startSqsPoller, type Poller, type SqsPollerOptions } from '../../lib/local/sqsPoller.ts';
+import { startStreamPoller, type StreamFailureRecord, type StreamPollerOptions } from '../../lib/local/streamPoller.ts';
 import { dynamoClient, eventually, sqsClient, streamsClient } from './support/index.ts';
 
 const sqs = sqsClient();

@@ -30,7 +30,7 @@ import {
   EVENT_DATA_FIELDS,
   METADATA_QUERY,
 } from '../../lib/constructs/analytics.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { functions as functionSpecs, tables, type FunctionId, type Trigger } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
 

@@ -1,13 +1,13 @@
 /**
  * The analytics models in the synthesized stack: the client events' Glue table over their prefix of the archive, and
  * one Glue VIRTUAL_VIEW per view of lib/analyticsViews.ts whose Presto view text carries exactly that SQL (the SQL
- * test/unit/analytics-views.test.ts runs in DuckDB) and its declared columns.
+ * test/unit/analyticsViews.test.ts runs in DuckDB) and its declared columns.
  */
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_EVENT_COLUMNS, HIVE_TYPE, VIEWS } from '../../lib/analyticsViews.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { logicalId, synthStack, type CfnResourceJson } from './synth.ts';
 
 let stack: TriviaStack;

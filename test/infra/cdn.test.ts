@@ -10,7 +10,7 @@ import { EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_P
 import { IMMUTABLE_PATH_PATTERNS, REVALIDATED_PATH_PATTERNS } from '../../lib/constructs/webApps.ts';
 import { MEDIA_PREFIX } from '../../lambda/domain/media.ts';
 import { LOCAL_RESPONSE_SHARDS, ON_DEMAND_BASELINE, PROD_RESPONSE_SHARDS, PROD_WARM_THROUGHPUT, WARM_TABLES } from '../../lib/sizing.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { buckets, envNames, functions as functionSpecs, httpRoutes, tables as tableSpecs, type FunctionId, type TableId } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
 

@@ -3,7 +3,7 @@ import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDITED_TABLES, BACKUP_RETENTION_DAYS, TABLE_RETENTION, TRAIL_RETENTION_DAYS } from '../../lib/constructs/dataProtection.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { functions as functionSpecs, tables as tableSpecs, type FunctionId, type TableId } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, type CfnResourceJson } from './synth.ts';
 import { synthStack } from './synth.ts';
@@ -228,7 +228,7 @@ describe('erasure (DELETE /api/v1/user/me)', () => {
     Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
 
   it('is deleteMe, the only function of the wiring with a Cognito permission: AdminDeleteUser on the stack user pool alone', () => {
-    // (The admin MFA gate's trigger, lib/constructs/admin-mfa.ts, is not a wiring function and is tested in edge.test.ts.)
+    // (The admin MFA gate's trigger, lib/constructs/adminMfa.ts, is not a wiring function and is tested in edge.test.ts.)
     const wiringRoles = new Set(functionIds.map((id) => logicalId(stack.functions[id].role)));
     const cognito = policies()
       .flatMap((p) =>

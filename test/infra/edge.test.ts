@@ -8,11 +8,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN_SECRET_ENV, ORIGIN_SECRET_HEADER } from '../../lambda/domain/originSecret.ts';
-import { EDGE_REGION, type EdgeStack } from '../../lib/edge-stack.ts';
-import { ORIGIN_SECRET_ROTATION_DAYS } from '../../lib/constructs/origin-secret.ts';
+import { EDGE_REGION, type EdgeStack } from '../../lib/edgeStack.ts';
+import { ORIGIN_SECRET_ROTATION_DAYS } from '../../lib/constructs/originSecret.ts';
 import { ADMIN_ROUTE_THROTTLE, ANSWER_ROUTE_KEY, PLAYER_ROUTE_SHARES, RESERVED_CONCURRENCY, WAF_RATE_LIMITS, WAF_RATE_WINDOW_SECONDS } from '../../lib/sizing.ts';
-import { addStageStacks } from '../../lib/stage-stacks.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import { addStageStacks } from '../../lib/stageStacks.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { httpRoutes } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, WEB_DIST_FIXTURE, type CfnResourceJson } from './synth.ts';
 

@@ -8,7 +8,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_NAMESPACE } from '../../lambda/domain/live.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { envNames, functions as functionSpecs, namespaces, type FunctionId, type FunctionSpec } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
 

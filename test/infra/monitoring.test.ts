@@ -6,7 +6,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISH_FAILURES_METRIC } from '../../lambda/usecases/publishLive.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { canaryFunction, deadLetterQueueIds, functions as functionSpecs, namespaces, queues as queueSpecs, tables as tableSpecs, type DeadLetterQueueId, type FunctionId, type QueueId, type TableId, type Trigger } from '../../lib/wiring.ts';
 import { logicalId, type CfnResourceJson } from './synth.ts';
 import { synthStack } from './synth.ts';

@@ -13,7 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TriviaStack } from '../../lib/trivia-stack.ts';
+import { TriviaStack } from '../../lib/triviaStack.ts';
 import { WEB_DIST_FIXTURE, synthStack } from './synth.ts';
 
 type Report = ReturnType<AwsSolutionsChecks['validateScope']>;

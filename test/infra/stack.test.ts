@@ -4,7 +4,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import {
   deadLetterQueueIds,
   envNames,

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { TriviaStack } from '../../lib/trivia-stack.ts';
+import { TriviaStack } from '../../lib/triviaStack.ts';
 
 /** A small stand-in for web/dist, so that the infrastructure tests need no `npm run build:web`. */
-export const WEB_DIST_FIXTURE = fileURLToPath(new URL('./fixtures/web-dist', import.meta.url));
+export const WEB_DIST_FIXTURE = fileURLToPath(new URL('./fixtures/webDist', import.meta.url));
 
 export function synthStack(stage = 'test', context: Record<string, unknown> = {}): { app: App; stack: TriviaStack; template: Template } {
   // An empty bundling-stacks list skips esbuild: the tests check the wiring, not the bundles. CDK's built-in

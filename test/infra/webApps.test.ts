@@ -7,7 +7,7 @@ import { CachePolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMMUTABLE_PATH_PATTERNS, REVALIDATED_PATH_PATTERNS } from '../../lib/constructs/webApps.ts';
-import type { TriviaStack } from '../../lib/trivia-stack.ts';
+import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { HSTS_MAX_AGE_SECONDS, IMMUTABLE_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL } from '../../lib/webHeaders.ts';
 import { logicalId, synthStack, type CfnResourceJson } from './synth.ts';
 

@@ -52,7 +52,7 @@ export function App({ config }: { config: AppConfig }) {
                 </li>
               ))}
               <li>
-                <a href="/console/api-docs.html">{t('c.nav.apiDocs')}</a>
+                <a href="/console/apiDocs.html">{t('c.nav.apiDocs')}</a>
               </li>
             </ul>
           </nav>

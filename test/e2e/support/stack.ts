@@ -10,5 +10,5 @@ declare module 'vitest' {
 
 export type { LocalStackInfo };
 
-/** The local stack started by test/e2e/global-setup.ts. */
+/** The local stack started by test/e2e/globalSetup.ts. */
 export const stack = (): LocalStackInfo => inject('stack');

@@ -1,11 +1,11 @@
-/** client/realtime.ts against the local Event API (lib/local/event-api/). */
+/** client/realtime.ts against the local Event API (lib/local/eventApi/). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connectRealtime, RealtimeClosedError, RealtimeError, type RealtimeSocketConstructor } from '../../../client/realtime.ts';
 import { watchEpisode, type LiveConnection, type WatchItem } from '../../../client/watch.ts';
 import type { LiveSnapshotOut } from '../../../lambda/domain/contract.ts';
-import type { EventApiServer } from '../../../lib/local/event-api/server.ts';
-import { event, signedPublish, startTestEventApi, testPool, type Pool } from '../local/fixtures/event-api.ts';
+import type { EventApiServer } from '../../../lib/local/eventApi/server.ts';
+import { event, signedPublish, startTestEventApi, testPool, type Pool } from '../local/fixtures/eventApi.ts';
 
 let pool: Pool;
 let server: EventApiServer;

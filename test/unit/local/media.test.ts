@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { startApiServer, type ApiServer } from '../../../lib/local/api-server.ts';
+import { startApiServer, type ApiServer } from '../../../lib/local/apiServer.ts';
 import type { JwtAuthorizer } from '../../../lib/local/authorizer.ts';
 import { handlerEnvironment } from '../../../lib/local/env.ts';
 import { LOCAL_MEDIA_PATH, createLocalMedia, localBucketName, localMediaEnvironment } from '../../../lib/local/media.ts';

@@ -4,7 +4,7 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { TriviaStack } from './trivia-stack.ts';
+import type { TriviaStack } from './triviaStack.ts';
 
 const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextStep, streamVerdict, type BatchPlan } from '../../../lib/local/stream-poller.ts';
+import { nextStep, streamVerdict, type BatchPlan } from '../../../lib/local/streamPoller.ts';
 
 const seqs = ['101', '102', '103', '104'];
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { startApiServer, type ApiServer } from '../../../lib/local/api-server.ts';
+import { startApiServer, type ApiServer } from '../../../lib/local/apiServer.ts';
 import { createRouter } from '../../../lib/local/router.ts';
 import type { JwtAuthorizer } from '../../../lib/local/authorizer.ts';
 

@@ -9,7 +9,7 @@ import { Token, Validations } from 'aws-cdk-lib';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
-import type { TriviaStack } from './trivia-stack.ts';
+import type { TriviaStack } from './triviaStack.ts';
 import { buckets as bucketSpecs, resourcesOf, tables as tableSpecs, type BucketId } from './wiring.ts';
 
 const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
@@ -166,7 +166,7 @@ export function applyNagSuppressions(stack: TriviaStack): void {
       distribution,
       'AwsSolutions-CFR2',
       'Only in an env-agnostic synth (no account and Region known): the CLOUDFRONT web ACL lives in the companion stack in ' +
-        'us-east-1 (lib/edge-stack.ts) and reaches this stack as a cross-region reference, which needs both Regions. bin/app.ts ' +
+        'us-east-1 (lib/edgeStack.ts) and reaches this stack as a cross-region reference, which needs both Regions. bin/app.ts ' +
         'wires it whenever the Region is known, as it is for every deploy (test/infra/edge.test.ts).',
     );
   }

@@ -12,7 +12,7 @@ import { handlerEnvironment } from '../../lib/local/env.ts';
 import { localPlan } from '../../lib/local/plan.ts';
 import { createRouter } from '../../lib/local/router.ts';
 import { createTableInput } from '../../lib/local/dynamo.ts';
-import { TriviaStack } from '../../lib/trivia-stack.ts';
+import { TriviaStack } from '../../lib/triviaStack.ts';
 
 const plan = localPlan();
 

@@ -1,12 +1,12 @@
 /**
  * The stacks of one stage: `TriviaLive-<stage>` in the target Region and, when that Region is known, its companion
- * `TriviaLiveEdge-<stage>` in us-east-1 with the distribution's web ACL (lib/edge-stack.ts), handed over as a
+ * `TriviaLiveEdge-<stage>` in us-east-1 with the distribution's web ACL (lib/edgeStack.ts), handed over as a
  * cross-region reference (which also makes the edge stack a dependency: deployed first). bin/app.ts and the
  * infrastructure tests build a stage the same way.
  */
 import type { App, Environment } from 'aws-cdk-lib';
-import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
-import { TriviaStack } from './trivia-stack.ts';
+import { EDGE_REGION, EdgeStack } from './edgeStack.ts';
+import { TriviaStack } from './triviaStack.ts';
 
 export interface StageStacks {
   main: TriviaStack;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failedMessageIds } from '../../../lib/local/sqs-poller.ts';
+import { failedMessageIds } from '../../../lib/local/sqsPoller.ts';
 
 describe('SQS partial batch responses (Lambda’s rules)', () => {
   const records = [{ messageId: 'a' }, { messageId: 'b' }, { messageId: 'c' }];

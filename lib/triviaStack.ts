@@ -22,12 +22,12 @@ import { Runner } from './constructs/runner.ts';
 import { Streams } from './constructs/streams.ts';
 import { WebApps } from './constructs/webApps.ts';
 import { WEB_DIST } from './webBuild.ts';
-import { AdminMfaGate } from './constructs/admin-mfa.ts';
-import { OriginSecret } from './constructs/origin-secret.ts';
+import { AdminMfaGate } from './constructs/adminMfa.ts';
+import { OriginSecret } from './constructs/originSecret.ts';
 import { Throttles } from './constructs/throttles.ts';
 import { UserPoolWebAcl } from './constructs/waf.ts';
-import { applyNagSuppressions } from './nag-suppressions.ts';
-import { applyDataProtectionNagSuppressions } from './nag-suppressions-data.ts';
+import { applyNagSuppressions } from './nagSuppressions.ts';
+import { applyDataProtectionNagSuppressions } from './nagSuppressionsData.ts';
 import { reservedConcurrency, responseShards } from './sizing.ts';
 import type { FunctionId, QueueId, SettingId, TableId, TopicId } from './wiring.ts';
 
@@ -35,7 +35,7 @@ export interface TriviaStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, ...): `prod` keeps data on deletion and logs for a year. */
   readonly stage: string;
   /**
-   * The CLOUDFRONT web ACL of the distribution, from the companion stack in us-east-1 (lib/edge-stack.ts; bin/app.ts
+   * The CLOUDFRONT web ACL of the distribution, from the companion stack in us-east-1 (lib/edgeStack.ts; bin/app.ts
    * wires it as a cross-region reference). Without it (an env-agnostic synth) the distribution has no web ACL.
    */
   readonly webAclArn?: string;
@@ -69,13 +69,13 @@ export class TriviaStack extends Stack {
   readonly cursorKey: Secret;
   /** The domain-events bus, its replay archive, and the analytics archive (Firehose → S3, Glue table, Athena). */
   readonly analytics: Analytics;
-  /** The header that proves a request came through CloudFront, and its rotation (lib/constructs/origin-secret.ts). */
+  /** The header that proves a request came through CloudFront, and its rotation (lib/constructs/originSecret.ts). */
   readonly originSecret: OriginSecret;
   /** Per-route throttles and reserved concurrency (lib/constructs/throttles.ts, numbers in lib/sizing.ts). */
   readonly throttles: Throttles;
   /** The REGIONAL web ACL on the user pool (sign-in is not behind CloudFront). */
   readonly userPoolWebAcl: UserPoolWebAcl;
-  /** The pre token generation trigger that gates the admin group on TOTP (lib/constructs/admin-mfa.ts). */
+  /** The pre token generation trigger that gates the admin group on TOTP (lib/constructs/adminMfa.ts). */
   readonly adminMfa: AdminMfaGate;
   readonly webAclArn?: string;
   /** The client events' Glue table and the layered Athena views (staging → business → reports). */

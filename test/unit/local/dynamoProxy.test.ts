@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoProxy, type DynamoProxy } from '../../../lib/local/dynamo-proxy.ts';
+import { startDynamoProxy, type DynamoProxy } from '../../../lib/local/dynamoProxy.ts';
 
 /** An upstream that answers every request with an empty JSON object, standing in for DynamoDB Local. */
 let upstream: Server;

@@ -1,10 +1,10 @@
 /**
  * Rule 7 under faults: every committed transition reaches the channel as soon as it is committed (the function that
  * committed it publishes it), and a publisher that fails after its commit loses nothing (the stream relay publishes
- * from the episodes table's stream). Faults are injected by the local Event API's test hook (lib/local/event-api/server.ts).
+ * from the episodes table's stream). Faults are injected by the local Event API's test hook (lib/local/eventApi/server.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ackedClient, type PlainClient } from '../unit/local/fixtures/event-api.ts';
+import { ackedClient, type PlainClient } from '../unit/local/fixtures/eventApi.ts';
 import { player } from './support/game.ts';
 import { stack } from './support/index.ts';
 import { expectWholeShow, playShortShow, showCollector } from './support/live.ts';

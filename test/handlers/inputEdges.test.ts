@@ -147,7 +147,7 @@ describe('path indexes', () => {
 
   it('records the rejection of an out-of-range index in a form DynamoDB can store', async () => {
     ddb.on(PutCommand).resolves({});
-    // Past the sampler's quiet time for invalid_path, which the cases above used up (lambda/store/errors.ts).
+    // Past the sampler's quiet time for invalid_path, which the cases above used up (lambda/store/errorRecords.ts).
     vi.setSystemTime(NOW + 60_000);
     const event = getById('/api/v1/episode/{id}/question/{index}/statistics', { id: 'ep1', index: '99999999999999999999' });
     expectError(parse(await getStatistics(event, ctx)), 400, 'invalid_path');

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { publishToChannel } from '../../lambda/store/liveChannel.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../lib/local/names.ts';
-import { ackedClient, type PlainClient } from '../unit/local/fixtures/event-api.ts';
+import { ackedClient, type PlainClient } from '../unit/local/fixtures/eventApi.ts';
 import { stack } from './support/index.ts';
 import { player } from './support/game.ts';
 import { expectWholeShow, playShortShow, showCollector } from './support/live.ts';

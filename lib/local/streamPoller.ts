@@ -27,7 +27,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { streamRecord } from './events.ts';
 import { errorFields, silentLog, type LocalLog } from './log.ts';
 import type { Invoke } from './runtime.ts';
-import type { BatchOutcome, Poller } from './sqs-poller.ts';
+import type { BatchOutcome, Poller } from './sqsPoller.ts';
 
 /* ---------------------------------------------------------------- the rules, without I/O */
 

@@ -122,7 +122,7 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
   const counters = { published: 0, delivered: 0 };
 
   /*
-   * Test hooks, like the DynamoDB proxy's (lib/local/dynamo-proxy.ts), never in AWS: `POST /__faults`
+   * Test hooks, like the DynamoDB proxy's (lib/local/dynamoProxy.ts), never in AWS: `POST /__faults`
    * `{"failPublishesFrom": "<function id>", "count": N}` makes that function's next N publishes fail with a 500 (as if it
    * crashed right after its commit); `DELETE /__faults` clears them and says how many were used. `GET /__published` lists
    * every accepted publish, `{function, events: [{episode_id, seq, type}]}` in arrival order (the function from the

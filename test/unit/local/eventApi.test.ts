@@ -3,11 +3,11 @@
  * WebSocket protocol"), and HTTP publishes signed like lambda/store/liveChannel.ts signs them.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkChannel, wildcardPrefixes } from '../../../lib/local/event-api/channels.ts';
-import type { EventApiServer } from '../../../lib/local/event-api/server.ts';
+import { checkChannel, wildcardPrefixes } from '../../../lib/local/eventApi/channels.ts';
+import type { EventApiServer } from '../../../lib/local/eventApi/server.ts';
 import { publishToChannel } from '../../../lambda/store/liveChannel.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../../lib/local/names.ts';
-import { ackedClient, event, plainClient, post, signedPublish, startTestEventApi, testPool, type PlainClient, type Pool } from './fixtures/event-api.ts';
+import { ackedClient, event, plainClient, post, signedPublish, startTestEventApi, testPool, type PlainClient, type Pool } from './fixtures/eventApi.ts';
 
 let pool: Pool;
 let server: EventApiServer;

@@ -1,5 +1,5 @@
 /**
- * The local Lambda runtime: runs in its own thread (started by runtime.ts through runtime-boot.mjs) with the
+ * The local Lambda runtime: runs in its own thread (started by runtime.ts through runtimeBoot.mjs) with the
  * functions' environment. Each function's module is imported once, lazily, in a namespace of its own, like a warm
  * container; every invocation gets a Lambda-like context, and its result goes back as JSON, as Lambda serializes it.
  */
@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { register, type NamespacedUnregister } from 'tsx/esm/api';
-import type { FromRuntime, InvokeContextInfo, SerializedError, ToRuntime } from './runtime-protocol.ts';
+import type { FromRuntime, InvokeContextInfo, SerializedError, ToRuntime } from './runtimeProtocol.ts';
 
 type Handler = (event: unknown, context: Context, callback: (err?: unknown, value?: unknown) => void) => unknown;
 

@@ -1,6 +1,6 @@
-// Boots the local Lambda runtime thread: TypeScript support (tsx), then the invoke loop in runtime-worker.ts.
+// Boots the local Lambda runtime thread: TypeScript support (tsx), then the invoke loop in runtimeWorker.ts.
 // The thread has its own process.env (the functions' environment), set before any handler module is imported.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./runtime-worker.ts');
+await import('./runtimeWorker.ts');
