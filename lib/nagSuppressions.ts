@@ -10,7 +10,8 @@ import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import type { TriviaStack } from './triviaStack.ts';
-import { buckets as bucketSpecs, resourcesOf, tables as tableSpecs, type BucketId } from './wiring.ts';
+import { buckets as bucketSpecs, resourcesOf, tables as tableSpecs } from './wiring.ts';
+import { type BucketId } from '../lambda/shared/resources.ts';
 
 const ack = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
 /** A stack's region or account as cdk-nag prints it in a finding: the value, or the pseudo parameter when env-agnostic. */

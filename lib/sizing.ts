@@ -12,7 +12,7 @@
  *  - one conditional PutItem of an item under 1 KB (responses, 1 WRU).
  * So at 100,000 answers/s: responses 100,000 WRU/s and 100,000 RRU/s; participants 50,000 RRU/s.
  */
-import type { TableId } from './wiring.ts';
+import type { TableId } from '../lambda/shared/resources.ts';
 
 /** Reads a CDK context value (`scope.node.tryGetContext`); `-c name=value` gives strings. */
 export type ContextReader = (name: string) => unknown;

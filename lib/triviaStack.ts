@@ -29,7 +29,8 @@ import { UserPoolWebAcl } from './constructs/waf.ts';
 import { applyNagSuppressions } from './nagSuppressions.ts';
 import { applyDataProtectionNagSuppressions } from './nagSuppressionsData.ts';
 import { reservedConcurrency, responseShards } from './sizing.ts';
-import type { FunctionId, QueueId, SettingId, TableId, TopicId } from './wiring.ts';
+import type { FunctionId } from './wiring.ts';
+import type { QueueId, SettingId, TableId, TopicId } from '../lambda/shared/resources.ts';
 
 export interface TriviaStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, ...): `prod` keeps data on deletion and logs for a year. */

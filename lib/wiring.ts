@@ -3,31 +3,13 @@
  * stream or schedule, with what batch size and which grants. The CDK stack (lib/triviaStack.ts) and the local
  * stack (lib/local/) are both built from this, so the two cannot drift apart.
  *
- * Plain data only: no CDK or SDK imports, so the local stack and the tests can read it cheaply.
+ * Plain data only: no CDK or SDK imports, so the local stack and the tests can read it cheaply. The facts functions
+ * need at run time (resource ids, environment variable names, queue facts) are in lambda/shared/resources.ts.
  */
+import type { BucketId, BusId, QueueId, SettingId, TableId, TopicId } from '../lambda/shared/resources.ts';
 
-export type TableId =
-  | 'questions'
-  | 'games'
-  | 'episodes'
-  | 'participants'
-  | 'responses'
-  | 'statistics'
-  | 'users'
-  | 'errors'
-  | 'liveStats'
-  | 'clientEvents'
-  | 'growth'
-  | 'rateLimits';
-export type QueueId = 'answers' | 'runnerTicks' | 'clientEvents';
-export type TopicId = 'notifications';
-/** EventBridge buses (lib/constructs/analytics.ts): the domain events. */
-export type BusId = 'events';
-export type BucketId = 'media';
 /** AppSync Events channel namespaces (lib/constructs/liveChannel.ts; locally lib/local/): one channel per episode. */
 export type NamespaceId = 'episodes';
-/** Deployment settings that reach functions as environment variables (from CDK context in AWS; lib/local/env.ts locally). */
-export type SettingId = 'cdnUrl' | 'responseShards' | 'cursorKey';
 
 export interface KeySpec {
   name: string;
@@ -120,21 +102,6 @@ export const tables: Record<TableId, TableSpec> = {
   },
 };
 
-export interface QueueSpec {
-  visibilityTimeoutSeconds: number;
-  /** Receives before a message moves to the queue's dead-letter queue. */
-  maxReceiveCount: number;
-  retentionDays: number;
-}
-
-export const queues: Record<QueueId, QueueSpec> = {
-  // Failed answers are released for an immediate retry (lambda/queue/recordAnswers.ts), so a transient failure costs
-  // a receive, not a minute; ten receives leave room for a few of them before a message is declared dead.
-  answers: { visibilityTimeoutSeconds: 60, maxReceiveCount: 10, retentionDays: 4 },
-  runnerTicks: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 1 },
-  // One message per accepted batch of client events (up to 100 events).
-  clientEvents: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5, retentionDays: 4 },
-};
 
 export const topics: TopicId[] = ['notifications'];
 
@@ -450,26 +417,9 @@ export const canaryFunction: FunctionSpec = {
   triggers: [{ kind: 'schedule', rateMinutes: 5 }],
 };
 
-/** Dead-letter queues: one per queue, and one for stream batches that failed all their retries. */
-export type DeadLetterQueueId = QueueId | 'streams';
-export const deadLetterQueueIds = (): DeadLetterQueueId[] => [...(Object.keys(queues) as QueueId[]), 'streams'];
 
 export type FunctionId = keyof typeof functions;
 
-/** Environment variable names that carry resource names into functions (same in AWS and locally). */
-export const envNames = {
-  table: (t: TableId) => `${t.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_TABLE`,
-  queue: (q: QueueId) => `${q.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_QUEUE_URL`,
-  topic: (t: TopicId) => `${t.toUpperCase()}_TOPIC_ARN`,
-  bus: (b: BusId) => (b === 'events' ? 'EVENT_BUS_NAME' : `${String(b).toUpperCase()}_EVENT_BUS_NAME`),
-  bucket: (b: BucketId) => `${b.toUpperCase()}_BUCKET`,
-  setting: (s: SettingId) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
-  /** The Event API's HTTP endpoint (`https://…/event`), for functions that publish to the live channel. */
-  eventApi: 'EVENT_API_HTTP_ENDPOINT',
-  /** The Cognito user pool's id, for functions with `userPool` access (set for every function locally, lib/local/env.ts). */
-  userPool: 'USER_POOL_ID',
-  deadLetterQueue: (q: DeadLetterQueueId) => `${q.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_DLQ_URL`,
-};
 
 /** Every table and queue a function touches, for its environment. */
 export function resourcesOf(spec: FunctionSpec): { tables: TableId[]; queues: QueueId[]; topics: TopicId[]; buckets: BucketId[]; buses: BusId[] } {

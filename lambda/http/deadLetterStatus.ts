@@ -1,4 +1,4 @@
-import { deadLetterQueueIds } from '../../lib/wiring.ts';
+import { deadLetterQueueIds } from '../shared/resources.ts';
 import type { DeadLetterStatus } from '../domain/operations.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { deadLetterQueueUrl, depthOf, moveTasksOf, queueArnOf } from '../store/deadLetterQueues.ts';

@@ -1,4 +1,4 @@
-import { queues, type QueueId } from '../../lib/wiring.ts';
+import { queues, type QueueId } from '../shared/resources.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { redrivePath, type RedriveStarted } from '../domain/operations.ts';
 import { httpHandler, json, validate } from '../shared/http.ts';

@@ -11,7 +11,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { deadLetterQueueIds, type DeadLetterQueueId } from '../../lib/wiring.ts';
+import { deadLetterQueueIds, type DeadLetterQueueId } from '../shared/resources.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
 import { now } from '../shared/clock.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';

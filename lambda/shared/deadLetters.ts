@@ -7,7 +7,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { queues, type QueueId } from '../../lib/wiring.ts';
+import { queues, type QueueId } from './resources.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
 import { putDeadLetter } from '../store/errorRecords.ts';
 import { now } from './clock.ts';

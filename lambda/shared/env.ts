@@ -1,5 +1,5 @@
-/** Resource names reach functions through environment variables named by lib/wiring.ts; nothing is hard-coded. */
-import { envNames, type BusId, type BucketId, type QueueId, type SettingId, type TableId, type TopicId } from '../../lib/wiring.ts';
+/** Resource names reach functions through environment variables named by ./resources.ts (envNames); nothing is hard-coded. */
+import { envNames, type BusId, type BucketId, type QueueId, type SettingId, type TableId, type TopicId } from './resources.ts';
 
 function required(name: string): string {
   const value = process.env[name];

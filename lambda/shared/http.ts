@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z, type ZodType } from 'zod';
-import { envNames } from '../../lib/wiring.ts';
+import { envNames } from './resources.ts';
 import { DomainError, badRequest, type ErrorKind } from '../domain/errors.ts';
 import { errorSampler, putError } from '../store/errorRecords.ts';
 import { inBackground } from './background.ts';

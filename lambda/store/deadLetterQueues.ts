@@ -11,7 +11,7 @@ import {
   StartMessageMoveTaskCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { envNames, type DeadLetterQueueId, type QueueId } from '../../lib/wiring.ts';
+import { envNames, type DeadLetterQueueId, type QueueId } from '../shared/resources.ts';
 import { queueUrl } from '../shared/env.ts';
 import { sqs } from './clients.ts';
 

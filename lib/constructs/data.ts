@@ -4,7 +4,8 @@ import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, typ
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { WARM_TABLES, warmThroughput, type WarmTable } from '../sizing.ts';
-import { tables as tableSpecs, type KeySpec, type TableId, type TableSpec } from '../wiring.ts';
+import { tables as tableSpecs, type KeySpec, type TableSpec } from '../wiring.ts';
+import { type TableId } from '../../lambda/shared/resources.ts';
 import { isProd } from './functions.ts';
 
 const attribute = (k: KeySpec): Attribute => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });

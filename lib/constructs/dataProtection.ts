@@ -18,7 +18,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { TableId } from '../wiring.ts';
+import type { TableId } from '../../lambda/shared/resources.ts';
 import { isProd } from './functions.ts';
 
 /** Tables whose every read and write CloudTrail records (data events): who touched a player's profile or registration. */

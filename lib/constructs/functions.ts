@@ -19,24 +19,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ChannelNamespace } from 'aws-cdk-lib/aws-appsync';
 import { Construct } from 'constructs';
-import {
-  buckets as bucketSpecs,
-  envNames,
-  functions as functionSpecs,
-  resourcesOf,
-  deadLetterQueueIds,
-  type BucketId,
-  type BusId,
-  type DeadLetterQueueId,
-  type SettingId,
-  type FunctionId,
-  type FunctionSpec,
-  type NamespaceId,
-  type QueueId,
-  type TableId,
-  type TopicId,
-  type Trigger,
-} from '../wiring.ts';
+import { buckets as bucketSpecs, functions as functionSpecs, resourcesOf, type FunctionId, type FunctionSpec, type NamespaceId, type Trigger } from '../wiring.ts';
+import { envNames, deadLetterQueueIds, type BucketId, type BusId, type DeadLetterQueueId, type SettingId, type QueueId, type TableId, type TopicId } from '../../lambda/shared/resources.ts';
 
 /** The repository root (entries in lib/wiring.ts are relative to it). This file is lib/constructs/functions.ts. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -8,7 +8,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queues as queueSpecs, topics as topicIds, type FunctionId, type QueueId, type QueueSpec, type TopicId, type Trigger } from '../wiring.ts';
+import { topics as topicIds, type FunctionId, type Trigger } from '../wiring.ts';
+import { queues as queueSpecs, type QueueId, type QueueSpec, type TopicId } from '../../lambda/shared/resources.ts';
 import type { TriviaFunction } from './functions.ts';
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -40,16 +40,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import {
-  canaryFunction,
-  deadLetterQueueIds,
-  type DeadLetterQueueId,
-  namespaces as namespaceIds,
-  type FunctionId,
-  type QueueId,
-  type TableId,
-  type Trigger,
-} from '../wiring.ts';
+import { canaryFunction, namespaces as namespaceIds, type FunctionId, type Trigger } from '../wiring.ts';
+import { deadLetterQueueIds, type DeadLetterQueueId, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
 import type { Api } from './api.ts';
 import { METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, TriviaFunction, isProd } from './functions.ts';
 import type { LiveChannel } from './liveChannel.ts';

@@ -5,7 +5,8 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionId, TableId, Trigger } from '../wiring.ts';
+import type { FunctionId, Trigger } from '../wiring.ts';
+import type { TableId } from '../../lambda/shared/resources.ts';
 import type { TriviaFunction } from './functions.ts';
 
 export interface StreamsProps {

@@ -19,7 +19,8 @@ import {
   type AttributeDefinition,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { tables, type KeySpec, type TableId, type TableSpec } from '../wiring.ts';
+import { tables, type KeySpec, type TableSpec } from '../wiring.ts';
+import { type TableId } from '../../lambda/shared/resources.ts';
 import { LocalStackError } from './errors.ts';
 import { freePort, portInUse } from './ports.ts';
 import { LOCAL_CREDENTIALS, REGION, localTableName } from './names.ts';

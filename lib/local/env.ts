@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LOCAL_RESPONSE_SHARDS } from '../sizing.ts';
-import { buckets, buses, envNames, functions, queues, tables, topics, type BucketId, type FunctionSpec, type QueueId, type TableId, type DeadLetterQueueId } from '../wiring.ts';
+import { buckets, buses, functions, tables, topics, type FunctionSpec } from '../wiring.ts';
+import { envNames, queues, type BucketId, type QueueId, type TableId, type DeadLetterQueueId } from '../../lambda/shared/resources.ts';
 import { localBucketName } from './media.ts';
 import { LOCAL_CREDENTIALS, REGION } from './names.ts';
 

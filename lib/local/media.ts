@@ -17,7 +17,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { contentTypeOfKey } from '../../lambda/domain/media.ts';
-import { buckets, envNames, type BucketId } from '../wiring.ts';
+import { buckets } from '../wiring.ts';
+import { envNames, type BucketId } from '../../lambda/shared/resources.ts';
 import { LOCAL_CREDENTIALS } from './names.ts';
 
 export const LOCAL_MEDIA_PATH = '/_local/media';

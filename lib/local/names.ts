@@ -1,5 +1,6 @@
 /** Names and fixed identities of the local stack's resources (one place, so tests and tools agree). */
-import type { FunctionId, QueueId, TableId } from '../wiring.ts';
+import type { FunctionId } from '../wiring.ts';
+import type { QueueId, TableId } from '../../lambda/shared/resources.ts';
 
 export const STACK_NAME = 'TriviaLive-local';
 export const LOCAL_PREFIX = 'trivia-local';

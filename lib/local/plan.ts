@@ -2,7 +2,8 @@
  * What the local stack serves, read from lib/wiring.ts: the API routes, the SQS and DynamoDB stream event sources,
  * the schedules and the Event API's channel namespaces. The stack starts exactly these (and tests compare them with the wiring and the CDK template).
  */
-import { functions, namespaces as wiredNamespaces, type FunctionId, type NamespaceId, type FunctionSpec, type QueueId, type TableId, type Trigger } from '../wiring.ts';
+import { functions, namespaces as wiredNamespaces, type FunctionId, type NamespaceId, type FunctionSpec, type Trigger } from '../wiring.ts';
+import { type QueueId, type TableId } from '../../lambda/shared/resources.ts';
 import { createRouter, type RouteEntry } from './router.ts';
 
 export interface QueueSource {

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { createSqsServer } from 'local-aws-sqs';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { queues, type QueueId, type QueueSpec } from '../wiring.ts';
+import { queues, type QueueId, type QueueSpec } from '../../lambda/shared/resources.ts';
 import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
 import { ACCOUNT_ID, LOCAL_CREDENTIALS, REGION, STREAM_DLQ_NAME, localQueueName } from './names.ts';
 import { LOCAL_HOST } from './ports.ts';

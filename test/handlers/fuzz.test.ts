@@ -12,7 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { ZodObject, ZodType } from 'zod';
-import { envNames } from '../../lib/wiring.ts';
+import { envNames } from '../../lambda/shared/resources.ts';
 import * as schemas from '../../lambda/domain/schemas.ts';
 import { ADMIN, PLAYER, httpEvent, lambdaContext, parse, stubEnvironment } from './support.ts';
 

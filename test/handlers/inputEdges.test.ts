@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { envNames } from '../../lib/wiring.ts';
+import { envNames } from '../../lambda/shared/resources.ts';
 import { ADMIN, NOW, PLAYER, TABLES, episode, expectError, getById, httpEvent, isolateEachTest, lambdaContext, parse, post, stubEnvironment } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

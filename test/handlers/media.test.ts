@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { envNames } from '../../lib/wiring.ts';
+import { envNames } from '../../lambda/shared/resources.ts';
 import { MAX_MEDIA_BYTES, UPLOAD_URL_TTL_SECONDS } from '../../lambda/domain/media.ts';
 import { ADMIN, NOW, PLAYER, expectError, getById, lambdaContext, openEpisode, parse, pinClock, post, question, stubEnvironment } from './support.ts';
 

@@ -16,7 +16,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { ERROR_SHARDS } from '../../lambda/domain/operations.ts';
-import { envNames, queues } from '../../lib/wiring.ts';
+import { envNames, queues } from '../../lambda/shared/resources.ts';
 import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, post, sqsEvent, sqsRecord, stubEnvironment, isolateEachTest } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -20,7 +20,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { envNames, type QueueId, type TableId } from '../../lib/wiring.ts';
+import { envNames, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
 import { newEpisode } from '../../lambda/domain/episode.ts';
 import type { Episode, Question } from '../../lambda/domain/schemas.ts';
 

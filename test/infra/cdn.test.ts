@@ -11,7 +11,8 @@ import { IMMUTABLE_PATH_PATTERNS, REVALIDATED_PATH_PATTERNS } from '../../lib/co
 import { MEDIA_PREFIX } from '../../lambda/domain/media.ts';
 import { LOCAL_RESPONSE_SHARDS, ON_DEMAND_BASELINE, PROD_RESPONSE_SHARDS, PROD_WARM_THROUGHPUT, WARM_TABLES } from '../../lib/sizing.ts';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
-import { buckets, envNames, functions as functionSpecs, httpRoutes, tables as tableSpecs, type FunctionId, type TableId } from '../../lib/wiring.ts';
+import { buckets, functions as functionSpecs, httpRoutes, tables as tableSpecs, type FunctionId } from '../../lib/wiring.ts';
+import { envNames, type TableId } from '../../lambda/shared/resources.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
 
 let stack: TriviaStack;

@@ -4,7 +4,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDITED_TABLES, BACKUP_RETENTION_DAYS, TABLE_RETENTION, TRAIL_RETENTION_DAYS } from '../../lib/constructs/dataProtection.ts';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
-import { functions as functionSpecs, tables as tableSpecs, type FunctionId, type TableId } from '../../lib/wiring.ts';
+import { functions as functionSpecs, tables as tableSpecs, type FunctionId } from '../../lib/wiring.ts';
+import { type TableId } from '../../lambda/shared/resources.ts';
 import { asArray, logicalId, refsIn, type CfnResourceJson } from './synth.ts';
 import { synthStack } from './synth.ts';
 

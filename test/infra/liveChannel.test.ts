@@ -9,7 +9,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_NAMESPACE } from '../../lambda/domain/live.ts';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
-import { envNames, functions as functionSpecs, namespaces, type FunctionId, type FunctionSpec } from '../../lib/wiring.ts';
+import { functions as functionSpecs, namespaces, type FunctionId, type FunctionSpec } from '../../lib/wiring.ts';
+import { envNames } from '../../lambda/shared/resources.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
 
 const functionIds = Object.keys(functionSpecs) as FunctionId[];

@@ -7,7 +7,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISH_FAILURES_METRIC } from '../../lambda/usecases/publishLive.ts';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
-import { canaryFunction, deadLetterQueueIds, functions as functionSpecs, namespaces, queues as queueSpecs, tables as tableSpecs, type DeadLetterQueueId, type FunctionId, type QueueId, type TableId, type Trigger } from '../../lib/wiring.ts';
+import { canaryFunction, functions as functionSpecs, namespaces, tables as tableSpecs, type FunctionId, type Trigger } from '../../lib/wiring.ts';
+import { deadLetterQueueIds, queues as queueSpecs, type DeadLetterQueueId, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
 import { logicalId, type CfnResourceJson } from './synth.ts';
 import { synthStack } from './synth.ts';
 

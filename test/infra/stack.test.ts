@@ -5,21 +5,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
-import {
-  deadLetterQueueIds,
-  envNames,
-  functions as functionSpecs,
-  httpRoutes,
-  queues as queueSpecs,
-  resourcesOf,
-  tables as tableSpecs,
-  topics as topicIds,
-  type FunctionId,
-  type FunctionSpec,
-  type QueueId,
-  type TableId,
-  type Trigger,
-} from '../../lib/wiring.ts';
+import { functions as functionSpecs, httpRoutes, resourcesOf, tables as tableSpecs, topics as topicIds, type FunctionId, type FunctionSpec, type Trigger } from '../../lib/wiring.ts';
+import { deadLetterQueueIds, envNames, queues as queueSpecs, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
 import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
 import { ORIGIN_SECRET_ENV } from '../../lambda/domain/originSecret.ts';
 

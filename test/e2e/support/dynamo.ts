@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { QueueId, TableId } from '../../../lib/wiring.ts';
+import type { QueueId, TableId } from '../../../lambda/shared/resources.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../../lib/local/names.ts';
 import { REQUEST_TIMEOUTS } from '../../../lambda/shared/requestTimeouts.ts';
 import { stack } from './stack.ts';

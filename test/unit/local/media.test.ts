@@ -16,7 +16,7 @@ import { LOCAL_MEDIA_PATH, createLocalMedia, localBucketName, localMediaEnvironm
 import { LOCAL_CREDENTIALS } from '../../../lib/local/names.ts';
 import { createRouter } from '../../../lib/local/router.ts';
 import { LOCAL_RESPONSE_SHARDS } from '../../../lib/sizing.ts';
-import { envNames } from '../../../lib/wiring.ts';
+import { envNames } from '../../../lambda/shared/resources.ts';
 import { lambdaContext } from '../../handlers/support.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
