@@ -39,3 +39,11 @@ export const throttled = (code: string, message: string, retryAfterSeconds: numb
   new DomainError('throttled', code, message, { retry_after_seconds: retryAfterSeconds });
 /** A token of an erased player (DELETE /api/v1/user/me) that has not expired yet: the profile never comes back. */
 export const accountErased = () => new DomainError('forbidden', 'account_erased', 'this account was erased');
+
+/**
+ * An answer reached the answers consumer after its question's statistics were final (or sealed): storing it would make
+ * them wrong. Not a DomainError: no client sees it; the message goes to the dead-letter queue for an operator.
+ */
+export class AnswerTooLateError extends Error {
+  readonly name = 'AnswerTooLateError';
+}

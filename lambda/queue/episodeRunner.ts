@@ -5,7 +5,7 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { onRecordFailure } from '../shared/deadLetters.ts';
+import { onRecordFailure } from '../usecases/deadLetters.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
 import { now, realMs } from '../shared/clock.ts';
 import { listLiveEpisodeIds } from '../store/episodes.ts';

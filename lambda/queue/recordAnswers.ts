@@ -7,6 +7,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { grade, plainStoreDeadline } from '../domain/answers.ts';
+import { AnswerTooLateError } from '../domain/errors.ts';
 import { queuedAnswer, type QueuedAnswer } from '../domain/schemas.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
 import { now } from '../shared/clock.ts';
@@ -15,7 +16,7 @@ import { getQuestionCached } from '../store/questions.ts';
 import { storeFirstAnswer, answerExists } from '../store/responses.ts';
 import { releaseMessages } from '../store/queues.ts';
 import { queueUrl } from '../shared/env.ts';
-import { onRecordFailure, type RecordKeys } from '../shared/deadLetters.ts';
+import { onRecordFailure, type RecordKeys } from '../usecases/deadLetters.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
 import { errorSampler, putError } from '../store/errorRecords.ts';
 
@@ -23,10 +24,6 @@ const processor = new BatchProcessor(EventType.SQS);
 
 /** Near finalization a cached episode could hide that the question's statistics are already final: read it fresh. */
 const FRESH_READ_MARGIN_MS = 1000;
-
-export class AnswerTooLateError extends Error {
-  readonly name = 'AnswerTooLateError';
-}
 
 /** Dropped duplicates are recorded like HTTP rejections: sampled per instance (lambda/store/errorRecords.ts). */
 const duplicateSampler = errorSampler();

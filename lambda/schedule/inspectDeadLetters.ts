@@ -2,7 +2,7 @@
  * The dead-letter sweep (every minute): looks at the messages of every dead-letter queue — each queue's and the
  * stream failures' — and records those not recorded yet in the errors table (reason `dead_letter`), leaving them in
  * place for operators and for redrive. A consumer that knows why a message failed records it on its last attempt
- * (lambda/shared/deadLetters.ts); this sweep catches the rest: crashes, timeouts, and stream batches that failed all
+ * (lambda/usecases/deadLetters.ts); this sweep catches the rest: crashes, timeouts, and stream batches that failed all
  * their retries (Lambda writes those to the stream DLQ itself).
  *
  * Why not a consumer on each DLQ: SQS hands a message to one consumer, which must delete it; a DLQ's messages are for

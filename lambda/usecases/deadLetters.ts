@@ -7,12 +7,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { queues, type QueueId } from './resources.ts';
+import { AnswerTooLateError } from '../domain/errors.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
+import { now } from '../shared/clock.ts';
+import { logger, metrics } from '../shared/powertools.ts';
+import { redactPayload } from '../shared/redact.ts';
+import { queues, type QueueId } from '../shared/resources.ts';
 import { putDeadLetter } from '../store/errorRecords.ts';
-import { now } from './clock.ts';
-import { logger, metrics } from './powertools.ts';
-import { redactPayload } from './redact.ts';
 
 export interface RecordKeys {
   episode_id?: string;
@@ -27,8 +28,8 @@ export const isLastAttempt = (queue: QueueId, record: SQSRecord) =>
 /** A short, stable cause for the record's `detail`: `invalid_message`, `answer_too_late`, or the error's name. */
 export function causeOf(err: unknown): string {
   if (err instanceof ZodError || err instanceof SyntaxError) return 'invalid_message';
+  if (err instanceof AnswerTooLateError) return 'answer_too_late';
   const name = (err as Error)?.name ?? 'Error';
-  if (name === 'AnswerTooLateError') return 'answer_too_late';
   return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
