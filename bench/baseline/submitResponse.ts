@@ -10,7 +10,7 @@
  * It uses this project's tables (with its own keys) so both paths run against the same DynamoDB Local.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { httpHandler, json } from '../../lambda/shared/http.ts';
+import { httpHandler, json } from '../../lambda/http/httpHandler.ts';
 import { responseInput } from '../../lambda/domain/schemas.ts';
 import { conflict, notFound } from '../../lambda/domain/errors.ts';
 import { documents } from '../../lambda/store/clients.ts';

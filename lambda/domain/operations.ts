@@ -61,6 +61,25 @@ export const errorRecord = z
   .meta({ id: 'ErrorRecord' });
 export type ErrorRecord = z.infer<typeof errorRecord>;
 
+/** What is recorded in the errors table (lambda/store/errorRecords.ts): a rejection, an unprocessable input, a dead letter. */
+export interface ErrorEntry {
+  reason: string;
+  source: string;
+  at: number;
+  status?: number;
+  detail?: string;
+  episode_id?: string;
+  question_index?: number;
+  user_id?: string;
+  message_id?: string;
+  /** Already redacted (lambda/shared/redact.ts). */
+  payload?: string;
+  /** How many occurrences this record stands for (sampling); 1 when absent. */
+  represents?: number;
+  /** A stable id makes recording idempotent (a retried batch rewrites the same item); random when absent. */
+  id?: string;
+}
+
 export const errorsPage = z
   .object({
     items: z.array(errorRecord),

@@ -1,7 +1,7 @@
 import { conflict, notFound } from '../domain/errors.ts';
 import { cancel, episodeView } from '../domain/episode.ts';
 import { idParams } from '../domain/schemas.ts';
-import { httpHandler, json, ownUserId, validate } from '../shared/http.ts';
+import { httpHandler, json, ownUserId, validate } from './httpHandler.ts';
 import { getEpisode, saveTransition } from '../store/episodes.ts';
 import { publishCommitted } from '../usecases/publishLive.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MAX_BATCH_BODY_BYTES, clientEventBatchInput, storedEventId, type QueuedClientBatch } from '../domain/clientEvents.ts';
 import { throttled } from '../domain/errors.ts';
 import { numberFromEnv } from '../shared/env.ts';
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
+import { httpHandler, json, ownUserId } from './httpHandler.ts';
 import { enqueueClientBatch } from '../store/queues.ts';
 import { takeFromMinute } from '../store/rateLimits.ts';
 

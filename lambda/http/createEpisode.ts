@@ -3,7 +3,7 @@ import { unprocessable } from '../domain/errors.ts';
 import { DEFAULT_SETTLE_MS, DEFAULT_SHARD_COUNT, DEFAULT_TIMINGS, episodeView, newEpisode } from '../domain/episode.ts';
 import { EPISODE_ID, START_AT_GRACE_MS, episodeInput } from '../domain/schemas.ts';
 import { numberFromEnv } from '../shared/env.ts';
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
+import { httpHandler, json, ownUserId } from './httpHandler.ts';
 import { createEpisode } from '../store/episodes.ts';
 import { getGame } from '../store/games.ts';
 import { getQuestions } from '../store/questions.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unprocessable } from '../domain/errors.ts';
 import { gameInput, type Game } from '../domain/schemas.ts';
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
+import { httpHandler, json, ownUserId } from './httpHandler.ts';
 import { createGame } from '../store/games.ts';
 import { getQuestions } from '../store/questions.ts';
 import { fingerprint } from '../store/createOnce.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UPLOAD_URL_TTL_SECONDS, mediaKey, mediaUrl } from '../domain/media.ts';
 import { mediaUploadInput } from '../domain/schemas.ts';
 import { setting } from '../shared/env.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { presignUpload } from '../store/media.ts';
 
 /**

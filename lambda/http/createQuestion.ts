@@ -4,7 +4,7 @@ import { isOwnMediaUrl } from '../domain/media.ts';
 import { questionView } from '../domain/questionView.ts';
 import { questionInput, type Question } from '../domain/schemas.ts';
 import { setting } from '../shared/env.ts';
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
+import { httpHandler, json, ownUserId } from './httpHandler.ts';
 import { createQuestion } from '../store/questions.ts';
 import { fingerprint } from '../store/createOnce.ts';
 

@@ -1,6 +1,6 @@
 import { deadLetterQueueIds } from '../shared/resources.ts';
 import type { DeadLetterStatus } from '../domain/operations.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { deadLetterQueueUrl, depthOf, moveTasksOf, queueArnOf } from '../store/deadLetterQueues.ts';
 
 /** `GET /api/v1/dlq`: every dead-letter queue's depth and latest redrives (admins). */

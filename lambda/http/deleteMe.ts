@@ -4,7 +4,7 @@
  * count of every game stays exact (docs/SECURITY.md#erasure). The profile goes first: if deleting the account fails,
  * the player retries with the same token and both steps are idempotent.
  */
-import { httpHandler, ownUserId } from '../shared/http.ts';
+import { httpHandler, ownUserId } from './httpHandler.ts';
 import { deleteAccount } from '../store/accounts.ts';
 import { eraseUser } from '../store/users.ts';
 

@@ -1,7 +1,7 @@
 import { notFound } from '../domain/errors.ts';
 import { episodeView } from '../domain/episode.ts';
 import { idParams } from '../domain/schemas.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 
 /** The most-read route of a live show: served from a 1-second cache here, and by CloudFront for 1 second in AWS. */

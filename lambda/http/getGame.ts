@@ -1,6 +1,6 @@
 import { notFound } from '../domain/errors.ts';
 import { idParams } from '../domain/schemas.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getGame } from '../store/games.ts';
 
 export const handler = httpHandler({ auth: 'user' }, async ({ params }) => {

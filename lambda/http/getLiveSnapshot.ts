@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
 import { liveSnapshotOf } from '../domain/live.ts';
 import { idParams } from '../domain/schemas.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 
 /**

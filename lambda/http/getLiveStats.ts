@@ -1,7 +1,7 @@
 import { liveStatsQuery } from '../domain/contract.ts';
 import { DEFAULT_WINDOW_MINUTES, summarize, windowMinutes, type LiveStats } from '../domain/liveStats.ts';
 import { numberFromEnv } from '../shared/env.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { countLiveEpisodes, readLivePartials } from '../store/liveStats.ts';
 
 /** The window when the query names none (LIVE_STATS_WINDOW_MINUTES, default an hour). */

@@ -1,4 +1,4 @@
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
+import { httpHandler, json, ownUserId } from './httpHandler.ts';
 import { getOrCreateUser } from '../store/users.ts';
 
 export const handler = httpHandler({ auth: 'user' }, async ({ caller, now }) => {

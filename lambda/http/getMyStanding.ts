@@ -1,7 +1,7 @@
 import { standingOf } from '../domain/answers.ts';
 import { notFound } from '../domain/errors.ts';
 import { idParams } from '../domain/schemas.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { loadPlayerAnswers } from '../store/responses.ts';
 

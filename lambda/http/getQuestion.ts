@@ -1,7 +1,7 @@
 import { notFound } from '../domain/errors.ts';
 import { questionView } from '../domain/questionView.ts';
 import { idParams } from '../domain/schemas.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getQuestion } from '../store/questions.ts';
 
 export const handler = httpHandler({ auth: 'admin' }, async ({ params }) => {

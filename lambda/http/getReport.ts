@@ -1,6 +1,6 @@
 import { notFound } from '../domain/errors.ts';
 import { idParams } from '../domain/schemas.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getEpisode } from '../store/episodes.ts';
 import { episodeReport } from '../usecases/episodeReport.ts';
 

@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../domain/errors.ts';
 import { statisticsParams } from '../domain/schemas.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { getFinal } from '../store/statistics.ts';
 

@@ -1,7 +1,7 @@
 import { conflict, notFound } from '../domain/errors.ts';
 import { idParams, type Episode } from '../domain/schemas.ts';
 import { TtlCache } from '../shared/cache.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { listAnswers } from '../store/responses.ts';
 import { getUsers } from '../store/users.ts';

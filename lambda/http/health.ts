@@ -1,4 +1,4 @@
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { version } from '../shared/env.ts';
 
 // `server_time` lets clients estimate their clock offset (best of several round trips) for countdowns.

@@ -1,7 +1,7 @@
 import { MAX_CLIENT_QUERY_RANGE_MS, clientEventsQuery, type ClientEventsPage } from '../domain/clientEvents.ts';
 import { badRequest } from '../domain/errors.ts';
 import { DEFAULT_QUERY_RANGE_MS, parseInstant } from '../domain/operations.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { queryClientEvents } from '../store/clientEvents.ts';
 
 /**

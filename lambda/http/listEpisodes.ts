@@ -1,6 +1,6 @@
 import { episodeView, isTerminal } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { getEpisodeCached, listLiveEpisodeIds } from '../store/episodes.ts';
 
 /** At most this many episodes are listed: a lobby shows a handful, and each costs one (cached) read. */

@@ -1,6 +1,6 @@
 import { badRequest } from '../domain/errors.ts';
 import { DEFAULT_QUERY_RANGE_MS, MAX_QUERY_RANGE_MS, errorsQuery, parseInstant, type ErrorsPage } from '../domain/operations.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { queryErrors } from '../store/errorRecords.ts';
 
 /** `GET /api/v1/errors?reason=&episode_id=&from=&to=&limit=`: recorded rejections and dead letters, newest first (admins). */

@@ -1,6 +1,6 @@
 import { questionListQuery } from '../domain/contract.ts';
 import { questionView } from '../domain/questionView.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { httpHandler, json } from './httpHandler.ts';
 import { listQuestions } from '../store/questionList.ts';
 
 /** `GET /api/v1/question?limit=&next=`: one page of questions with their answers (admins). */

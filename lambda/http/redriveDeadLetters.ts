@@ -1,7 +1,7 @@
 import { queues, type QueueId } from '../shared/resources.ts';
 import { conflict, notFound } from '../domain/errors.ts';
 import { redrivePath, type RedriveStarted } from '../domain/operations.ts';
-import { httpHandler, json, validate } from '../shared/http.ts';
+import { httpHandler, json, validate } from './httpHandler.ts';
 import { logger } from '../shared/powertools.ts';
 import { deadLetterQueueUrl, depthOf, startRedrive } from '../store/deadLetterQueues.ts';
 

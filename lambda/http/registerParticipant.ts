@@ -2,7 +2,7 @@ import { conflict, notFound } from '../domain/errors.ts';
 import { registrationOpen } from '../domain/episode.ts';
 import { participantInput } from '../domain/schemas.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { annotate, httpHandler, json, ownUserId } from '../shared/http.ts';
+import { annotate, httpHandler, json, ownUserId } from './httpHandler.ts';
 import { metrics } from '../shared/powertools.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { register } from '../store/participants.ts';

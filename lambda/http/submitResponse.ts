@@ -1,7 +1,7 @@
 import { acceptAnswer, checkWindow } from '../domain/answers.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { responseInput, type Episode } from '../domain/schemas.ts';
-import { annotate, httpHandler, json, ownUserId } from '../shared/http.ts';
+import { annotate, httpHandler, json, ownUserId } from './httpHandler.ts';
 import { metrics } from '../shared/powertools.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { enqueueAnswer } from '../store/queues.ts';

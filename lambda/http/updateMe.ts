@@ -1,5 +1,5 @@
 import { userUpdateInput } from '../domain/schemas.ts';
-import { httpHandler, json, ownUserId } from '../shared/http.ts';
+import { httpHandler, json, ownUserId } from './httpHandler.ts';
 import { setNickname } from '../store/users.ts';
 
 export const handler = httpHandler({ auth: 'user', body: userUpdateInput }, async ({ caller, body, now }) => {

@@ -11,11 +11,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { batchKey, checkClientEvent, lakeRecord, queuedClientBatch, type ClientEvent } from '../domain/clientEvents.ts';
 import { ATTRIBUTION_LOOKBACK_MS, attribute, clientGrowth, isSignUp, touchOf, type Attribution, type Touch } from '../domain/growth.ts';
-import { onRecordFailure } from '../shared/deadLetters.ts';
+import type { ErrorEntry } from '../domain/operations.ts';
+import { onRecordFailure } from '../usecases/deadLetters.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { putClientEvents, touchesOf } from '../store/clientEvents.ts';
-import { putErrors, type ErrorEntry } from '../store/errorRecords.ts';
+import { putErrors } from '../store/errorRecords.ts';
 import { publishEvents } from '../store/events.ts';
 import { putGrowthPartials } from '../store/growth.ts';
 

@@ -5,6 +5,9 @@
  * Every rejection (a DomainError: bad body, late or duplicate answer, …) is counted (metric `Rejections` by reason)
  * and recorded, sampled, in the errors table with its reason, route, time and redacted body (GET /api/v1/errors).
  * Recording is best effort and in the background (lambda/shared/background.ts): the response never waits for it.
+ *
+ * The adapter knows no table: what it needs from the store (the rejection recorder, the origin secret) it is handed as
+ * `HttpPorts` by lambda/http/httpHandler.ts, which every route imports.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -12,11 +15,11 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { z, type ZodType } from 'zod';
 import { envNames } from './resources.ts';
 import { DomainError, badRequest, type ErrorKind } from '../domain/errors.ts';
-import { errorSampler, putError } from '../store/errorRecords.ts';
+import type { ErrorEntry } from '../domain/operations.ts';
 import { inBackground } from './background.ts';
 import { logger, metrics, observed } from './powertools.ts';
 import { now } from './clock.ts';
-import { requireCloudFront } from './originCheck.ts';
+import { requireCloudFront, type OriginSecretValues } from './originCheck.ts';
 import { redactPayload } from './redact.ts';
 
 export type Auth = 'public' | 'user' | 'admin';
@@ -108,8 +111,18 @@ export function annotate(keys: RequestKeys): void {
   logger.appendKeys({ ...keys });
 }
 
-/** Per function instance and reason: a burst of 5 records, then one every 5 s (see lambda/store/errorRecords.ts). */
-const rejectionSampler = errorSampler();
+/** What the adapter needs from outside lambda/shared/ (lambda/http/httpHandler.ts hands it over). */
+export interface HttpPorts {
+  /**
+   * How many rejections of `reason` the next record stands for, 0 when none is recorded now: the errors table takes a
+   * sample per function instance and reason (a burst of 5, then one every 5 s: lambda/store/errorRecords.ts).
+   */
+  sampleRejection: (reason: string) => number;
+  /** Stores a rejection's record (in the background: the response never waits for it). */
+  recordRejection: (entry: ErrorEntry) => Promise<void>;
+  /** The values the origin secret header may carry (lambda/shared/originCheck.ts). */
+  originSecretValues: OriginSecretValues;
+}
 
 const rawBody = (event: HttpEvent) =>
   event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : undefined;
@@ -141,12 +154,12 @@ function episodeOf(event: HttpEvent, keys: RequestKeys, raw: string | undefined)
   return episodeInPath(event);
 }
 
-function recordRejection(err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): void {
+function recordRejection(ports: HttpPorts, err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): void {
   const counted = metrics.singleMetric();
   counted.addDimension('reason', err.code);
   counted.addMetric('Rejections', MetricUnit.Count, 1);
   if (!process.env[envNames.table('errors')]) return; // a function without the errors table (public routes)
-  const represents = rejectionSampler(err.code);
+  const represents = ports.sampleRejection(err.code);
   if (represents === 0) return;
   const raw = rawBody(event);
   const index = keys.question_index ?? indexInPath(event).question_index;
@@ -162,7 +175,7 @@ function recordRejection(err: DomainError, status: number, event: HttpEvent, cal
     payload: redactPayload(raw),
     represents,
   };
-  inBackground('recording a rejection', () => putError(entry));
+  inBackground('recording a rejection', () => ports.recordRejection(entry));
 }
 
 export function errorReply(err: unknown): Reply {
@@ -252,7 +265,10 @@ export interface RouteOptions<B, Q> {
   query?: ZodType<Q>;
 }
 
-export function httpHandler<B = undefined, Q = Record<string, never>>(opts: RouteOptions<B, Q>, handle: (req: Request<B, Q>) => Promise<Reply>) {
+/** The handler factory every route uses, bound to its ports (lambda/http/httpHandler.ts). */
+export const httpAdapter =
+  (ports: HttpPorts) =>
+  <B = undefined, Q = Record<string, never>>(opts: RouteOptions<B, Q>, handle: (req: Request<B, Q>) => Promise<Reply>) => {
   const serve = async (event: HttpEvent, keys: RequestKeys): Promise<HttpResult> => {
     let reply: Reply;
     let caller: Caller | null = null;
@@ -260,7 +276,7 @@ export function httpHandler<B = undefined, Q = Record<string, never>>(opts: Rout
     const pathEpisode = episodeInPath(event);
     if (pathEpisode) annotate({ episode_id: pathEpisode, ...indexInPath(event) });
     try {
-      await requireCloudFront(event);
+      await requireCloudFront(event, ports.originSecretValues);
       caller = callerOf(event);
       if (caller) logger.appendKeys({ user_id: caller.sub });
       authorize(opts.auth, caller, event);
@@ -276,7 +292,7 @@ export function httpHandler<B = undefined, Q = Record<string, never>>(opts: Rout
       });
     } catch (err) {
       reply = errorReply(err);
-      if (err instanceof DomainError) recordRejection(err, reply.status, event, caller, keys);
+      if (err instanceof DomainError) recordRejection(ports, err, reply.status, event, caller, keys);
     } finally {
       logger.removeKeys(['request_id', 'route', 'user_id', 'episode_id', 'question_index']);
     }
@@ -291,7 +307,7 @@ export function httpHandler<B = undefined, Q = Record<string, never>>(opts: Rout
     return requestKeys.run(keys, () => serve(event, keys));
   };
   return observed(base);
-}
+};
 
 /** The caller's user id for a body that may name one: only the caller itself is allowed. */
 export function ownUserId(caller: Caller | null, claimed: string | undefined): string {

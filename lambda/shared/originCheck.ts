@@ -9,7 +9,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DomainError } from '../domain/errors.ts';
-import { ORIGIN_SECRET_ENV, ORIGIN_SECRET_HEADER, originSecretValues } from '../store/originSecret.ts';
+import { ORIGIN_SECRET_ENV, ORIGIN_SECRET_HEADER } from '../domain/originSecret.ts';
+
+/** The values the header may carry, read through a cache; `fresh` reloads them (lambda/store/originSecret.ts). */
+export type OriginSecretValues = (secretId: string, fresh?: boolean) => Promise<string[]>;
 
 const sameValue = (a: string, b: string) => {
   const x = Buffer.from(a, 'utf8');
@@ -18,7 +21,7 @@ const sameValue = (a: string, b: string) => {
 };
 
 /** Refuses (403 `direct_access_forbidden`) a request that did not come through CloudFront. */
-export async function requireCloudFront(event: Pick<APIGatewayProxyEventV2, 'headers'>): Promise<void> {
+export async function requireCloudFront(event: Pick<APIGatewayProxyEventV2, 'headers'>, originSecretValues: OriginSecretValues): Promise<void> {
   const secretId = process.env[ORIGIN_SECRET_ENV];
   if (!secretId) return;
   const sent = event.headers?.[ORIGIN_SECRET_HEADER];

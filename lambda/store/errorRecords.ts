@@ -21,30 +21,13 @@ import {
   daysOf,
   errorKeys,
   sortKeyRange,
+  type ErrorEntry,
   type ErrorRecord,
 } from '../domain/operations.ts';
 import { numberFromEnv, tableName } from '../shared/env.ts';
 import { fnv1a } from '../domain/answers.ts';
 import { batchPut } from './batchPut.ts';
 import { documents } from './clients.ts';
-
-export interface ErrorEntry {
-  reason: string;
-  source: string;
-  at: number;
-  status?: number;
-  detail?: string;
-  episode_id?: string;
-  question_index?: number;
-  user_id?: string;
-  message_id?: string;
-  /** Already redacted (lambda/shared/redact.ts). */
-  payload?: string;
-  /** How many occurrences this record stands for (sampling); 1 when absent. */
-  represents?: number;
-  /** A stable id makes recording idempotent (a retried batch rewrites the same item); random when absent. */
-  id?: string;
-}
 
 const MAX_DETAIL = 500;
 
