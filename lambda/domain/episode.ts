@@ -101,6 +101,9 @@ export function dueAt(e: Episode): number | null {
   }
 }
 
+/** The earlier of two times, either of which may be absent (null): when a runner's next tick is due. */
+export const earliest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+
 function next(e: Episode, patch: Partial<Episode>): Episode {
   return { ...e, ...patch, version: e.version + 1 };
 }

@@ -7,6 +7,7 @@
  */
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { partialsOf, registrationsKey } from '../domain/counting.ts';
+import { earliest } from '../domain/episode.ts';
 import type { Participant } from '../domain/schemas.ts';
 import { logger, observed } from '../shared/powertools.ts';
 import { now } from '../shared/clock.ts';
@@ -37,8 +38,7 @@ const base = async (event: DynamoDBStreamEvent, _context: Context) =>
         if (announced) await publishAnnouncement(announced);
         const episode = announced ?? raised;
         const startAt = episode.state === 'CREATED' && total >= episode.min_participant ? (episode.start_at ?? now()) : null;
-        const announceAt = countAnnouncementAt(episode);
-        const tickAt = startAt === null ? announceAt : announceAt === null ? startAt : Math.min(startAt, announceAt);
+        const tickAt = earliest(startAt, countAnnouncementAt(episode));
         if (tickAt !== null) await scheduleTick({ episode_id: episodeId, due_at: tickAt }, now());
       }),
     );

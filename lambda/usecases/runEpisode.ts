@@ -5,7 +5,7 @@
  * published to the episode's live channel at once (lambda/usecases/publishLive.ts), and while registration is open the
  * runner also announces the participant count when one is owed (at most once a second).
  */
-import { advance, dueAt, isTerminal, type StepFacts } from '../domain/episode.ts';
+import { advance, dueAt, earliest, isTerminal, type StepFacts } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
 import { logger, metrics } from '../shared/powertools.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -115,8 +115,6 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
   }
   return { steps };
 }
-
-const earliest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 
 /** Rule 6 across episodes: a show does not start while a running one shares a question with it (the sweep tries again). */
 async function startBlocked(episode: Episode): Promise<boolean> {
