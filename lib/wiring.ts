@@ -25,83 +25,53 @@ export interface TableSpec {
   globalSecondaryIndexes?: { indexName: string; partitionKey: KeySpec; sortKey?: KeySpec }[];
 }
 
+/** Every key of every table is a string. */
+const key = (name: string): KeySpec => ({ name, type: 'S' });
+/** The shape of most sharded tables: a string `pk` and `sk`. */
+const pkSk = { partitionKey: key('pk'), sortKey: key('sk') };
+const index = (indexName: string, partitionKey: string, sortKey: string) => ({ indexName, partitionKey: key(partitionKey), sortKey: key(sortKey) });
+
 export const tables: Record<TableId, TableSpec> = {
-  questions: { partitionKey: { name: 'id', type: 'S' } },
-  games: { partitionKey: { name: 'id', type: 'S' } },
+  questions: { partitionKey: key('id') },
+  games: { partitionKey: key('id') },
   episodes: {
-    partitionKey: { name: 'id', type: 'S' },
+    partitionKey: key('id'),
     // Domain events (publishEvents) read each runner transition from the stream, old and new state side by side.
     stream: 'NEW_AND_OLD_IMAGES',
     // Sparse index: only episodes still running carry `live`, so the runner's sweep never scans finished shows.
-    globalSecondaryIndexes: [{ indexName: 'live', partitionKey: { name: 'live', type: 'S' }, sortKey: { name: 'id', type: 'S' } }],
+    globalSecondaryIndexes: [index('live', 'live', 'id')],
   },
   // pk = `${episode_id}#${shard}`: registrations for one episode spread over `shard_count` partitions.
-  participants: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'user_id', type: 'S' },
-    stream: 'NEW_IMAGE',
-  },
+  participants: { partitionKey: key('pk'), sortKey: key('user_id'), stream: 'NEW_IMAGE' },
   // pk = `${episode_id}#${question_index}#${shard}`: one item per counted answer, no shared item per answer.
   // The stream carries old images too: when an earlier answer replaces a later one, the grader moves the count.
-  responses: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'user_id', type: 'S' },
-    stream: 'NEW_AND_OLD_IMAGES',
-    timeToLiveAttribute: 'expires_at',
-  },
+  responses: { partitionKey: key('pk'), sortKey: key('user_id'), stream: 'NEW_AND_OLD_IMAGES', timeToLiveAttribute: 'expires_at' },
   // Per-batch partial sums (sk = `p#${firstSequence}`) and final statistics (sk = `final`); pk = `${episode_id}#q${i}` or `${episode_id}#registrations`.
-  statistics: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-  },
-  users: { partitionKey: { name: 'id', type: 'S' } },
+  statistics: { ...pkSk },
+  users: { partitionKey: key('id') },
   // Live aggregates of the domain events (lambda/store/liveStats.ts): one small partial per stream batch and minute,
   // pk = `h#${hour}#${shard}`, sk = `m#${minute}#${source}#${firstSequence}`; items expire two days after their minute.
-  liveStats: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-    timeToLiveAttribute: 'expires_at',
-  },
+  liveStats: { ...pkSk, timeToLiveAttribute: 'expires_at' },
   // Rejected and unprocessable input, and dead letters (lambda/store/errorRecords.ts): pk = `${reason}#${day}#${shard}`,
   // sk = `${at}#${id}`. Sixteen shards (and sampling per container) keep a flood of one rejection during a show off any
   // one partition; the sparse `episode` index (`${episode_id}#${shard}`) finds an episode's errors, `time`
   // (`${day}#${shard}`) the latest of every reason. Items expire after 14 days, as long as a dead letter is kept.
-  errors: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-    timeToLiveAttribute: 'expires_at',
-    globalSecondaryIndexes: [
-      { indexName: 'episode', partitionKey: { name: 'episode_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-      { indexName: 'time', partitionKey: { name: 'time_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-    ],
-  },
+  errors: { ...pkSk, timeToLiveAttribute: 'expires_at', globalSecondaryIndexes: [index('episode', 'episode_key', 'sk'), index('time', 'time_key', 'sk')] },
   // Client events (lambda/store/clientEvents.ts): pk `s#${session_id}`, sk `${timestamp}#${event_id}`. The indexes
   // spread each day over CLIENT_EVENT_SHARDS partitions: `category` (`${category}#${day}#${shard}`), `time`
   // (`${day}#${shard}`); the sparse `touches` index (`${anonymous_id}`) holds only page views with `utm_source`, so
   // attribution reads a visitor's touches and nothing else. Items expire after 90 days (the lake keeps them).
   clientEvents: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
+    ...pkSk,
     timeToLiveAttribute: 'expires_at',
-    globalSecondaryIndexes: [
-      { indexName: 'category', partitionKey: { name: 'category_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-      { indexName: 'time', partitionKey: { name: 'time_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-      { indexName: 'touches', partitionKey: { name: 'touch_key', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-    ],
+    globalSecondaryIndexes: [index('category', 'category_key', 'sk'), index('time', 'time_key', 'sk'), index('touches', 'touch_key', 'sk')],
   },
   // Growth aggregates (lambda/store/growth.ts): one partial per batch and day, pk `d#${day}#${shard}`,
   // sk `${source}#${batch}` (a retried batch overwrites its own partial). Funnel and attribution sum a range's days.
-  growth: {
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-  },
+  growth: { ...pkSk },
   // Per-subject counters of client events per minute (lambda/store/rateLimits.ts): pk `${subject}#${minute}`, expiring.
-  rateLimits: {
-    partitionKey: { name: 'pk', type: 'S' },
-    timeToLiveAttribute: 'expires_at',
-  },
+  rateLimits: { partitionKey: key('pk'), timeToLiveAttribute: 'expires_at' },
 };
-
 
 export const topics: TopicId[] = ['notifications'];
 

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { eventId } from './events.ts';
+import { instant } from './operations.ts';
 
 export const MAX_EVENTS_PER_BATCH = 100;
 /** The largest event, as JSON: a bigger one is recorded as `client_event_oversized`, not stored. */
@@ -172,10 +173,6 @@ export function lakeRecord(e: ClientEvent): ClientEventRecord {
 
 /** Admin query of stored events (GET /api/v1/client-events). */
 export const MAX_CLIENT_QUERY_RANGE_MS = 7 * 24 * 3600_000;
-const instant = z
-  .string()
-  .regex(/^(\d{1,15}|\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/)
-  .describe('epoch milliseconds, or an ISO 8601 date or time');
 export const clientEventsQuery = z.strictObject({
   session_id: z.string().regex(ID).optional().describe('one session\'s events (any time unless `from`/`to` say otherwise)'),
   category: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).optional().describe('one category\'s events in the range'),

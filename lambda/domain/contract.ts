@@ -54,6 +54,15 @@ export const health = z
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof health>;
 
+/** Who created a question or game, and when, and who changed it last. */
+const authorship = {
+  created_at: epochMs,
+  created_by: z.string().optional().describe('the admin (Cognito subject) who created it'),
+  updated_by: z.string().optional().describe('the admin who changed it last'),
+};
+/** A question's text and options in other languages, by language tag (each route describes how they are used). */
+const translationsByLanguage = z.record(z.string(), z.object({ question: z.string(), options: z.array(z.string()) })).optional();
+
 /** A question as admins see it: with its answer, the option index as a string (`"2"`), as on every route. */
 export const question = z.object({
   id: z.string(),
@@ -61,11 +70,9 @@ export const question = z.object({
   options: z.array(z.string()).min(2).max(4),
   answer: z.string().regex(/^\d$/).describe('the 0-based index of the right option, as a string (`"2"`)'),
   media_url: z.string().optional(),
-  translations: z.record(z.string(), z.object({ question: z.string(), options: z.array(z.string()) })).optional()
+  translations: translationsByLanguage
     .describe('the question in other languages, by language tag (`de`): options in the same order as `options`'),
-  created_at: epochMs,
-  created_by: z.string().optional().describe('the admin (Cognito subject) who created it'),
-  updated_by: z.string().optional().describe('the admin who changed it last'),
+  ...authorship,
 }).meta({ id: 'Question' });
 export type QuestionOut = z.infer<typeof question>;
 
@@ -80,9 +87,7 @@ export const game = z.object({
   id: z.string(),
   qset: z.array(z.string()),
   title: z.string().optional(),
-  created_at: epochMs,
-  created_by: z.string().optional().describe('the admin (Cognito subject) who created it'),
-  updated_by: z.string().optional().describe('the admin who changed it last'),
+  ...authorship,
 }).meta({ id: 'Game' });
 export type GameOut = z.infer<typeof game>;
 
@@ -92,7 +97,7 @@ export const currentQuestion = z.object({
   question: z.string(),
   options: z.array(z.string()),
   media_url: z.string().optional(),
-  translations: z.record(z.string(), z.object({ question: z.string(), options: z.array(z.string()) })).optional()
+  translations: translationsByLanguage
     .describe('the question in other languages, by language tag: players show their own when present'),
   answer: z.string().optional(),
 }).meta({ id: 'CurrentQuestion' });

@@ -358,15 +358,9 @@ export function responseEvent(after: Response, before?: Response): EventOf<'resp
 }
 
 /** The answer handler's refusals (not stored anywhere), keyed by the API request that was refused. */
-export interface Rejection {
+export interface Rejection extends ResponseRejectedData {
   request_id: string;
   episode_id: string;
-  question_id: string;
-  question_index: number | null;
-  user_id: string;
-  answer: number;
-  code: string;
-  status: number;
   at: number;
 }
 

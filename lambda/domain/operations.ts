@@ -25,8 +25,8 @@ export const DEFAULT_QUERY_RANGE_MS = 24 * 3600 * 1000;
 
 const epochMs = z.number().int().describe('epoch milliseconds');
 
-/** `from` and `to`: epoch milliseconds, or an ISO 8601 date or time. */
-const instant = z
+/** `from` and `to` of the admin queries (errors, client events): epoch milliseconds, or an ISO 8601 date or time. */
+export const instant = z
   .string()
   .regex(/^(\d{1,15}|\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/)
   .describe('epoch milliseconds, or an ISO 8601 date or time');

@@ -2,7 +2,7 @@
  * The episodes table: one item per episode. Hot for reads during a show (served through a 1-second cache), and
  * written only by the runner's transitions (conditional on `version`) and once per registration batch.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { isTerminal } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
@@ -22,6 +22,17 @@ export async function createEpisode(e: Episode, fp: string) {
 function strip(item: Episode & { live?: string }): Episode {
   const { live: _live, ...rest } = item;
   return rest;
+}
+
+/** A conditional update of one episode: the episode as stored after it, or undefined when its condition did not hold. */
+async function updateIf(update: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>): Promise<Episode | undefined> {
+  try {
+    const out = await documents.send(new UpdateCommand({ TableName: table(), ...update, ReturnValues: 'ALL_NEW' }));
+    return strip(out.Attributes as Episode);
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return undefined;
+    throw err;
+  }
 }
 
 export async function getEpisode(id: string, consistent = false): Promise<Episode | undefined> {
@@ -88,23 +99,13 @@ export async function saveTransition(from: Episode, to: Episode, now: number, au
     names['#live'] = 'live';
     removes.push('#live');
   }
-  try {
-    const out = await documents.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: { id: from.id },
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #seq :one`,
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return strip(out.Attributes as Episode);
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return undefined;
-    throw err;
-  }
+  return updateIf({
+    Key: { id: from.id },
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #seq :one`,
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  });
 }
 
 /**
@@ -113,24 +114,14 @@ export async function saveTransition(from: Episode, to: Episode, now: number, au
  * nothing was due (another announcer won, or it is too soon).
  */
 export async function announceParticipantCount(id: string, now: number, intervalMs: number): Promise<Episode | undefined> {
-  try {
-    const out = await documents.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: { id },
-        UpdateExpression: 'SET announced_count = participant_count, seq_at = :now ADD seq :one',
-        ConditionExpression:
-          'attribute_exists(id) AND #state IN (:created, :started) AND (attribute_not_exists(announced_count) OR announced_count <> participant_count) AND (attribute_not_exists(seq_at) OR seq_at <= :cutoff)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':now': now, ':one': 1, ':cutoff': now - intervalMs, ':created': 'CREATED', ':started': 'STARTED' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return strip(out.Attributes as Episode);
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return undefined;
-    throw err;
-  }
+  return updateIf({
+    Key: { id },
+    UpdateExpression: 'SET announced_count = participant_count, seq_at = :now ADD seq :one',
+    ConditionExpression:
+      'attribute_exists(id) AND #state IN (:created, :started) AND (attribute_not_exists(announced_count) OR announced_count <> participant_count) AND (attribute_not_exists(seq_at) OR seq_at <= :cutoff)',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':now': now, ':one': 1, ':cutoff': now - intervalMs, ':created': 'CREATED', ':started': 'STARTED' },
+  });
 }
 
 /**
@@ -159,22 +150,12 @@ export async function markPublished(id: string, seq: number): Promise<void> {
  * total they summed; the largest total includes every batch, so the stored count only ever grows to the truth.
  */
 export async function raiseParticipantCount(id: string, count: number): Promise<Episode | undefined> {
-  try {
-    const out = await documents.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: { id },
-        UpdateExpression: 'SET participant_count = :n',
-        ConditionExpression: 'attribute_exists(id) AND participant_count < :n',
-        ExpressionAttributeValues: { ':n': count },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return strip(out.Attributes as Episode);
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return undefined;
-    throw err;
-  }
+  return updateIf({
+    Key: { id },
+    UpdateExpression: 'SET participant_count = :n',
+    ConditionExpression: 'attribute_exists(id) AND participant_count < :n',
+    ExpressionAttributeValues: { ':n': count },
+  });
 }
 
 /** Ids of episodes that are not over, from the sparse `live` index. */
