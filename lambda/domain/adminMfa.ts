@@ -5,7 +5,7 @@
  * Cognito challenges every user who has enabled it at every sign-in, so an admin token implies a TOTP code was given.
  */
 export const ADMIN_GROUP = 'admin';
-export const TOTP = 'SOFTWARE_TOKEN_MFA';
+const TOTP = 'SOFTWARE_TOKEN_MFA';
 
 /** The groups a token may carry: `admin` is dropped unless TOTP is among the user's enabled MFA methods. */
 export function groupsForToken(groups: readonly string[], enabledMfa: readonly string[] | undefined): string[] {

@@ -100,7 +100,7 @@ export function toQueuedAnswer(a: AnswerAttempt, questionIndex: number): QueuedA
  * before that, a plain conditional put is safe (it is sent, or abandoned, before any seal can exist); from then on the
  * put must check the seal in the same transaction, so that no answer is stored after the final count.
  */
-export const PLAIN_STORE_MARGIN_MS = 1000;
+const PLAIN_STORE_MARGIN_MS = 1000;
 export function plainStoreDeadline(e: Pick<Episode, 'current_question_index' | 'question_end_timestamp' | 'settle_ms'>, questionIndex: number): number {
   // A later question is open: this one closed earlier and may be sealed already.
   if (e.current_question_index !== questionIndex) return 0;

@@ -15,9 +15,9 @@ import { z } from 'zod';
 import { eventId } from './events.ts';
 import { instant } from './operations.ts';
 
-export const MAX_EVENTS_PER_BATCH = 100;
+const MAX_EVENTS_PER_BATCH = 100;
 /** The largest event, as JSON: a bigger one is recorded as `client_event_oversized`, not stored. */
-export const MAX_EVENT_BYTES = 4 * 1024;
+const MAX_EVENT_BYTES = 4 * 1024;
 /** A client clock may run ahead of the server's by this much; an event further in the future is refused. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Events buffered before sign-in are sent late; older than this they are refused (the attribution lookback). */
@@ -34,7 +34,7 @@ export const CLIENT_EVENT_REASONS = {
   inFuture: 'client_event_in_future',
   tooOld: 'client_event_too_old',
 } as const;
-export type ClientEventReason = (typeof CLIENT_EVENT_REASONS)[keyof typeof CLIENT_EVENT_REASONS];
+type ClientEventReason = (typeof CLIENT_EVENT_REASONS)[keyof typeof CLIENT_EVENT_REASONS];
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 

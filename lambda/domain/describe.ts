@@ -41,7 +41,7 @@ export const dateTime = (epochMs: number) => {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function playerName(userId: string, ctx: DescribeContext): string {
+function playerName(userId: string, ctx: DescribeContext): string {
   const n = ctx.numberOf?.(userId);
   const nickname = ctx.nicknameOf?.(userId);
   const who = n !== undefined ? `Player #${n}` : `Player ${userId.slice(0, 8)}`;

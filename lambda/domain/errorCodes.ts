@@ -49,4 +49,3 @@ export const ERROR_CODES = {
   internal_error: [500, 'an unexpected failure (never a stack trace)'],
 } as const satisfies Record<string, readonly [number, string]>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;

@@ -34,9 +34,9 @@ export const EVENT_VERSION = 1;
 /** EventBridge `source` of every event (one bus per stage, so no stage in it). */
 export const EVENT_SOURCE = 'trivia-live';
 /** At most this many winners are named in `episode.ended` (the count is always exact). */
-export const MAX_WINNERS_IN_EVENT = 1000;
+const MAX_WINNERS_IN_EVENT = 1000;
 
-export interface EpisodeCreatedData {
+interface EpisodeCreatedData {
   game_id: string;
   title: string | null;
   question_count: number;
@@ -46,17 +46,17 @@ export interface EpisodeCreatedData {
   reveal_seconds: number;
   lead_seconds: number;
 }
-export interface ParticipantRegisteredData {
+interface ParticipantRegisteredData {
   user_id: string;
   registered_at: number;
 }
-export interface EpisodeStartedData {
+interface EpisodeStartedData {
   title: string | null;
   participant_count: number;
   started_at: number;
   first_question_at: number;
 }
-export interface QuestionOpenedData {
+interface QuestionOpenedData {
   question_index: number;
   question_id: string;
   question: string;
@@ -64,7 +64,7 @@ export interface QuestionOpenedData {
   opened_at: number;
   closes_at: number;
 }
-export interface ResponseAcceptedData {
+interface ResponseAcceptedData {
   question_index: number;
   question_id: string;
   user_id: string;
@@ -74,7 +74,7 @@ export interface ResponseAcceptedData {
   /** Set when this answer, received earlier, replaced one stored before it: only this one counts. */
   replaces: { answer: number; received_at: number } | null;
 }
-export interface ResponseRejectedData {
+interface ResponseRejectedData {
   question_id: string;
   /** The index of the question answered, when it is one of the episode's; null otherwise. */
   question_index: number | null;
@@ -84,7 +84,7 @@ export interface ResponseRejectedData {
   code: string;
   status: number;
 }
-export interface QuestionClosedData {
+interface QuestionClosedData {
   question_index: number;
   question_id: string;
   correct_answer: number;
@@ -100,8 +100,8 @@ export interface QuestionClosedData {
   closed_at: number;
   finalized_at: number;
 }
-export type EliminationReason = 'wrong_answer' | 'no_answer';
-export interface PlayerEliminatedData {
+type EliminationReason = 'wrong_answer' | 'no_answer';
+interface PlayerEliminatedData {
   user_id: string;
   question_index: number;
   question_id: string;
@@ -109,7 +109,7 @@ export interface PlayerEliminatedData {
   /** The wrong option chosen; null when the player did not answer. */
   answer: number | null;
 }
-export interface EpisodeEndedData {
+interface EpisodeEndedData {
   reason: 'last_question' | 'one_or_none_left' | 'cancelled';
   title: string | null;
   participant_count: number;
@@ -120,7 +120,7 @@ export interface EpisodeEndedData {
   ended_at: number;
 }
 
-export interface EventDataOf {
+interface EventDataOf {
   'episode.created': EpisodeCreatedData;
   'participant.registered': ParticipantRegisteredData;
   'episode.started': EpisodeStartedData;
@@ -152,7 +152,7 @@ export function eventId(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export const isoTime = (epochMs: number) => new Date(epochMs).toISOString();
+const isoTime = (epochMs: number) => new Date(epochMs).toISOString();
 
 function make<T extends EventType>(type: T, episodeId: string, key: string, at: number, data: EventDataOf[T]): EventOf<T> {
   return { id: eventId(`${type}/${episodeId}/${key}`), type, version: EVENT_VERSION, time: isoTime(at), episode_id: episodeId, data };

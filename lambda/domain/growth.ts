@@ -33,7 +33,7 @@ export interface Touch {
   campaign: string;
 }
 
-export const isPageView = (e: Pick<ClientEvent, 'category' | 'name'>) => e.category === 'page' && e.name === 'page_view';
+const isPageView = (e: Pick<ClientEvent, 'category' | 'name'>) => e.category === 'page' && e.name === 'page_view';
 export const isSignUp = (e: Pick<ClientEvent, 'category' | 'name'>) => e.category === 'account' && e.name === 'sign_up';
 
 const utm = (data: Record<string, unknown>, key: string) => {
@@ -50,7 +50,7 @@ export function touchOf(e: Pick<ClientEvent, 'category' | 'name' | 'timestamp' |
   return { at: e.timestamp, source, medium: utm(e.data, 'utm_medium') ?? NONE, campaign: utm(e.data, 'utm_campaign') ?? NONE };
 }
 
-export const campaignKey = (t: Pick<Touch, 'source' | 'medium' | 'campaign'>) => `${t.source}/${t.medium}/${t.campaign}`;
+const campaignKey = (t: Pick<Touch, 'source' | 'medium' | 'campaign'>) => `${t.source}/${t.medium}/${t.campaign}`;
 
 export interface Attribution {
   first: string;
@@ -80,7 +80,7 @@ export interface GrowthTally {
   last_touch: Record<string, number>;
 }
 
-export const emptyGrowthTally = (): GrowthTally => ({ page_views: 0, sign_ups: 0, joined: 0, answered: 0, won: 0, first_touch: {}, last_touch: {} });
+const emptyGrowthTally = (): GrowthTally => ({ page_views: 0, sign_ups: 0, joined: 0, answered: 0, won: 0, first_touch: {}, last_touch: {} });
 
 export const dayOf = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
 
@@ -135,7 +135,7 @@ export function domainGrowth(events: DomainEvent[]): GrowthPartial[] {
   return p.list().filter(({ value: v }) => v.joined + v.answered + v.won > 0);
 }
 
-export function addGrowthTallies(a: GrowthTally, b: GrowthTally): GrowthTally {
+function addGrowthTallies(a: GrowthTally, b: GrowthTally): GrowthTally {
   const out: GrowthTally = {
     page_views: a.page_views + b.page_views,
     sign_ups: a.sign_ups + b.sign_ups,
@@ -156,7 +156,7 @@ export function daysBetween(from: string, to: string): string[] {
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(dayOf(t));
   return days;
 }
-export const MAX_GROWTH_DAYS = 92;
+const MAX_GROWTH_DAYS = 92;
 
 /** The days of a growth query: `from`/`to` are days (yyyy-mm-dd, UTC); default the last 7 days to today. */
 export function growthDays(q: { from?: string; to?: string }, now: number): { from: string; to: string } {

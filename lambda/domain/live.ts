@@ -18,16 +18,14 @@ export const COUNT_ANNOUNCE_INTERVAL_MS = 1000;
 
 export const liveChannel = (episodeId: string) => `/${LIVE_NAMESPACE}/${episodeId}`;
 
-export const LIVE_EVENT_TYPES = [
-  'episode.started',
-  'question.opened',
-  'question.closed',
-  'question.results',
-  'episode.ended',
-  'episode.cancelled',
-  'participants.counted',
-] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+export type LiveEventType =
+  | 'episode.started'
+  | 'question.opened'
+  | 'question.closed'
+  | 'question.results'
+  | 'episode.ended'
+  | 'episode.cancelled'
+  | 'participants.counted';
 
 /** Statistics as `GET …/statistics` returns them. */
 export type PublicStatistics = QuestionStatistics & { question_start_timestamp?: number; question_end_timestamp?: number };

@@ -9,7 +9,7 @@
  * Accepted content types and the extension each gets. No SVG (or HTML): the media are served from the same origin as
  * the API, and an SVG can carry script. The type is signed into the upload URL, so S3 refuses a PUT with another one.
  */
-export const MEDIA_TYPES = {
+const MEDIA_TYPES = {
   'image/png': 'png',
   'image/jpeg': 'jpg',
   'image/webp': 'webp',

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** Reasons are the contract's error codes (`answer_window_closed`, `invalid_body`, …) or a consumer's (`dead_letter`, …). */
-export const REASON = /^[a-z][a-z0-9_]{0,63}$/;
+const REASON = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** Reasons recorded by the consumers and the dead-letter sweep (HTTP rejections use the error code of the response). */
 export const CONSUMER_REASONS = {
@@ -38,12 +38,11 @@ export const errorsQuery = z.strictObject({
   to: instant.optional().describe('end of the range (default: now); at most 7 days after `from`'),
   limit: z.coerce.number().int().min(1).max(1000).optional().describe('at most this many records, newest first (default 100)'),
 });
-export type ErrorsQuery = z.infer<typeof errorsQuery>;
 
 /** `from`/`to` as epoch milliseconds (NaN when unparseable). */
 export const parseInstant = (s: string): number => (/^\d+$/.test(s) ? Number(s) : Date.parse(s));
 
-export const errorRecord = z
+const errorRecord = z
   .object({
     id: z.string(),
     at: epochMs,
@@ -90,7 +89,7 @@ export const errorsPage = z
   .meta({ id: 'ErrorsPage' });
 export type ErrorsPage = z.infer<typeof errorsPage>;
 
-export const moveTask = z.object({
+const moveTask = z.object({
   status: z.string().describe('RUNNING, COMPLETED, CANCELLING, CANCELLED or FAILED'),
   moved: z.number().int(),
   to_move: z.number().int().optional(),
@@ -98,7 +97,7 @@ export const moveTask = z.object({
   failure_reason: z.string().optional(),
 });
 
-export const deadLetterQueueStatus = z.object({
+const deadLetterQueueStatus = z.object({
   queue: z.string().describe('`answers`, `runnerTicks` or `streams` (stream batches that failed all retries)'),
   messages: z.number().int().describe('approximate number of dead letters waiting'),
   in_flight: z.number().int().describe('dead letters being looked at (received, not yet visible again)'),

@@ -16,7 +16,7 @@ export interface LatencyDistribution {
   sampled: boolean;
 }
 
-export const HISTOGRAM_BUCKET_MS = 1000;
+const HISTOGRAM_BUCKET_MS = 1000;
 
 /** The nearest-rank percentile of sorted values (p in 0..100). */
 export function percentile(sorted: number[], p: number): number | null {

@@ -13,7 +13,7 @@ export type EpisodeState = (typeof EPISODE_STATES)[number];
  * which a path or a URL would read as a directory). Episode ids are narrower still: see EPISODE_ID.
  */
 export const MAX_ID_LENGTH = 128;
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const id = z.string().trim().min(1).max(MAX_ID_LENGTH).regex(ID_PATTERN, 'ids are letters, digits, ".", "_", ":" and "-", starting with a letter or digit');
 
 /**
@@ -45,7 +45,7 @@ const text = (max: number, { multiline = false } = {}) =>
 const optionKey = (option: string) => option.normalize('NFKC').toLowerCase();
 
 /** An option index: the contract accepts `"2"` or `2`. Always a number once parsed. */
-export const answerIndex = z.union([
+const answerIndex = z.union([
   z.number().int().min(0).max(9),
   z.string().regex(/^\d$/, 'answer is the 0-based index of an option').transform(Number),
 ]);
@@ -58,11 +58,11 @@ const optionTexts = z
   .refine((options) => new Set(options.map(optionKey)).size === options.length, 'options must be distinct (compared ignoring case)');
 
 /** A language tag a translation is filed under: `de`, `pt-BR`. */
-export const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as "de" or "pt-BR"');
+const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as "de" or "pt-BR"');
 
 /** A question's text in another language; its options are in the same order as the original's, one for one. */
-export const questionTranslation = z.object({ question: questionText, options: optionTexts }).strict();
-export type QuestionTranslation = z.infer<typeof questionTranslation>;
+const questionTranslation = z.object({ question: questionText, options: optionTexts }).strict();
+type QuestionTranslation = z.infer<typeof questionTranslation>;
 
 export const questionInput = z
   .object({
@@ -74,7 +74,6 @@ export const questionInput = z
     translations: z.record(languageTag, questionTranslation).optional(),
   })
   .strict();
-export type QuestionInput = z.infer<typeof questionInput>;
 
 export interface Question {
   id: string;
@@ -105,7 +104,6 @@ export const gameInput = z
     title: text(200).optional(),
   })
   .strict();
-export type GameInput = z.infer<typeof gameInput>;
 
 export interface Game {
   id: string;
@@ -195,7 +193,6 @@ export const participantInput = z
     user_id: id.optional(),
   })
   .strict();
-export type ParticipantInput = z.infer<typeof participantInput>;
 
 export interface Participant {
   episode_id: string;
@@ -269,9 +266,8 @@ export const mediaUploadInput = z
     content_length: z.number().int().min(1).max(MAX_MEDIA_BYTES),
   })
   .strict();
-export type MediaUploadInput = z.infer<typeof mediaUploadInput>;
 
 export const idParams = z.object({ id });
 /** A question index in a path: digits only (not ` `, `0x0` or `1e0`, which Number() would read as a number). */
-export const pathIndex = z.string().regex(/^\d{1,2}$/, 'a question index is 0–99, in digits').transform(Number);
+const pathIndex = z.string().regex(/^\d{1,2}$/, 'a question index is 0–99, in digits').transform(Number);
 export const statisticsParams = z.object({ id, index: pathIndex });

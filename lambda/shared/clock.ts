@@ -95,7 +95,7 @@ function fileSettings(): ClockSettings | undefined {
 }
 
 /** The clock settings in force, if any (local test time control). */
-export const currentClockSettings = (): ClockSettings | undefined => fileSettings() ?? fromEnv;
+const currentClockSettings = (): ClockSettings | undefined => fileSettings() ?? fromEnv;
 
 export const now = (): number => clockReading(currentClockSettings(), Date.now());
 

@@ -23,4 +23,3 @@ export const numberFromEnv = (name: string, fallback: number) => {
 };
 
 export const version = () => process.env.APP_VERSION ?? '0.1.0';
-export const stage = () => process.env.STAGE ?? 'local';

@@ -10,7 +10,7 @@ const SECRET_KEY = /^(authorization|cookie|set-cookie|password|new_password|secr
 
 export const REDACTED = '[redacted]';
 
-export const isSecretKey = (key: string) => SECRET_KEY.test(key);
+const isSecretKey = (key: string) => SECRET_KEY.test(key);
 
 /** A deep copy with every secret key's value replaced; deeper than `maxDepth` levels becomes "[…]". */
 export function redact(value: unknown, maxDepth = 6): unknown {
@@ -37,7 +37,7 @@ export function redactText(text: string): string {
 }
 
 /** How much of a payload the errors table keeps. */
-export const MAX_PAYLOAD_CHARS = 2048;
+const MAX_PAYLOAD_CHARS = 2048;
 
 const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 

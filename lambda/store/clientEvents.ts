@@ -19,7 +19,7 @@ import { tableName } from '../shared/env.ts';
 import { batchPut } from './batchPut.ts';
 import { documents } from './clients.ts';
 
-export const CLIENT_EVENT_SHARDS = 8;
+const CLIENT_EVENT_SHARDS = 8;
 const RETENTION_MS = 90 * 24 * 3600_000;
 const table = () => tableName('clientEvents');
 
@@ -27,7 +27,7 @@ const sortKey = (timestamp: number, eventId: string) => `${String(timestamp).pad
 const bound = (timestamp: number, last: boolean) => `${String(timestamp).padStart(15, '0')}#${last ? '~' : ''}`;
 const shardOf = (eventId: string) => fnv1a(eventId) % CLIENT_EVENT_SHARDS;
 
-export function itemOf(e: ClientEvent) {
+function itemOf(e: ClientEvent) {
   const day = dayOf(e.timestamp);
   const shard = shardOf(e.event_id);
   const touch = touchOf(e);
@@ -89,7 +89,7 @@ function decode(next: string | undefined): Cursor | undefined {
   }
 }
 
-export interface ClientEventsQuery {
+interface ClientEventsQuery {
   sessionId?: string;
   category?: string;
   from: number;

@@ -6,7 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { traced } from '../shared/powertools.ts';
 import { REQUEST_TIMEOUTS } from '../shared/requestTimeouts.ts';
 
-export const dynamo = traced(new DynamoDBClient({ maxAttempts: 6, requestHandler: REQUEST_TIMEOUTS }));
+const dynamo = traced(new DynamoDBClient({ maxAttempts: 6, requestHandler: REQUEST_TIMEOUTS }));
 export const documents = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true },
 });

@@ -14,10 +14,10 @@ import { busName } from '../shared/env.ts';
 import { appendToArchive } from './eventArchive.ts';
 import { eventBridge } from './eventsClient.ts';
 
-export const LOCAL_ARCHIVE = 'local:archive';
-export const MAX_ENTRIES_PER_REQUEST = 10;
+const LOCAL_ARCHIVE = 'local:archive';
+const MAX_ENTRIES_PER_REQUEST = 10;
 /** PutEvents takes 256 KB per request (entries' sizes summed as EventBridge counts them); keep a margin. */
-export const MAX_REQUEST_BYTES = 240 * 1024;
+const MAX_REQUEST_BYTES = 240 * 1024;
 const MAX_ATTEMPTS = 5;
 const CONCURRENT_REQUESTS = 4;
 
@@ -26,16 +26,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What goes on the bus and into the archive: a domain event, or a client event's lake record (lambda/domain/clientEvents.ts). */
 export type ArchivedEvent = DomainEvent | ClientEventRecord;
 
-export function toEntry(bus: string, e: ArchivedEvent): PutEventsRequestEntry {
+function toEntry(bus: string, e: ArchivedEvent): PutEventsRequestEntry {
   return { EventBusName: bus, Source: EVENT_SOURCE, DetailType: e.type, Detail: JSON.stringify(e), Time: new Date(e.time), Resources: [] };
 }
 
 /** EventBridge's entry size: source, detail type, detail and resources in UTF-8, plus 14 bytes for the time. */
-export const entrySize = (entry: PutEventsRequestEntry) =>
+const entrySize = (entry: PutEventsRequestEntry) =>
   14 + [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])].reduce((n, s) => n + Buffer.byteLength(s ?? '', 'utf8'), 0);
 
 /** Splits entries into requests of at most 10 entries and MAX_REQUEST_BYTES. */
-export function chunkEntries(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+function chunkEntries(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
   const chunks: PutEventsRequestEntry[][] = [];
   let current: PutEventsRequestEntry[] = [];
   let bytes = 0;

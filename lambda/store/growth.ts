@@ -11,10 +11,10 @@ import { tableName } from '../shared/env.ts';
 import { documents } from './clients.ts';
 import { queryAll } from './query.ts';
 
-export const GROWTH_SHARDS = 4;
+const GROWTH_SHARDS = 4;
 const table = () => tableName('growth');
 
-export function growthKey(source: string, batch: string, day: string) {
+function growthKey(source: string, batch: string, day: string) {
   return { pk: `d#${day}#${fnv1a(`${source}#${batch}`) % GROWTH_SHARDS}`, sk: `${source}#${batch}` };
 }
 

@@ -11,7 +11,7 @@ import { eventApiEndpoint } from '../shared/env.ts';
 import { invokedFunctionName } from '../shared/powertools.ts';
 
 /** AppSync Events takes at most five events per publish request. */
-export const MAX_EVENTS_PER_PUBLISH = 5;
+const MAX_EVENTS_PER_PUBLISH = 5;
 const PUBLISH_TIMEOUT_MS = 3000;
 
 let signer: SignatureV4 | undefined;
@@ -23,7 +23,7 @@ const signerOf = () =>
     sha256: Sha256,
   }));
 
-export class PublishError extends Error {
+class PublishError extends Error {
   constructor(message: string, readonly status?: number) {
     super(message);
     this.name = 'PublishError';

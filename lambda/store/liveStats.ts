@@ -13,14 +13,14 @@ import { documents } from './clients.ts';
 import { queryAll } from './query.ts';
 
 const table = () => tableName('liveStats');
-export const LIVE_SHARDS = 4;
+const LIVE_SHARDS = 4;
 /** Items live a day longer than the longest window. */
 const RETENTION_SECONDS = (MAX_WINDOW_MINUTES + 24 * 60) * 60;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const hourOf = (minute: number) => Math.floor(minute / 60);
 
-export function liveKey(source: string, partial: Pick<LivePartial, 'minute' | 'firstSequence'>) {
+function liveKey(source: string, partial: Pick<LivePartial, 'minute' | 'firstSequence'>) {
   const shard = fnv1a(`${source}#${partial.firstSequence}`) % LIVE_SHARDS;
   return {
     pk: `h#${hourOf(partial.minute)}#${shard}`,

@@ -9,7 +9,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { bucketName } from '../shared/env.ts';
 
-export const s3 = new S3Client({
+const s3 = new S3Client({
   // By default the SDK adds a CRC32 checksum of the (empty) body to a presigned PUT, and S3 then rejects every upload.
   requestChecksumCalculation: 'WHEN_REQUIRED',
   forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),

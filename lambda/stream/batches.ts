@@ -8,7 +8,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../shared/powertools.ts';
 
-export interface Change<T> {
+interface Change<T> {
   sequence: string;
   kind: 'INSERT' | 'MODIFY';
   /** The new image. */

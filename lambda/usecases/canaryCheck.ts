@@ -33,7 +33,7 @@ export interface CanaryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface CanaryStep {
+interface CanaryStep {
   name: string;
   ms: number;
 }
@@ -50,8 +50,8 @@ export interface CanaryResult {
   error?: string;
 }
 
-export const CANARY_QUESTION_ID = 'canary-question';
-export const CANARY_GAME_ID = 'canary-game';
+const CANARY_QUESTION_ID = 'canary-question';
+const CANARY_GAME_ID = 'canary-game';
 const CANARY_QUESTION = { id: CANARY_QUESTION_ID, question: 'Canary: which option is right?', options: ['this one', 'not this one'], answer: 0 };
 
 class CanaryFailure extends Error {

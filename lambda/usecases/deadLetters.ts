@@ -22,7 +22,7 @@ export interface RecordKeys {
 }
 
 /** SQS moves a message to its DLQ once it has been received maxReceiveCount times: this is the last try. */
-export const isLastAttempt = (queue: QueueId, record: SQSRecord) =>
+const isLastAttempt = (queue: QueueId, record: SQSRecord) =>
   Number(record.attributes?.ApproximateReceiveCount ?? 1) >= queues[queue].maxReceiveCount;
 
 /** A short, stable cause for the record's `detail`: `invalid_message`, `answer_too_late`, or the error's name. */

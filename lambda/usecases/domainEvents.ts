@@ -33,7 +33,7 @@ export interface StoredChange<T> {
 }
 
 /** The final outcome of question `index`: statistics, eliminations, and the right answers (the players going on). */
-export async function questionOutcome(episode: Episode, index: number): Promise<{ facts: NonNullable<EpisodeFacts['outcome']>; advancing: string[] }> {
+async function questionOutcome(episode: Episode, index: number): Promise<{ facts: NonNullable<EpisodeFacts['outcome']>; advancing: string[] }> {
   const statistics = await getFinal(episode.id, index, true);
   // The runner stores the final statistics before it writes `finalize`: missing means something is badly wrong; the
   // batch fails and is retried rather than publishing a close without its numbers.
@@ -50,7 +50,7 @@ export async function questionOutcome(episode: Episode, index: number): Promise<
   return { facts: { statistics, eliminated }, advancing };
 }
 
-export async function episodeContribution(change: StoredChange<Episode>): Promise<Contribution> {
+async function episodeContribution(change: StoredChange<Episode>): Promise<Contribution> {
   const { before, after } = change;
   const changes = episodeChanges(change.kind === 'INSERT' ? undefined : before, after);
   const facts: EpisodeFacts = {};
@@ -69,12 +69,12 @@ export async function episodeContribution(change: StoredChange<Episode>): Promis
   return { sequence: change.sequence, events };
 }
 
-export function participantContribution(change: StoredChange<Participant>): Contribution {
+function participantContribution(change: StoredChange<Participant>): Contribution {
   // Registrations are never changed once written; only an INSERT is a registration.
   return { sequence: change.sequence, events: change.kind === 'INSERT' ? [participantEvent(change.after)] : [] };
 }
 
-export function responseContribution(change: StoredChange<Response>): Contribution {
+function responseContribution(change: StoredChange<Response>): Contribution {
   const { after, before } = change;
   const replaced = change.kind === 'MODIFY' ? before : undefined;
   // A MODIFY that does not change the answer (the same item written again) is not a new fact.

@@ -29,13 +29,13 @@ import type { StoredStatistics } from '../store/statistics.ts';
 import { getUsers } from '../store/users.ts';
 
 /** Episodes with more registrations than this get sampled latencies and eliminations summed up, not named. */
-export const DETAIL_LIMIT = 20_000;
+const DETAIL_LIMIT = 20_000;
 const LATENCY_SAMPLE = 5_000;
 /** Eliminations named in key events (the rest are summed up, one line per question); winners named. */
-export const MAX_DESCRIBED_ELIMINATIONS = 500;
-export const MAX_DESCRIBED_WINNERS = 100;
+const MAX_DESCRIBED_ELIMINATIONS = 500;
+const MAX_DESCRIBED_WINNERS = 100;
 
-export interface KeyEvent {
+interface KeyEvent {
   time: number;
   type: string;
   user_id?: string;
