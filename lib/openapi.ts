@@ -14,7 +14,8 @@ import { z, type ZodObject, type ZodType } from 'zod';
 import * as c from '../lambda/domain/contract.ts';
 import { ERROR_CODES } from '../lambda/domain/errorCodes.ts';
 import * as ops from '../lambda/domain/operations.ts';
-import { httpRoutes, type Auth, type FunctionId, type HttpMethod } from './wiring.ts';
+import type { Auth } from '../lambda/shared/http.ts';
+import { httpRoutes, type FunctionId, type HttpMethod } from './wiring.ts';
 
 /** The contract's version (API v1), not the package's: the document changes only when the contract does. */
 export const API_VERSION = '1.0.0';

@@ -6,6 +6,7 @@
  * Plain data only: no CDK or SDK imports, so the local stack and the tests can read it cheaply. The facts functions
  * need at run time (resource ids, environment variable names, queue facts) are in lambda/shared/resources.ts.
  */
+import type { Auth } from '../lambda/shared/http.ts';
 import type { BucketId, BusId, QueueId, SettingId, TableId, TopicId } from '../lambda/shared/resources.ts';
 
 /** AppSync Events channel namespaces (lib/constructs/liveChannel.ts; locally lib/local/): one channel per episode. */
@@ -89,7 +90,6 @@ export const buckets: Record<BucketId, BucketSpec> = {
   media: { prefix: 'media/' },
 };
 
-export type Auth = 'public' | 'user' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface HttpTrigger {

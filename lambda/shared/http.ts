@@ -22,6 +22,7 @@ import { now } from './clock.ts';
 import { requireCloudFront, type OriginSecretValues } from './originCheck.ts';
 import { redactPayload } from './redact.ts';
 
+/** Who may call a route (lib/wiring.ts gives each route one). */
 export type Auth = 'public' | 'user' | 'admin';
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;

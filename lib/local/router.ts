@@ -2,7 +2,8 @@
  * API Gateway's route selection for the http triggers of lib/wiring.ts: `METHOD /path` with `{param}` segments (and
  * greedy `{param+}`), the most specific route first, a trailing slash ignored.
  */
-import { httpRoutes, type Auth, type FunctionId, type HttpMethod } from '../wiring.ts';
+import type { Auth } from '../../lambda/shared/http.ts';
+import { httpRoutes, type FunctionId, type HttpMethod } from '../wiring.ts';
 
 export interface RouteEntry {
   functionId: FunctionId;
