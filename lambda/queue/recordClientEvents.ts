@@ -13,6 +13,7 @@ import { batchKey, checkClientEvent, lakeRecord, queuedClientBatch, type ClientE
 import { ATTRIBUTION_LOOKBACK_MS, attribute, clientGrowth, isSignUp, touchOf, type Attribution, type Touch } from '../domain/growth.ts';
 import { onRecordFailure } from '../shared/deadLetters.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { putClientEvents, touchesOf } from '../store/clientEvents.ts';
 import { putErrors, type ErrorEntry } from '../store/errorRecords.ts';
@@ -71,8 +72,8 @@ async function recordBatch(record: SQSRecord): Promise<void> {
   await publishEvents(good.map(lakeRecord));
   // Keyed by the batch's events, not the message: a batch the client sent again (a retry) overwrites its own partial.
   await putGrowthPartials('client', batchKey(batch.events.map((e) => e.event_id)), clientGrowth(good, await attributions(good)));
-  metrics.addMetric('ClientEventsStored', MetricUnit.Count, good.length);
-  metrics.addMetric('ClientEventsRejected', MetricUnit.Count, bad.length);
+  metrics.addMetric(metricName.ClientEventsStored, MetricUnit.Count, good.length);
+  metrics.addMetric(metricName.ClientEventsRejected, MetricUnit.Count, bad.length);
   logger.debug('client events recorded', { message_id: record.messageId, stored: good.length, rejected: bad.length });
 }
 

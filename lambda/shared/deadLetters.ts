@@ -12,6 +12,7 @@ import { CONSUMER_REASONS } from '../domain/operations.ts';
 import { putDeadLetter } from '../store/errorRecords.ts';
 import { now } from './clock.ts';
 import { logger, metrics } from './powertools.ts';
+import { metricName } from './metricNames.ts';
 import { redactPayload } from './redact.ts';
 
 export interface RecordKeys {
@@ -62,7 +63,7 @@ export async function onRecordFailure(queue: QueueId, record: SQSRecord, err: un
     );
     const m = metrics.singleMetric();
     m.addDimension('queue', queue);
-    m.addMetric('DeadLettersRecorded', MetricUnit.Count, 1);
+    m.addMetric(metricName.DeadLettersRecorded, MetricUnit.Count, 1);
   } catch (recordErr) {
     logger.warn('could not record a dead letter (the sweep will)', { message_id: record.messageId, error: recordErr as Error });
   }

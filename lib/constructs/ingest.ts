@@ -10,8 +10,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { queues as queueSpecs, topics as topicIds, type FunctionId, type QueueId, type QueueSpec, type TopicId, type Trigger } from '../wiring.ts';
 import type { TriviaFunction } from './functions.ts';
-
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+import { pascal } from './support.ts';
 
 /** The longest retention SQS allows: a dead letter waits as long as possible for someone to look at it. */
 const DLQ_RETENTION = Duration.days(14);

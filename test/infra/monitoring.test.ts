@@ -5,7 +5,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISH_FAILURES_METRIC } from '../../lambda/usecases/publishLive.ts';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { canaryFunction, deadLetterQueueIds, functions as functionSpecs, namespaces, queues as queueSpecs, tables as tableSpecs, type DeadLetterQueueId, type FunctionId, type QueueId, type TableId, type Trigger } from '../../lib/wiring.ts';
 import { logicalId, type CfnResourceJson } from './synth.ts';
@@ -199,8 +198,6 @@ describe('alarms', () => {
   const eventApiId = () => ({ 'Fn::GetAtt': [logicalId(stack.liveChannel.api), 'ApiId'] });
 
   it('live publish failures: LivePublishFailures of this stage, 2 of 3 minutes (the relay covers a single one)', () => {
-    // The name the publishing use case emits (lambda/usecases/publishLive.ts).
-    expect(PUBLISH_FAILURES_METRIC).toBe('LivePublishFailures');
     const a = alarmNamed('livePublishFailures');
     expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
     expect(single(a)).toEqual({
