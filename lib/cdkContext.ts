@@ -38,7 +38,8 @@ export function contextNumber(read: ContextReader, name: string, range: { min: n
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   if (!Number.isFinite(n) || (range.integer && !Number.isInteger(n)) || n < range.min || n > max) {
     const kind = range.integer ? 'an integer' : 'a number';
-    throw new Error(`context ${name} must be ${kind} from ${range.min} to ${max}, got ${String(raw)}`);
+    const bounds = range.max === undefined ? `from ${range.min} up` : `from ${range.min} to ${range.max}`;
+    throw new Error(`context ${name} must be ${kind} ${bounds}, got ${String(raw)}`);
   }
   return n;
 }

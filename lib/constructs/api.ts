@@ -11,9 +11,9 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { contextNumber, contextReader } from '../cdkContext.ts';
-import type { FunctionId, HttpTrigger, Trigger } from '../wiring.ts';
+import type { FunctionId, HttpTrigger } from '../wiring.ts';
 import type { TriviaFunction } from './functions.ts';
-import { logRetentionFor, removalPolicyFor } from './support.ts';
+import { logRetentionFor, removalPolicyFor, triggersOf } from './support.ts';
 
 export const DEFAULT_THROTTLE_RATE_LIMIT = 10_000;
 export const DEFAULT_THROTTLE_BURST_LIMIT = 5_000;
@@ -105,7 +105,7 @@ export class Api extends Construct {
     );
 
     for (const fn of Object.values(props.functions)) {
-      const httpTriggers = (fn.spec.triggers as Trigger[]).filter((t): t is HttpTrigger => t.kind === 'http');
+      const httpTriggers = triggersOf(fn.spec, 'http');
       if (httpTriggers.length === 0) continue;
       const integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn.alias);
       for (const trigger of httpTriggers) {

@@ -35,10 +35,9 @@ import {
   type QueueId,
   type TableId,
   type TopicId,
-  type Trigger,
 } from '../wiring.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/metricNames.ts';
-import { logRetentionFor, pascal, removalPolicyFor } from './support.ts';
+import { logRetentionFor, pascal, removalPolicyFor, triggersOf } from './support.ts';
 
 /** The repository root (entries in lib/wiring.ts are relative to it). This file is lib/constructs/functions.ts. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -174,7 +173,7 @@ export const DEAD_LETTER_ACTIONS: Record<NonNullable<FunctionSpec['deadLetters']
 
 /** The queues a function consumes (its queue triggers). */
 export const consumedQueues = (spec: FunctionSpec): QueueId[] =>
-  (spec.triggers as Trigger[]).flatMap((t) => (t.kind === 'queue' ? [t.queue] : []));
+  triggersOf(spec, 'queue').map((t) => t.queue);
 
 const fail = (message: string): never => {
   throw new Error(message);

@@ -5,6 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
+import type { FunctionSpec, Trigger } from '../wiring.ts';
 
 export const isProd = (stage: string) => stage === 'prod';
 
@@ -28,3 +29,7 @@ export const PRIVATE_BUCKET = {
   minimumTLSVersion: 1.2,
   objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
 } as const satisfies BucketProps;
+
+/** A function's triggers of one kind (lib/wiring.ts), typed as that kind. */
+export const triggersOf = <K extends Trigger['kind']>(spec: FunctionSpec, kind: K): Extract<Trigger, { kind: K }>[] =>
+  (spec.triggers as Trigger[]).filter((t): t is Extract<Trigger, { kind: K }> => t.kind === kind);

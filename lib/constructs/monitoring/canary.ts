@@ -11,8 +11,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { metricName } from '../../../lambda/shared/metricNames.ts';
 import { contextFlag, contextReader, contextString } from '../../cdkContext.ts';
-import { canaryFunction, type Trigger } from '../../wiring.ts';
+import { canaryFunction } from '../../wiring.ts';
 import { TriviaFunction } from '../functions.ts';
+import { triggersOf } from '../support.ts';
 import type { AddAlarm } from './alarms.ts';
 import type { StageMetrics } from './metrics.ts';
 
@@ -20,10 +21,7 @@ import type { StageMetrics } from './metrics.ts';
 export const canarySecretName = (stage: string) => `trivia-live/${stage}/canary`;
 
 /** How often the canary runs: its schedule trigger in lib/wiring.ts. */
-export const CANARY_RATE_MINUTES = ((): number => {
-  const [schedule] = (canaryFunction.triggers as Trigger[]).filter((t) => t.kind === 'schedule');
-  return schedule?.kind === 'schedule' ? schedule.rateMinutes : 5;
-})();
+export const CANARY_RATE_MINUTES = triggersOf(canaryFunction, 'schedule')[0]?.rateMinutes ?? 5;
 
 export interface CanaryProps {
   readonly stage: string;

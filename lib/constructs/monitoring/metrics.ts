@@ -7,10 +7,10 @@ import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { METRICS, METRICS_NAMESPACE, SERVICE_NAME, type DimensionedMetricName, type MetricName } from '../../../lambda/shared/metricNames.ts';
-import type { FunctionId, TableId, Trigger } from '../../wiring.ts';
+import type { FunctionId, TableId } from '../../wiring.ts';
 import type { Api } from '../api.ts';
 import type { TriviaFunction } from '../functions.ts';
-import { pascal } from '../support.ts';
+import { pascal, triggersOf } from '../support.ts';
 
 export const ONE_MINUTE = Duration.minutes(1);
 
@@ -40,7 +40,7 @@ export class StageMetrics {
     this.clientErrors = httpApi.metricClientError({ period: ONE_MINUTE, statistic: 'Sum', label: '4xx' });
     this.serverErrors = httpApi.metricServerError({ period: ONE_MINUTE, statistic: 'Sum', label: '5xx' });
     this.fns = Object.values(props.functions);
-    this.streamConsumers = this.fns.filter((fn) => (fn.spec.triggers as Trigger[]).some((t) => t.kind === 'stream'));
+    this.streamConsumers = this.fns.filter((fn) => triggersOf(fn.spec, 'stream').length > 0);
     this.tableIds = Object.keys(props.tables) as TableId[];
   }
 
