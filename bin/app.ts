@@ -8,6 +8,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { contextReader, contextString } from '../lib/cdkContext.ts';
 import { PipelineStack } from '../lib/pipeline.ts';
 import { addStageStacks } from '../lib/stageStacks.ts';
 import { ensureWebBuild } from '../lib/webBuild.ts';
@@ -19,10 +20,7 @@ await ensureWebBuild();
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 const env = account || region ? { account, region } : undefined;
-const context = (name: string): string | undefined => {
-  const raw: unknown = app.node.tryGetContext(name);
-  return raw === undefined || raw === null || raw === '' ? undefined : String(raw);
-};
+const context = (name: string): string | undefined => contextString(contextReader(app.node), name);
 
 if (context('pipeline') === 'true') {
   const connectionArn = context('connectionArn');

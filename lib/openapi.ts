@@ -44,6 +44,16 @@ const tooLarge = err('the body is larger than 16 KiB (`body_too_large`)');
 const notJson = err('the body was not sent as `Content-Type: application/json` (`unsupported_media_type`)');
 const noQuery = 'this route takes no query parameters (`invalid_query`)';
 
+/** What a create-once POST answers (lambda/store/createOnce.ts): 201, 200 for the same body again, 409 for another. */
+const createdOnce = (what: string, schema: ZodType, conflict: string, unprocessable: string): RouteDoc['responses'] => ({
+  201: { description: 'created', schema },
+  200: { description: `the same ${what} was already stored under this id`, schema },
+  400: badBody,
+  409: err(conflict),
+  413: tooLarge,
+  422: err(unprocessable),
+});
+
 /** What every http function's route takes and answers, by function id. */
 export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
   health: {
@@ -61,14 +71,12 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     description: 'Posting the same id with the same body again answers 200 with the stored question; a different body under that id is 409.',
     tag: 'content',
     body: c.questionInput,
-    responses: {
-      201: { description: 'created', schema: c.question },
-      200: { description: 'the same question was already stored under this id', schema: c.question },
-      400: badBody,
-      409: err('a different question already has this id (`id_conflict`)'),
-      413: tooLarge,
-      422: err('`answer` is not an index of `options` (`answer_out_of_range`), or a translation has another number of options (`translation_options_mismatch`)'),
-    },
+    responses: createdOnce(
+      'question',
+      c.question,
+      'a different question already has this id (`id_conflict`)',
+      '`answer` is not an index of `options` (`answer_out_of_range`), or a translation has another number of options (`translation_options_mismatch`)',
+    ),
   },
   listQuestions: {
     summary: 'List questions (a page at a time)',
@@ -90,14 +98,7 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     summary: 'Create a game (an ordered set of questions)',
     tag: 'content',
     body: c.gameInput,
-    responses: {
-      201: { description: 'created', schema: c.game },
-      200: { description: 'the same game was already stored under this id', schema: c.game },
-      400: badBody,
-      409: err('a different game already has this id'),
-      413: tooLarge,
-      422: err('an id in `qset` is not a question (`unknown_questions`, `details.missing`)'),
-    },
+    responses: createdOnce('game', c.game, 'a different game already has this id', 'an id in `qset` is not a question (`unknown_questions`, `details.missing`)'),
   },
   getGame: {
     summary: 'Read a game',
@@ -109,17 +110,13 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     summary: 'Create an episode (a live run of a game)',
     tag: 'episodes',
     body: c.episodeInput,
-    responses: {
-      201: { description: 'created', schema: c.episodeView },
-      200: { description: 'the same episode was already stored under this id', schema: c.episodeView },
-      400: badBody,
-      409: err('a different episode already has this id (`id_conflict`), or a running episode uses some of its questions (`questions_in_use`)'),
-      413: tooLarge,
-      422: err(
-        'unknown game (`unknown_game`) or unknown questions in `qset` (`unknown_questions`); an id outside 1–50 characters of ' +
-          '`[A-Za-z0-9-]` (`invalid_episode_id`: it names the live channel); `start_at` more than 60 s in the past (`start_at_in_past`)',
-      ),
-    },
+    responses: createdOnce(
+      'episode',
+      c.episodeView,
+      'a different episode already has this id (`id_conflict`), or a running episode uses some of its questions (`questions_in_use`)',
+      'unknown game (`unknown_game`) or unknown questions in `qset` (`unknown_questions`); an id outside 1–50 characters of ' +
+        '`[A-Za-z0-9-]` (`invalid_episode_id`: it names the live channel); `start_at` more than 60 s in the past (`start_at_in_past`)',
+    ),
   },
   listEpisodes: {
     summary: 'List the upcoming and live episodes, soonest first (at most 50)',

@@ -16,6 +16,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct, IConstruct } from 'constructs';
+import { canarySecretName } from './constructs/monitoring/canary.ts';
 import { TriviaStack } from './triviaStack.ts';
 
 /** The stages the pipeline deploys, in order (beta is checked before the approval that lets prod follow). */
@@ -23,7 +24,6 @@ export const PIPELINE_STAGES = ['beta', 'prod'] as const;
 export type PipelineStageName = (typeof PIPELINE_STAGES)[number];
 
 /** Secrets Manager names the post-deploy checks read (the canary's is the one the canary function uses too). */
-export const canarySecretName = (stage: string) => `trivia-live/${stage}/canary`;
 export const smokeSecretName = (stage: string) => `trivia-live/${stage}/smoke`;
 
 /** The build's commands: every gate a change must pass before any stage is touched. */

@@ -13,9 +13,7 @@
  * So at 100,000 answers/s: responses 100,000 WRU/s and 100,000 RRU/s; participants 50,000 RRU/s.
  */
 import type { TableId } from '../lambda/shared/resources.ts';
-
-/** Reads a CDK context value (`scope.node.tryGetContext`); `-c name=value` gives strings. */
-export type ContextReader = (name: string) => unknown;
+import { contextFlag, contextNumber, type ContextReader } from './cdkContext.ts';
 
 export interface WarmThroughputUnits {
   readUnitsPerSecond: number;
@@ -63,23 +61,11 @@ export const PROD_RESPONSE_SHARDS = 128;
 /** More would make every read back of a question slow (one Query each); a show that needs more needs a new design. */
 export const MAX_RESPONSE_SHARDS = 1024;
 
-function positiveInteger(raw: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`context ${name} must be an integer from ${min} to ${max}, got ${String(raw)}`);
-  return n;
-}
-
-function flag(raw: unknown, name: string): boolean | undefined {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  if (raw === true || raw === 'true') return true;
-  if (raw === false || raw === 'false') return false;
-  throw new Error(`context ${name} must be true or false, got ${String(raw)}`);
-}
+const positiveInteger = (context: ContextReader, name: string, min: number, max?: number) => contextNumber(context, name, { min, max, integer: true });
 
 /** RESPONSE_SHARDS for a stage: context `responseShards`, else 128 in prod and 16 elsewhere. */
 export function responseShards(context: ContextReader, prod: boolean): number {
-  return positiveInteger(context('responseShards'), 'responseShards', 1, MAX_RESPONSE_SHARDS) ?? (prod ? PROD_RESPONSE_SHARDS : LOCAL_RESPONSE_SHARDS);
+  return positiveInteger(context, 'responseShards', 1, MAX_RESPONSE_SHARDS) ?? (prod ? PROD_RESPONSE_SHARDS : LOCAL_RESPONSE_SHARDS);
 }
 
 /**
@@ -88,11 +74,11 @@ export function responseShards(context: ContextReader, prod: boolean): number {
  * dev stage does not do it by default.
  */
 export function warmThroughput(context: ContextReader, prod: boolean): Record<WarmTable, WarmThroughputUnits> | undefined {
-  if (!(flag(context('warmThroughput'), 'warmThroughput') ?? prod)) return undefined;
+  if (!(contextFlag(context, 'warmThroughput') ?? prod)) return undefined;
   const units = (table: WarmTable, kind: 'read' | 'write'): number => {
     const name = `warmThroughput.${table}.${kind}`;
     const key = kind === 'read' ? 'readUnitsPerSecond' : 'writeUnitsPerSecond';
-    return positiveInteger(context(name), name, ON_DEMAND_BASELINE[key]) ?? PROD_WARM_THROUGHPUT[table][key];
+    return positiveInteger(context, name, ON_DEMAND_BASELINE[key]) ?? PROD_WARM_THROUGHPUT[table][key];
   };
   return Object.fromEntries(
     WARM_TABLES.map((t) => [t, { readUnitsPerSecond: units(t, 'read'), writeUnitsPerSecond: units(t, 'write') }]),
@@ -176,7 +162,7 @@ export function routeThrottle(routeKey: string, auth: 'public' | 'user' | 'admin
 export const RESERVED_CONCURRENCY = { recordAnswers: 200, episodeRunner: 10 } as const;
 
 export function reservedConcurrency(context: ContextReader, prod: boolean): typeof RESERVED_CONCURRENCY | undefined {
-  return (flag(context('reservedConcurrency'), 'reservedConcurrency') ?? prod) ? RESERVED_CONCURRENCY : undefined;
+  return (contextFlag(context, 'reservedConcurrency') ?? prod) ? RESERVED_CONCURRENCY : undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import { participantInput } from '../domain/schemas.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { annotate, httpHandler, json, ownUserId } from './httpHandler.ts';
 import { metrics } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { register } from '../store/participants.ts';
 
@@ -23,7 +24,7 @@ export const handler = httpHandler({ auth: 'user', body: participantInput }, asy
   }
   const { participant, created } = await register(episode, userId, now);
   // Registrations: new ones; RegistrationsRepeated: a second POST by the same player (answered with the first).
-  metrics.addMetric(created ? 'Registrations' : 'RegistrationsRepeated', MetricUnit.Count, 1);
+  metrics.addMetric(created ? metricName.Registrations : metricName.RegistrationsRepeated, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
   return json(created ? 201 : 200, participant);
 });

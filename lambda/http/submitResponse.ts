@@ -3,6 +3,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { responseInput, type Episode } from '../domain/schemas.ts';
 import { annotate, httpHandler, json, ownUserId } from './httpHandler.ts';
 import { metrics } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { enqueueAnswer } from '../store/queues.ts';
 import { loadPlayerRecord } from '../store/responses.ts';
@@ -32,13 +33,13 @@ export const handler = httpHandler({ auth: 'user', body: responseInput }, async 
     const player = await loadPlayerRecord(episode, questionIndex, userId);
     const queued = acceptAnswer(attempt, player);
     await enqueueAnswer(queued);
-    metrics.addMetric('AnswersAccepted', MetricUnit.Count, 1);
+    metrics.addMetric(metricName.AnswersAccepted, MetricUnit.Count, 1);
     return json(202, { status: 'accepted', received_at: queued.received_at });
   } catch (err) {
     if (err instanceof DomainError) {
       const rejected = metrics.singleMetric();
       rejected.addDimension('reason', err.code);
-      rejected.addMetric('AnswersRejected', MetricUnit.Count, 1);
+      rejected.addMetric(metricName.AnswersRejected, MetricUnit.Count, 1);
       publishRejection({ error: err, requestId: event.requestContext.requestId, body, userId: caller?.sub, episode: seen, now });
     }
     throw err;

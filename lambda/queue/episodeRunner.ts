@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { onRecordFailure } from '../usecases/deadLetters.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { now, realMs } from '../shared/clock.ts';
 import { listLiveEpisodeIds } from '../store/episodes.ts';
 import { runEpisode, type RunOptions } from '../usecases/runEpisode.ts';
@@ -41,7 +42,7 @@ async function onTicks(event: SQSEvent): Promise<SQSBatchResponse> {
         await runEpisode(episodeId, options);
       } catch (err) {
         logger.error('runner failed', { episode_id: episodeId, error: err as Error });
-        metrics.addMetric('RunnerFailures', MetricUnit.Count, 1);
+        metrics.addMetric(metricName.RunnerFailures, MetricUnit.Count, 1);
         for (const record of records) await onRecordFailure('runnerTicks', record, err, { episode_id: episodeId });
         failures.push(...records.map((r) => r.messageId));
       }
@@ -60,7 +61,7 @@ async function onSchedule(): Promise<void> {
   results.forEach((r, i) => {
     if (r.status === 'rejected') logger.error('sweep failed for an episode', { episode_id: ids[i], error: r.reason as Error });
   });
-  if (failed.length > 0) metrics.addMetric('RunnerFailures', MetricUnit.Count, failed.length);
+  if (failed.length > 0) metrics.addMetric(metricName.RunnerFailures, MetricUnit.Count, failed.length);
   logger.info('sweep done', { live_episodes: ids.length, failed: failed.length });
   if (failed.length > 0) throw new Error(`${failed.length} of ${ids.length} live episodes failed to advance`);
 }

@@ -10,6 +10,7 @@ import { grade, plainStoreDeadline } from '../domain/answers.ts';
 import { AnswerTooLateError } from '../domain/errors.ts';
 import { queuedAnswer, type QueuedAnswer } from '../domain/schemas.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { now } from '../shared/clock.ts';
 import { getEpisodeCached } from '../store/episodes.ts';
 import { getQuestionCached } from '../store/questions.ts';
@@ -55,7 +56,7 @@ async function storeAnswer(record: SQSRecord, keys: RecordKeys): Promise<void> {
   // the question's seal, so an answer is either stored before the runner's final count or refused (lambda/store/responses.ts).
   const outcome = await storeFirstAnswer(grade(answer, question.answer), plainStoreDeadline(episode, answer.question_index));
   if (outcome === 'sealed') return refuseLate(answer);
-  metrics.addMetric(outcome === 'stored' ? 'AnswersStored' : 'AnswersDuplicateDropped', MetricUnit.Count, 1);
+  metrics.addMetric(outcome === 'stored' ? metricName.AnswersStored : metricName.AnswersDuplicateDropped, MetricUnit.Count, 1);
   if (outcome === 'duplicate') await recordDuplicate(record, keys);
 }
 

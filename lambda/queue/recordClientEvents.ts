@@ -14,6 +14,7 @@ import { ATTRIBUTION_LOOKBACK_MS, attribute, clientGrowth, isSignUp, touchOf, ty
 import type { ErrorEntry } from '../domain/operations.ts';
 import { onRecordFailure } from '../usecases/deadLetters.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { putClientEvents, touchesOf } from '../store/clientEvents.ts';
 import { putErrors } from '../store/errorRecords.ts';
@@ -72,8 +73,8 @@ async function recordBatch(record: SQSRecord): Promise<void> {
   await publishEvents(good.map(lakeRecord));
   // Keyed by the batch's events, not the message: a batch the client sent again (a retry) overwrites its own partial.
   await putGrowthPartials('client', batchKey(batch.events.map((e) => e.event_id)), clientGrowth(good, await attributions(good)));
-  metrics.addMetric('ClientEventsStored', MetricUnit.Count, good.length);
-  metrics.addMetric('ClientEventsRejected', MetricUnit.Count, bad.length);
+  metrics.addMetric(metricName.ClientEventsStored, MetricUnit.Count, good.length);
+  metrics.addMetric(metricName.ClientEventsRejected, MetricUnit.Count, bad.length);
   logger.debug('client events recorded', { message_id: record.messageId, stored: good.length, rejected: bad.length });
 }
 

@@ -9,6 +9,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { logger, metrics, observed, traced } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { runCanaryCheck, type CanaryCredentials } from '../usecases/canaryCheck.ts';
 
 const secrets = traced(new SecretsManagerClient({}));
@@ -38,10 +39,10 @@ const base = async (_event: unknown, context: Context) => {
   } catch (err) {
     result = { ok: false, durationMs: 0, steps: [], error: `canary setup failed: ${(err as Error).message}` };
   }
-  metrics.addMetric('CanarySuccess', MetricUnit.Count, result.ok ? 1 : 0);
-  metrics.addMetric('CanaryDurationMs', MetricUnit.Milliseconds, result.durationMs);
+  metrics.addMetric(metricName.CanarySuccess, MetricUnit.Count, result.ok ? 1 : 0);
+  metrics.addMetric(metricName.CanaryDurationMs, MetricUnit.Milliseconds, result.durationMs);
   if (result.ok && 'closeToEndMs' in result && result.closeToEndMs !== undefined) {
-    metrics.addMetric('CanaryCloseToEndMs', MetricUnit.Milliseconds, result.closeToEndMs);
+    metrics.addMetric(metricName.CanaryCloseToEndMs, MetricUnit.Milliseconds, result.closeToEndMs);
   }
   if (result.ok) logger.info('canary passed', { ...result });
   else logger.error('canary failed', { ...result });

@@ -15,6 +15,7 @@ import { deadLetterQueueIds, type DeadLetterQueueId } from '../shared/resources.
 import { CONSUMER_REASONS } from '../domain/operations.ts';
 import { now } from '../shared/clock.ts';
 import { logger, metrics, observed } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { deadLetterQueueUrl, peekMessages } from '../store/deadLetterQueues.ts';
 import { putDeadLetter, recordedDeadLetters } from '../store/errorRecords.ts';
@@ -65,7 +66,7 @@ async function sweep(queue: DeadLetterQueueId): Promise<number> {
     logger.warn('new dead letters recorded', { queue, recorded, looked_at: messages.length });
     const single = metrics.singleMetric();
     single.addDimension('queue', queue);
-    single.addMetric('DeadLettersRecorded', MetricUnit.Count, recorded);
+    single.addMetric(metricName.DeadLettersRecorded, MetricUnit.Count, recorded);
   }
   return recorded;
 }

@@ -18,6 +18,7 @@ import { DomainError, badRequest, type ErrorKind } from '../domain/errors.ts';
 import type { ErrorEntry } from '../domain/operations.ts';
 import { inBackground } from './background.ts';
 import { logger, metrics, observed } from './powertools.ts';
+import { metricName } from './metricNames.ts';
 import { now } from './clock.ts';
 import { requireCloudFront, type OriginSecretValues } from './originCheck.ts';
 import { redactPayload } from './redact.ts';
@@ -158,7 +159,7 @@ function episodeOf(event: HttpEvent, keys: RequestKeys, raw: string | undefined)
 function recordRejection(ports: HttpPorts, err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): void {
   const counted = metrics.singleMetric();
   counted.addDimension('reason', err.code);
-  counted.addMetric('Rejections', MetricUnit.Count, 1);
+  counted.addMetric(metricName.Rejections, MetricUnit.Count, 1);
   if (!process.env[envNames.table('errors')]) return; // a function without the errors table (public routes)
   const represents = ports.sampleRejection(err.code);
   if (represents === 0) return;

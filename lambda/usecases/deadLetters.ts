@@ -14,6 +14,7 @@ import { logger, metrics } from '../shared/powertools.ts';
 import { redactPayload } from '../shared/redact.ts';
 import { queues, type QueueId } from '../shared/resources.ts';
 import { putDeadLetter } from '../store/errorRecords.ts';
+import { metricName } from '../shared/metricNames.ts';
 
 export interface RecordKeys {
   episode_id?: string;
@@ -63,7 +64,7 @@ export async function onRecordFailure(queue: QueueId, record: SQSRecord, err: un
     );
     const m = metrics.singleMetric();
     m.addDimension('queue', queue);
-    m.addMetric('DeadLettersRecorded', MetricUnit.Count, 1);
+    m.addMetric(metricName.DeadLettersRecorded, MetricUnit.Count, 1);
   } catch (recordErr) {
     logger.warn('could not record a dead letter (the sweep will)', { message_id: record.messageId, error: recordErr as Error });
   }

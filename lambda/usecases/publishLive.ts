@@ -13,10 +13,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { liveChannel, liveEventOf, type LiveEvent } from '../domain/live.ts';
 import type { Episode } from '../domain/schemas.ts';
 import { logger, metrics } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { markPublished } from '../store/episodes.ts';
 import { publishToChannel } from '../store/liveChannel.ts';
-
-export const PUBLISH_FAILURES_METRIC = 'LivePublishFailures';
 
 /** Publishes the event of the write `before` → `after` (if it raised `seq`); true once it is published and marked. */
 export async function publishCommitted(before: Pick<Episode, 'state' | 'seq'> | undefined, after: Episode): Promise<boolean> {
@@ -26,7 +25,7 @@ export async function publishCommitted(before: Pick<Episode, 'state' | 'seq'> | 
     await publishEvent(event);
     return true;
   } catch (err) {
-    metrics.singleMetric().addMetric(PUBLISH_FAILURES_METRIC, MetricUnit.Count, 1);
+    metrics.singleMetric().addMetric(metricName.LivePublishFailures, MetricUnit.Count, 1);
     logger.warn('live event not published; the stream relay will publish it', {
       episode_id: event.episode_id,
       seq: event.seq,

@@ -8,6 +8,7 @@
 import { advance, dueAt, earliest, isTerminal, type StepFacts } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
 import { logger, metrics } from '../shared/powertools.ts';
+import { metricName } from '../shared/metricNames.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { countAnnouncementAt, COUNT_ANNOUNCE_INTERVAL_MS } from '../domain/live.ts';
 import { announceParticipantCount, getEpisode, saveTransition } from '../store/episodes.ts';
@@ -95,7 +96,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
     await publishCommitted(episode, stored);
     const transition = metrics.singleMetric();
     transition.addDimension('step', next.step);
-    transition.addMetric('RunnerTransitions', MetricUnit.Count, 1);
+    transition.addMetric(metricName.RunnerTransitions, MetricUnit.Count, 1);
     logger.info('episode advanced', {
       episode_id: episodeId,
       step: next.step,
@@ -137,7 +138,7 @@ async function nextTransition(episode: Episode, now: number) {
       const stats = await finalStatistics(episode, question, now);
       if (!stats) return 'settling' as const;
       facts.statistics = stats;
-      metrics.addMetric('CloseToFinalMs', MetricUnit.Milliseconds, Math.max(0, stats.finalized_at - episode.question_end_timestamp));
+      metrics.addMetric(metricName.CloseToFinalMs, MetricUnit.Milliseconds, Math.max(0, stats.finalized_at - episode.question_end_timestamp));
     }
   }
   return null;

@@ -19,11 +19,11 @@ import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { LogGroup, LogStream } from 'aws-cdk-lib/aws-logs';
+import { Bucket, BucketEncryption, StorageClass, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE, EVENT_TYPES } from '../../lambda/domain/events.ts';
-import { isProd } from './functions.ts';
+import { isProd, logRetentionFor, PRIVATE_BUCKET, removalPolicyFor } from './support.ts';
 
 /** Where the archive keeps what, in its bucket. */
 export const ARCHIVE_PREFIX = 'events/';
@@ -135,10 +135,7 @@ export class Analytics extends Construct {
       ...(props.encryptionKey
         ? { encryption: BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
         : { encryption: BucketEncryption.S3_MANAGED }),
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       ...(props.accessLogsBucket ? { serverAccessLogsBucket: props.accessLogsBucket, serverAccessLogsPrefix: 's3/events/' } : {}),
       lifecycleRules: [
         prod
@@ -159,8 +156,8 @@ export class Analytics extends Construct {
     });
 
     this.deliveryLogGroup = new LogGroup(this, 'DeliveryErrors', {
-      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: logRetentionFor(props.stage),
+      removalPolicy: removalPolicyFor(props.stage),
     });
     const deliveryLogStream = new LogStream(this, 'DeliveryErrorsStream', { logGroup: this.deliveryLogGroup, removalPolicy: RemovalPolicy.DESTROY });
 

@@ -2,16 +2,18 @@
  * The HTTP API: every http trigger in lib/wiring.ts becomes a route to its function. Routes that are not public
  * need a Cognito token (JWT authorizer); whether the caller is an admin is the handler's check (cognito:groups).
  */
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionId, HttpTrigger, Trigger } from '../wiring.ts';
-import { isProd, type TriviaFunction } from './functions.ts';
+import { contextNumber, contextReader } from '../cdkContext.ts';
+import type { FunctionId, HttpTrigger } from '../wiring.ts';
+import type { TriviaFunction } from './functions.ts';
+import { logRetentionFor, removalPolicyFor, triggersOf } from './support.ts';
 
 export const DEFAULT_THROTTLE_RATE_LIMIT = 10_000;
 export const DEFAULT_THROTTLE_BURST_LIMIT = 5_000;
@@ -29,15 +31,6 @@ export interface ApiRoute {
   readonly route: HttpRoute;
 }
 
-/** A number from CDK context (`-c name=value` gives a string), or the fallback. */
-function numberFromContext(scope: Construct, name: string, fallback: number): number {
-  const raw: unknown = scope.node.tryGetContext(name);
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`context ${name} must be a non-negative number, got ${String(raw)}`);
-  return n;
-}
-
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
@@ -49,7 +42,7 @@ export class Api extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const prod = isProd(props.stage);
+    const context = contextReader(this.node);
     const region = Stack.of(this).region;
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -64,8 +57,8 @@ export class Api extends Construct {
     });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
-      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: logRetentionFor(props.stage),
+      removalPolicy: removalPolicyFor(props.stage),
     });
 
     this.stage = new HttpStage(this, 'DefaultStage', {
@@ -78,8 +71,8 @@ export class Api extends Construct {
       // Tracing: HTTP APIs do not support X-Ray (REST APIs do); traces start at the functions (active tracing), and
       // the access log's requestId is the functions' request_id log key.
       throttle: {
-        rateLimit: numberFromContext(this, 'throttleRateLimit', DEFAULT_THROTTLE_RATE_LIMIT),
-        burstLimit: numberFromContext(this, 'throttleBurstLimit', DEFAULT_THROTTLE_BURST_LIMIT),
+        rateLimit: contextNumber(context, 'throttleRateLimit', { min: 0 }) ?? DEFAULT_THROTTLE_RATE_LIMIT,
+        burstLimit: contextNumber(context, 'throttleBurstLimit', { min: 0 }) ?? DEFAULT_THROTTLE_BURST_LIMIT,
       },
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),
@@ -112,7 +105,7 @@ export class Api extends Construct {
     );
 
     for (const fn of Object.values(props.functions)) {
-      const httpTriggers = (fn.spec.triggers as Trigger[]).filter((t): t is HttpTrigger => t.kind === 'http');
+      const httpTriggers = triggersOf(fn.spec, 'http');
       if (httpTriggers.length === 0) continue;
       const integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn.alias);
       for (const trigger of httpTriggers) {

@@ -1,11 +1,12 @@
 /** Cognito: players sign up with their email; producers are in the `admin` group. */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, UserPoolClient, UserPoolEmail } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { isProd } from './functions.ts';
+import { contextFlag, contextReader, contextString } from '../cdkContext.ts';
 
 export { ADMIN_GROUP } from '../../lambda/domain/adminMfa.ts';
 import { ADMIN_GROUP } from '../../lambda/domain/adminMfa.ts';
+import { isProd, removalPolicyFor } from './support.ts';
 
 export interface AuthProps {
   readonly stage: string;
@@ -23,9 +24,10 @@ export class Auth extends Construct {
     // plan, billed per monthly active user: compromised credentials and adaptive authentication, enforced);
     // `sesFromEmail=<verified address>` (with `sesRegion`) sends the pool's mail through SES instead of Cognito's
     // default sender, which is limited to 50 emails a day.
-    const threatProtection = String(this.node.tryGetContext('threatProtection') ?? 'false') === 'true';
-    const sesFromEmail = this.node.tryGetContext('sesFromEmail') as string | undefined;
-    const sesRegion = this.node.tryGetContext('sesRegion') as string | undefined;
+    const context = contextReader(this.node);
+    const threatProtection = contextFlag(context, 'threatProtection') ?? false;
+    const sesFromEmail = contextString(context, 'sesFromEmail');
+    const sesRegion = contextString(context, 'sesRegion');
 
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: true,
@@ -47,7 +49,7 @@ export class Auth extends Construct {
       ...(threatProtection ? { featurePlan: FeaturePlan.PLUS, standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
       ...(sesFromEmail ? { email: UserPoolEmail.withSES({ fromEmail: sesFromEmail, fromName: 'Trivia Live', ...(sesRegion ? { sesRegion } : {}) }) } : {}),
       deletionProtection: prod,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyFor(props.stage),
     });
 
     this.userPoolClient = this.userPool.addClient('Client', {

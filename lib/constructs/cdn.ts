@@ -36,7 +36,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { buckets } from '../wiring.ts';
 import type { Api } from './api.ts';
-import { isProd } from './functions.ts';
+import { isProd, PRIVATE_BUCKET } from './support.ts';
 
 /** The path CloudFront serves media under; the same as the bucket's key prefix, so no origin path rewriting is needed. */
 export const MEDIA_PATH_PATTERN = `/${buckets.media.prefix}*`;
@@ -109,10 +109,7 @@ export class MediaStorage extends Construct {
 
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 's3/media/',
       // Browsers (the admin web client) upload with the presigned PUT URL directly; the URL itself is the authorization.

@@ -16,10 +16,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, StorageClass, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { TableId } from '../../lambda/shared/resources.ts';
-import { isProd } from './functions.ts';
+import { isProd, PRIVATE_BUCKET, removalPolicyFor } from './support.ts';
 
 /** Tables whose every read and write CloudTrail records (data events): who touched a player's profile or registration. */
 export const AUDITED_TABLES: TableId[] = ['users', 'participants'];
@@ -66,7 +66,6 @@ export class PlayerDataKey extends Construct {
 
   constructor(scope: Construct, id: string, props: PlayerDataKeyProps) {
     super(scope, id);
-    const prod = isProd(props.stage);
     this.key = new Key(this, 'Key', {
       description: `Encrypts the player data of ${Stack.of(this).stackName}: tables, the answers queue, the events archive, backups and the audit trail`,
       enableKeyRotation: true,
@@ -74,7 +73,7 @@ export class PlayerDataKey extends Construct {
       // Deleting the key makes every table, backup and log file it encrypted unreadable: kept in prod, and a 30-day
       // window elsewhere to undo a mistaken stack deletion.
       pendingWindow: Duration.days(30),
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyFor(props.stage),
     });
   }
 }
@@ -141,10 +140,7 @@ export class DataProtection extends Construct {
       encryption: BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       versioned: true,
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: 's3/trail/',

@@ -12,14 +12,13 @@ import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { FunctionId } from '../wiring.ts';
 import type { TriviaFunction } from './functions.ts';
+import { pascal } from './support.ts';
 
 /** Stages that shift traffic gradually. */
 export const CANARY_STAGES = ['prod', 'beta'];
 
 export const deploymentConfigFor = (stage: string): ILambdaDeploymentConfig =>
   CANARY_STAGES.includes(stage) ? LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES : LambdaDeploymentConfig.ALL_AT_ONCE;
-
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Functions per deploy-gate error alarm (a metric math alarm may use at most 10 metrics). */
 export const ERROR_ALARM_GROUP = 10;

@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, EventSourceMapping, Runtime, Tracing, type EventSourceMappingOptions, type IEventSource } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -19,19 +19,16 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ChannelNamespace } from 'aws-cdk-lib/aws-appsync';
 import { Construct } from 'constructs';
-import { buckets as bucketSpecs, functions as functionSpecs, resourcesOf, type FunctionId, type FunctionSpec, type NamespaceId, type Trigger } from '../wiring.ts';
+import { buckets as bucketSpecs, functions as functionSpecs, resourcesOf, type FunctionId, type FunctionSpec, type NamespaceId } from '../wiring.ts';
 import { envNames, deadLetterQueueIds, type BucketId, type BusId, type DeadLetterQueueId, type SettingId, type QueueId, type TableId, type TopicId } from '../../lambda/shared/resources.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/metricNames.ts';
+import { logRetentionFor, pascal, removalPolicyFor, triggersOf } from './support.ts';
 
 /** The repository root (entries in lib/wiring.ts are relative to it). This file is lib/constructs/functions.ts. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The version in package.json, passed to every function as APP_VERSION. */
 export const appVersion: string = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-
-export const POWERTOOLS_SERVICE_NAME = 'trivia-live';
-export const METRICS_NAMESPACE = 'TriviaLive';
-
-export const isProd = (stage: string) => stage === 'prod';
 
 /** The alias every trigger invokes; CodeDeploy moves it from one version to the next (lib/constructs/deployments.ts). */
 export const LIVE_ALIAS = 'live';
@@ -61,11 +58,10 @@ export class TriviaFunction<Id extends string = FunctionId> extends Construct {
     const { functionId, spec, stage } = props;
     this.functionId = functionId;
     this.spec = spec;
-    const prod = isProd(stage);
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
-      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: logRetentionFor(props.stage),
+      removalPolicy: removalPolicyFor(props.stage),
     });
 
     // An explicit role instead of the default one with the AWSLambdaBasicExecutionRole managed policy (logs:* on every
@@ -90,7 +86,7 @@ export class TriviaFunction<Id extends string = FunctionId> extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         STAGE: stage,
         APP_VERSION: appVersion,
@@ -162,9 +158,7 @@ export const DEAD_LETTER_ACTIONS: Record<NonNullable<FunctionSpec['deadLetters']
 
 /** The queues a function consumes (its queue triggers). */
 export const consumedQueues = (spec: FunctionSpec): QueueId[] =>
-  (spec.triggers as Trigger[]).flatMap((t) => (t.kind === 'queue' ? [t.queue] : []));
-
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+  triggersOf(spec, 'queue').map((t) => t.queue);
 
 const fail = (message: string): never => {
   throw new Error(message);

@@ -8,11 +8,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { topics as topicIds, type FunctionId, type Trigger } from '../wiring.ts';
+import { topics as topicIds, type FunctionId } from '../wiring.ts';
 import { queues as queueSpecs, type QueueId, type QueueSpec, type TopicId } from '../../lambda/shared/resources.ts';
 import type { TriviaFunction } from './functions.ts';
-
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+import { pascal, triggersOf } from './support.ts';
 
 /** The longest retention SQS allows: a dead letter waits as long as possible for someone to look at it. */
 const DLQ_RETENTION = Duration.days(14);
@@ -81,8 +80,7 @@ export class QueueConsumers extends Construct {
   constructor(scope: Construct, id: string, props: QueueConsumersProps) {
     super(scope, id);
     for (const fn of Object.values(props.functions)) {
-      for (const trigger of fn.spec.triggers as Trigger[]) {
-        if (trigger.kind !== 'queue') continue;
+      for (const trigger of triggersOf(fn.spec, 'queue')) {
         // Lambda takes batches over 10 from a standard queue only with a batching window (CDK checks this too).
         if (trigger.batchSize > 10 && trigger.maxBatchingWindowSeconds <= 0) {
           throw new Error(`${fn.functionId}: an SQS batch size over 10 needs maxBatchingWindowSeconds > 0`);

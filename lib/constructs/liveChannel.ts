@@ -6,15 +6,15 @@
  *
  * Created before the functions: the publishers need its HTTP endpoint in their environment.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { AppSyncAuthorizationType, AppSyncFieldLogLevel, EventApi, type CfnApi, type ChannelNamespace } from 'aws-cdk-lib/aws-appsync';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { namespaces as namespaceIds, type NamespaceId } from '../wiring.ts';
-import { isProd } from './functions.ts';
+import { logRetentionFor, pascal, removalPolicyFor } from './support.ts';
 
 /** Who may do what on every namespace: players' tokens subscribe, IAM principals (the publishing functions) publish. */
 export const SUBSCRIBE_AUTH = [AppSyncAuthorizationType.USER_POOL] as const;
@@ -46,8 +46,6 @@ export type EventApiRealtimeMetric =
   | 'PublishDataMessageServerError'
   | 'ActiveConnections';
 
-const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
 export interface LiveChannelProps {
   readonly stage: string;
   readonly userPool: IUserPool;
@@ -68,7 +66,6 @@ export class LiveChannel extends Construct {
 
   constructor(scope: Construct, id: string, props: LiveChannelProps) {
     super(scope, id);
-    const prod = isProd(props.stage);
 
     this.api = new EventApi(this, 'EventApi', {
       apiName: `${Stack.of(this).stackName}-live`,
@@ -104,8 +101,8 @@ export class LiveChannel extends Construct {
     // logs:CreateLogGroup AppSync cannot create an unmanaged group of that name before this one exists.
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/appsync/apis/${this.api.apiId}`,
-      retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: logRetentionFor(props.stage),
+      removalPolicy: removalPolicyFor(props.stage),
     });
     this.loggingRole = new Role(this, 'LoggingRole', {
       assumedBy: new ServicePrincipal('appsync.amazonaws.com'),

@@ -14,7 +14,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DISTRIBUTION_ID_ENV, ORIGIN_SECRET_ENV, ORIGIN_SECRET_HEADER } from '../../lambda/domain/originSecret.ts';
-import type { FunctionId, FunctionSpec, Trigger } from '../wiring.ts';
+import type { FunctionId, FunctionSpec } from '../wiring.ts';
+import { triggersOf } from './support.ts';
 import { TriviaFunction } from './functions.ts';
 
 export const ORIGIN_SECRET_ROTATION_DAYS = 30;
@@ -51,7 +52,7 @@ export class OriginSecret extends Construct {
     });
 
     for (const fn of Object.values(props.functions)) {
-      if (!(fn.spec.triggers as Trigger[]).some((t) => t.kind === 'http')) continue;
+      if (triggersOf(fn.spec, 'http').length === 0) continue;
       fn.fn.addEnvironment(ORIGIN_SECRET_ENV, this.secret.secretArn);
       this.secret.grantRead(fn.role);
     }

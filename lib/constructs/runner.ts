@@ -3,7 +3,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import type { FunctionId, Trigger } from '../wiring.ts';
+import type { FunctionId } from '../wiring.ts';
+import { triggersOf } from './support.ts';
 import type { TriviaFunction } from './functions.ts';
 
 export interface RunnerProps {
@@ -16,7 +17,7 @@ export class Runner extends Construct {
   constructor(scope: Construct, id: string, props: RunnerProps) {
     super(scope, id);
     for (const fn of Object.values(props.functions)) {
-      const schedules = (fn.spec.triggers as Trigger[]).filter((t) => t.kind === 'schedule');
+      const schedules = triggersOf(fn.spec, 'schedule');
       schedules.forEach((trigger, i) => {
         const rule = new Rule(this, `${fn.node.id}Schedule${i === 0 ? '' : i}`, {
           description: `${fn.functionId} every ${trigger.rateMinutes} minute(s)`,

@@ -5,8 +5,9 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionId, Trigger } from '../wiring.ts';
+import type { FunctionId } from '../wiring.ts';
 import type { TableId } from '../../lambda/shared/resources.ts';
+import { triggersOf } from './support.ts';
 import type { TriviaFunction } from './functions.ts';
 
 export interface StreamsProps {
@@ -20,8 +21,7 @@ export class Streams extends Construct {
   constructor(scope: Construct, id: string, props: StreamsProps) {
     super(scope, id);
     for (const fn of Object.values(props.functions)) {
-      for (const trigger of fn.spec.triggers as Trigger[]) {
-        if (trigger.kind !== 'stream') continue;
+      for (const trigger of triggersOf(fn.spec, 'stream')) {
         const table = props.tables[trigger.table];
         if (!table.tableStreamArn) throw new Error(`${fn.functionId} reads the stream of ${trigger.table}, which has none (lib/wiring.ts)`);
         // Also grants the function read access to the stream (and nothing on the table itself).

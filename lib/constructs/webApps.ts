@@ -27,11 +27,12 @@ import {
   type IOrigin,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import { HSTS_MAX_AGE_SECONDS, IMMUTABLE_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL, contentSecurityPolicy } from '../webHeaders.ts';
 import type { Cdn, MediaStorage } from './cdn.ts';
+import { PRIVATE_BUCKET } from './support.ts';
 
 /** Files whose names carry a content hash. */
 export const IMMUTABLE_PATH_PATTERNS = ['/assets/*', '/console/assets/*'] as const;
@@ -59,10 +60,7 @@ export class WebApps extends Construct {
 
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       serverAccessLogsBucket: props.media.logBucket,
       serverAccessLogsPrefix: 's3/web/',
       // Every object is rebuilt from the repository at deploy: nothing here needs keeping.

@@ -5,8 +5,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISH_FAILURES_METRIC } from '../../lambda/usecases/publishLive.ts';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { METRICS, type MetricName } from '../../lambda/shared/metricNames.ts';
 import { canaryFunction, functions as functionSpecs, namespaces, tables as tableSpecs, type FunctionId, type Trigger } from '../../lib/wiring.ts';
 import { deadLetterQueueIds, queues as queueSpecs, type DeadLetterQueueId, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
 import { logicalId, type CfnResourceJson } from './synth.ts';
@@ -22,11 +23,12 @@ let template: Template;
 let plain: Template;
 let plainStack: TriviaStack;
 let prod: Template;
+let prodStack: TriviaStack;
 
 beforeAll(() => {
   ({ stack, template } = synthStack('test', { canary: 'true', alarmEmail: 'ops@example.com', canarySecretName: 'ops/canary' }));
   ({ stack: plainStack, template: plain } = synthStack('test'));
-  ({ template: prod } = synthStack('prod', { canary: true }));
+  ({ stack: prodStack, template: prod } = synthStack('prod', { canary: true }));
 }, 120_000);
 
 interface AlarmMetric {
@@ -63,14 +65,26 @@ const alarmNamed = (name: string, t: Template = template) => {
   if (!found) throw new Error(`no alarm ${name}`);
   return found;
 };
+const flat = (s: NonNullable<AlarmMetric['MetricStat']>) => ({ ...s.Metric, Period: s.Period, Stat: s.Stat });
 /** The single metric an alarm watches (alarms with a label keep it in `Metrics`). */
 const single = (a: AlarmProps) => {
   if (!a.Metrics) return { Namespace: a.Namespace, MetricName: a.MetricName, Dimensions: a.Dimensions, Period: a.Period, Stat: a.Statistic };
   const stats = a.Metrics.filter((m) => m.MetricStat);
   expect(stats).toHaveLength(1);
-  return { ...stats[0].MetricStat!.Metric, Period: stats[0].MetricStat!.Period, Stat: stats[0].MetricStat!.Stat };
+  return flat(stats[0].MetricStat!);
 };
 const byId = (a: AlarmProps, id: string) => a.Metrics!.find((m) => m.Id === id)!.MetricStat!;
+/** One of the functions' own metrics (lambda/shared/metricNames.ts), of the test stage, as `single` gives it. */
+const ownMetric = (name: MetricName, Stat: string, Period = 60) => ({
+  Namespace: 'TriviaLive',
+  MetricName: name,
+  Dimensions: [
+    { Name: 'service', Value: 'trivia-live' },
+    { Name: 'stage', Value: 'test' },
+  ],
+  Period,
+  Stat,
+});
 const expression = (a: AlarmProps) => a.Metrics!.find((m) => m.Expression && m.ReturnData !== false)!.Expression;
 const dlqOf = (s: TriviaStack, q: DeadLetterQueueId) => (q === 'streams' ? s.streamDlq : s.dlqs[q]);
 
@@ -157,18 +171,7 @@ describe('alarms', () => {
       Period: 60,
       Stat: 'Sum',
     });
-    expect(byId(a, 'failures')).toEqual({
-      Metric: {
-        Namespace: 'TriviaLive',
-        MetricName: 'RunnerFailures',
-        Dimensions: [
-          { Name: 'service', Value: 'trivia-live' },
-          { Name: 'stage', Value: 'test' },
-        ],
-      },
-      Period: 60,
-      Stat: 'Sum',
-    });
+    expect(flat(byId(a, 'failures'))).toEqual(ownMetric('RunnerFailures', 'Sum'));
   });
 
   it.each(tableIds)('%s: 25 or more DynamoDB throttle events a minute, 2 of 3 minutes', (t) => {
@@ -185,35 +188,15 @@ describe('alarms', () => {
   it('canary: CanarySuccess below 1 in 2 runs in a row, a missing run counting as a failure', () => {
     const a = alarmNamed('canaryFailed');
     expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 2, TreatMissingData: 'breaching' });
-    expect(single(a)).toEqual({
-      Namespace: 'TriviaLive',
-      MetricName: 'CanarySuccess',
-      Dimensions: [
-        { Name: 'service', Value: 'trivia-live' },
-        { Name: 'stage', Value: 'test' },
-      ],
-      Period: 300,
-      Stat: 'Minimum',
-    });
+    expect(single(a)).toEqual(ownMetric('CanarySuccess', 'Minimum', 300));
   });
 
   const eventApiId = () => ({ 'Fn::GetAtt': [logicalId(stack.liveChannel.api), 'ApiId'] });
 
   it('live publish failures: LivePublishFailures of this stage, 2 of 3 minutes (the relay covers a single one)', () => {
-    // The name the publishing use case emits (lambda/usecases/publishLive.ts).
-    expect(PUBLISH_FAILURES_METRIC).toBe('LivePublishFailures');
     const a = alarmNamed('livePublishFailures');
     expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
-    expect(single(a)).toEqual({
-      Namespace: 'TriviaLive',
-      MetricName: 'LivePublishFailures',
-      Dimensions: [
-        { Name: 'service', Value: 'trivia-live' },
-        { Name: 'stage', Value: 'test' },
-      ],
-      Period: 60,
-      Stat: 'Sum',
-    });
+    expect(single(a)).toEqual(ownMetric('LivePublishFailures', 'Sum'));
   });
 
   it('live HTTP 5xx: the Event API’s publishing endpoint (dimension EventAPIId), 2 minutes in a row', () => {
@@ -446,6 +429,18 @@ describe('canary (context canary=true)', () => {
   });
 });
 
+describe('metric names (lambda/shared/metricNames.ts)', () => {
+  it('lists only metrics a function emits: every name is used by an addMetric call under lambda/', () => {
+    const lambdaDir = new URL('../../lambda/', import.meta.url);
+    const sources = (readdirSync(lambdaDir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(new URL(f, lambdaDir), 'utf8'))
+      .join('\n');
+    const emitted = (Object.keys(METRICS) as MetricName[]).filter((name) => new RegExp(`addMetric\\([^)]*metricName\\.${name}\\b`).test(sources));
+    expect(emitted).toEqual(Object.keys(METRICS));
+  });
+});
+
 describe('cdk-nag', () => {
   it('finds nothing unacknowledged with the canary on (the default stage is checked by nag.test.ts)', () => {
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
@@ -454,17 +449,10 @@ describe('cdk-nag', () => {
 });
 
 describe('logs and tracing', () => {
-  it('keeps every log group 30 days (a year in prod), the canary and the API access log included', () => {
-    const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as CfnResourceJson[];
-    expect(groups.length).toBeGreaterThanOrEqual(functionIds.length + 2);
-    for (const g of groups) {
-      expect(g.Properties.RetentionInDays).toBe(30);
-      expect(g.DeletionPolicy).toBe('Delete');
-    }
-    for (const g of Object.values(prod.findResources('AWS::Logs::LogGroup')) as CfnResourceJson[]) {
-      expect(g.Properties.RetentionInDays).toBe(365);
-      expect(g.DeletionPolicy).toBe('Retain');
-    }
+  it("keeps the canary's logs like every other (stack.test.ts): 30 days and deleted with the stage, a year and kept in prod", () => {
+    const group = (t: Template, s: TriviaStack) => t.toJSON().Resources[logicalId(s.monitoring.canary!.logGroup)] as CfnResourceJson;
+    expect(group(template, stack)).toMatchObject({ Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Delete' });
+    expect(group(prod, prodStack)).toMatchObject({ Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
   });
 
   it('gives every function (the canary included) its own log group and X-Ray active tracing', () => {

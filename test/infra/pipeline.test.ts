@@ -6,7 +6,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_COMMANDS, PipelineStack, canarySecretName, smokeSecretName } from '../../lib/pipeline.ts';
+import { canarySecretName } from '../../lib/constructs/monitoring/canary.ts';
+import { BUILD_COMMANDS, PipelineStack, smokeSecretName } from '../../lib/pipeline.ts';
 import { WEB_DIST_FIXTURE } from './synth.ts';
 
 const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-test';
