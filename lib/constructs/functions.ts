@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -19,6 +18,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ChannelNamespace } from 'aws-cdk-lib/aws-appsync';
 import { Construct } from 'constructs';
+import { REPO_ROOT } from '../repoRoot.ts';
 import {
   buckets as bucketSpecs,
   envNames,
@@ -38,11 +38,8 @@ import {
   type Trigger,
 } from '../wiring.ts';
 
-/** The repository root (entries in lib/wiring.ts are relative to it). This file is lib/constructs/functions.ts. */
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
 /** The version in package.json, passed to every function as APP_VERSION. */
-export const appVersion: string = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const appVersion: string = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export const POWERTOOLS_SERVICE_NAME = 'trivia-live';
 export const METRICS_NAMESPACE = 'TriviaLive';
@@ -93,10 +90,10 @@ export class TriviaFunction<Id extends string = FunctionId> extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.resolve(repoRoot, spec.entry),
+      entry: path.resolve(REPO_ROOT, spec.entry),
       handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       description: spec.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
