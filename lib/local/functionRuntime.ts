@@ -8,6 +8,7 @@ import { handlerEnvironment } from './env.ts';
 import { errorFields, type LocalLog } from './log.ts';
 import { localMediaEnvironment } from './media.ts';
 import type { Peers } from './peers.ts';
+import { urlsOf } from './sqs.ts';
 import { createLambdaRuntime, type Invoke, type LambdaRuntime, type RuntimeFunction } from './runtime.ts';
 
 export interface FunctionRuntimeOptions {
@@ -45,8 +46,8 @@ export function createFunctionRuntime(peers: Peers, options: FunctionRuntimeOpti
       sqsEndpoint: peers.sqs.endpoint,
       cognitoEndpoint: peers.cognito.endpoint,
       tableNames: peers.localTables.tableNames,
-      queueUrls: peers.queueUrls,
-      deadLetterQueueUrls: { ...peers.dlqUrls, streams: peers.localQueues.streamDlq.url },
+      queueUrls: urlsOf(peers.localQueues.queues),
+      deadLetterQueueUrls: { ...urlsOf(peers.localQueues.dlqs), streams: peers.localQueues.streamDlq.url },
       userPoolId: peers.pool.userPoolId,
       userPoolClientId: peers.pool.clientId,
       ...options.files,

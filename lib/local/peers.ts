@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tables, type QueueId, type TableId } from '../wiring.ts';
+import { tables, type TableId } from '../wiring.ts';
 import { createJwtAuthorizer, type JwtAuthorizer } from './authorizer.ts';
 import type { Cleanups } from './cleanups.ts';
 import { createDemoUsers, ensureUserPool, startCognitoLocal, type CognitoLocal, type UserPoolInfo } from './cognito.ts';
@@ -39,8 +39,6 @@ export interface Peers {
   pool: UserPoolInfo;
   localTables: LocalTables;
   localQueues: LocalQueues;
-  queueUrls: Record<QueueId, string>;
-  dlqUrls: Record<QueueId, string>;
   /** One authorizer for the REST API and the live channel: tokens are checked the same way on both. */
   authorizer: JwtAuthorizer;
   eventApi: EventApiServer;
@@ -94,8 +92,6 @@ export async function startPeers(options: PeerOptions): Promise<Peers> {
     pool,
     localTables,
     localQueues,
-    queueUrls: Object.fromEntries(Object.entries(localQueues.queues).map(([k, v]) => [k, v.url])) as Record<QueueId, string>,
-    dlqUrls: Object.fromEntries(Object.entries(localQueues.dlqs).map(([k, v]) => [k, v.url])) as Record<QueueId, string>,
     authorizer,
     eventApi,
     media: createLocalMedia(localMediaDir(dataDir)),

@@ -9,6 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { StackOutputs } from '../../client/outputs.ts';
 import type { QueueId, TableId } from '../wiring.ts';
 import { REPO_ROOT } from '../repoRoot.ts';
 import { WEB_DIST } from '../webBuild.ts';
@@ -26,6 +27,7 @@ import { startPeers } from './peers.ts';
 import { localPlan } from './plan.ts';
 import { LOCAL_HOST, assertPortFree } from './ports.ts';
 import { createRouter } from './router.ts';
+import { urlsOf } from './sqs.ts';
 import { createSourceCounters, type LocalStackStats } from './stats.ts';
 import { createLocalWebApps, type WebAppConfig } from './webApps.ts';
 
@@ -71,18 +73,14 @@ export interface LocalStackOptions {
   log?: LocalLog;
 }
 
-export interface LocalStackOutputs {
-  ApiUrl: string;
-  UserPoolId: string;
-  UserPoolClientId: string;
-  CognitoEndpoint: string;
-  /** The live channel's HTTP publish endpoint, `http://127.0.0.1:PORT/event`. */
-  EventApiHttpEndpoint: string;
-  /** The live channel's WebSocket endpoint, `ws://127.0.0.1:PORT/event/realtime`. */
-  EventApiRealtimeEndpoint: string;
-  /** The player app (`/`) and the host console (`/console/`), on the API's origin. */
-  AppUrl: string;
-}
+/**
+ * The outputs `npm start` writes to cdk-outputs.local.json, as `cdk deploy --outputs-file` would (client/outputs.ts):
+ * a local stack has every one of them — the live channel at `http://127.0.0.1:PORT/event` and
+ * `ws://127.0.0.1:PORT/event/realtime`, the player app (`/`) and the host console (`/console/`) on the API's origin.
+ */
+export type LocalStackOutputs = Required<
+  Pick<StackOutputs, 'ApiUrl' | 'UserPoolId' | 'UserPoolClientId' | 'CognitoEndpoint' | 'EventApiHttpEndpoint' | 'EventApiRealtimeEndpoint' | 'AppUrl'>
+>;
 
 /** Everything a client or a test needs to reach the stack; plain data (it crosses to test workers). */
 export interface LocalStackInfo {
@@ -199,8 +197,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint: peers.dynamo.endpoint,
       sqsEndpoint: peers.sqs.endpoint,
       tableNames: peers.localTables.tableNames,
-      queueUrls: peers.queueUrls,
-      dlqUrls: peers.dlqUrls,
+      queueUrls: urlsOf(peers.localQueues.queues),
+      dlqUrls: urlsOf(peers.localQueues.dlqs),
       streamDlqUrl: peers.localQueues.streamDlq.url,
       streamArns: peers.localTables.streamArns,
       ...files,
