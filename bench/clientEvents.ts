@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../lib/local/stack.ts';
 import { localIdToken } from '../lib/local/tokens.ts';
+import { round, sleep } from './measure.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -22,8 +23,6 @@ const BATCHES = Number(values.batches);
 const EVENTS = Number(values.events);
 const CONCURRENCY = Number(values.concurrency);
 const log = (s: string) => process.stdout.write(`${s}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
 log(`starting a fresh local stack (${SUBJECTS} clients × ${BATCHES} batches × ${EVENTS} events, concurrency ${CONCURRENCY})`);
 const stack = await startLocalStack({ quiet: true, demoUsers: false, dynamoProxy: true, functionEnv: { CLIENT_EVENTS_PER_MINUTE: '100000' } });
@@ -74,14 +73,14 @@ try {
   const storeMs = Date.now() - t0;
   await sleep(2000); // the last batches' errors and growth partials
   const m = stack.proxy!.meter.snapshot();
-  const byTable = Object.fromEntries(Object.entries(table).map(([id, name]) => [id, round((m.writesByTable[name] ?? 0) / total)]).filter(([, v]) => (v as number) > 0));
+  const byTable = Object.fromEntries(Object.entries(table).map(([id, name]) => [id, round((m.writesByTable[name] ?? 0) / total, 3)]).filter(([, v]) => (v as number) > 0));
   const results = {
     events: total,
     invalid_events: invalid,
     statuses,
     accepted_events_per_second: round(accepted / (acceptMs / 1000), 1),
     stored_events_per_second: round((accepted - invalid) / (storeMs / 1000), 1),
-    item_writes_per_event: round(m.writes / total),
+    item_writes_per_event: round(m.writes / total, 3),
     item_writes_per_event_by_table: byTable,
     hottest_item: m.hottestItem.item,
     writes_to_hottest_item_per_event: round(m.hottestItem.writes / total, 5),

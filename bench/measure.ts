@@ -1,4 +1,4 @@
-/** Measuring helpers shared by the benchmarks (bench/run.ts, bench/live.ts). */
+/** Measuring helpers shared by the benchmarks (bench/answers/, bench/live.ts, bench/clientEvents.ts). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export function percentile(sorted: number[], p: number): number {

@@ -14,8 +14,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEMO_ADMIN_EMAIL } from '../lib/local/demoUsers.ts';
+import { REPO_ROOT } from '../lib/repoRoot.ts';
 
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
@@ -52,8 +53,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), searchDirs: [repoRoot] };
+const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), searchDirs: [REPO_ROOT] };
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
 /** The stack the outputs file points to, if its API answers. */
@@ -77,7 +77,7 @@ function portFromEnv(): number | undefined {
 
 let stop: (() => Promise<void>) | undefined;
 let tempDir: string | undefined;
-let outputsFile = values.outputs ?? join(repoRoot, 'cdk-outputs.local.json');
+let outputsFile = values.outputs ?? join(REPO_ROOT, 'cdk-outputs.local.json');
 let code = 1;
 try {
   const { chooseDemoStack } = await import('../lib/local/demo.ts');
@@ -98,7 +98,7 @@ try {
 
   // Seeding prints each question with its right answer marked: kept off the screen, so that answers show at each reveal.
   const seeding = (args: string[]) => main(['--outputs', outputsFile, ...args], { ...io, stdout: { write: () => true, isTTY: false } });
-  say(`\nSeeding the show: ${DEMO_SHOW.length} questions and the game “Demo Show” (as admin@example.com; answers hidden until each reveal)`);
+  say(`\nSeeding the show: ${DEMO_SHOW.length} questions and the game “Demo Show” (as ${DEMO_ADMIN_EMAIL}; answers hidden until each reveal)`);
   if ((await seeding(['question', 'add', '--file', questionsFile])) !== 0) throw new Error('seeding questions failed');
   if ((await seeding(['game', 'create', ...DEMO_SHOW.map((q) => q.id), '--id', DEMO_GAME_ID, '--title', 'Demo Show'])) !== 0) throw new Error('creating the game failed');
 

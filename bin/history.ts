@@ -14,7 +14,7 @@ import { CognitoAuth } from '../client/auth.ts';
 import { TriviaClient } from '../client/client.ts';
 import { playHistory } from '../client/history.ts';
 import { renderAttribution, renderFunnel } from '../client/cli/growth.ts';
-import { DEMO_PASSWORD } from '../lib/local/cognito.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../lib/local/demoUsers.ts';
 import { startLocalStack } from '../lib/local/stack.ts';
 import { STACK_NAME } from '../lib/local/names.ts';
 import type { ClockSettings } from '../lambda/shared/clock.ts';
@@ -29,7 +29,7 @@ let failed = false;
 try {
   const target = { stackName: STACK_NAME, outputs: { ...stack.outputs }, file: '(in process)', local: true };
   const auth = new CognitoAuth({ clientId: stack.outputs.UserPoolClientId, userPoolId: stack.outputs.UserPoolId, endpoint: stack.outputs.CognitoEndpoint });
-  await auth.signIn('admin@example.com', DEMO_PASSWORD);
+  await auth.signIn(DEMO_ADMIN_EMAIL, DEMO_PASSWORD);
   const newAdmin = () => new TriviaClient({ apiUrl: stack.apiUrl, auth, timeoutMs: 30_000 });
   const admin = newAdmin();
   // The first requests load the functions: on a busy machine that takes a while, so warm the routes up first.

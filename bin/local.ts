@@ -13,11 +13,12 @@
  */
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../lib/local/cognito.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../lib/local/demoUsers.ts';
 import { LocalStackError } from '../lib/local/errors.ts';
 import { createLog } from '../lib/local/log.ts';
 import { STACK_NAME } from '../lib/local/names.ts';
-import { REPO_ROOT, startLocalStack, type LocalStack } from '../lib/local/stack.ts';
+import { REPO_ROOT } from '../lib/repoRoot.ts';
+import { startLocalStack, type LocalStack } from '../lib/local/stack.ts';
 import { ensureWebBuild } from '../lib/webBuild.ts';
 
 /*

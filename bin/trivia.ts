@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 /** `trivia`: the command line of Trivia Live (client/cli/main.ts). `npx trivia --help` from the repository. */
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../lib/repoRoot.ts';
 
 // The AWS SDK warns on every start that it will need Node 22 from 2027: noise in a command line tool's output.
 const emitWarning = process.emitWarning.bind(process);
@@ -16,8 +16,7 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const { main } = await import('../client/cli/main.ts');
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), searchDirs: [repoRoot] });
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), searchDirs: [REPO_ROOT] });
 process.exitCode = code;
 // Open sockets (SDK keep-alive agents) must not keep a finished command alive.
 setTimeout(() => process.exit(code), 50).unref();

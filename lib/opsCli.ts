@@ -16,7 +16,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { findOutputs, type StackTarget } from '../client/outputs.ts';
 import { runCanaryCheck, signInForToken, type CanaryCredentials, type CanaryResult, type CanaryTarget } from '../lambda/usecases/canaryCheck.ts';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, createLocalUser } from './local/cognito.ts';
+import { createLocalUser } from './local/cognito.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from './local/demoUsers.ts';
 
 export interface Io {
   out: (line: string) => void;

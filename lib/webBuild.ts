@@ -7,11 +7,11 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { InlineConfig, PluginOption } from 'vite';
+import { REPO_ROOT } from './repoRoot.ts';
 
-export const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
+export const WEB_DIR = join(REPO_ROOT, 'web');
 export const WEB_DIST = join(WEB_DIR, 'dist');
 /** The player app's JavaScript, gzipped, must stay under this (issue 13). */
 export const PLAYER_JS_BUDGET_BYTES = 120 * 1024;
@@ -88,8 +88,7 @@ function newestMtime(dir: string, skip: string): number {
 export async function ensureWebBuild(): Promise<{ built: boolean; playerJsGzipBytes: number }> {
   const stamp = join(WEB_DIST, 'index.html');
   const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const sourcesAt = Math.max(newestMtime(WEB_DIR, WEB_DIST), newestMtime(join(root, 'client'), ''), newestMtime(join(root, 'lambda', 'domain'), ''));
+  const sourcesAt = Math.max(newestMtime(WEB_DIR, WEB_DIST), newestMtime(join(REPO_ROOT, 'client'), ''), newestMtime(join(REPO_ROOT, 'lambda', 'domain'), ''));
   if (builtAt > sourcesAt && existsSync(join(WEB_DIST, 'console', 'index.html'))) return { built: false, playerJsGzipBytes: playerJsGzipBytes() };
   const { playerJsGzipBytes: size } = await buildWebApps();
   return { built: true, playerJsGzipBytes: size };

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -19,16 +18,14 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ChannelNamespace } from 'aws-cdk-lib/aws-appsync';
 import { Construct } from 'constructs';
+import { REPO_ROOT } from '../repoRoot.ts';
 import { buckets as bucketSpecs, functions as functionSpecs, resourcesOf, type FunctionId, type FunctionSpec, type NamespaceId } from '../wiring.ts';
 import { envNames, deadLetterQueueIds, type BucketId, type BusId, type DeadLetterQueueId, type SettingId, type QueueId, type TableId, type TopicId } from '../../lambda/shared/resources.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/metricNames.ts';
 import { logRetentionFor, pascal, removalPolicyFor, triggersOf } from './support.ts';
 
-/** The repository root (entries in lib/wiring.ts are relative to it). This file is lib/constructs/functions.ts. */
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
 /** The version in package.json, passed to every function as APP_VERSION. */
-export const appVersion: string = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const appVersion: string = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The alias every trigger invokes; CodeDeploy moves it from one version to the next (lib/constructs/deployments.ts). */
 export const LIVE_ALIAS = 'live';
@@ -73,10 +70,10 @@ export class TriviaFunction<Id extends string = FunctionId> extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.resolve(repoRoot, spec.entry),
+      entry: path.resolve(REPO_ROOT, spec.entry),
       handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       description: spec.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,

@@ -23,11 +23,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN_GROUP, LOCAL_CREDENTIALS, REGION, USER_POOL_CLIENT_NAME, USER_POOL_NAME } from './names.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from './ports.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from './demoUsers.ts';
 
-export const DEMO_PASSWORD = 'Passw0rd!';
-export const DEMO_ADMIN_EMAIL = 'admin@example.com';
-export const DEMO_PLAYER_COUNT = 20;
-export const demoPlayerEmail = (i: number) => `player${i}@example.com`;
 
 export interface CognitoLocal {
   endpoint: string;

@@ -2,7 +2,8 @@
  * The demo content of `npm start`: three questions and the game "Demo Night", created through the real API with the
  * demo admin's token, as a producer would. Safe to run again (same ids and content → 200).
  */
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, signIn } from './cognito.ts';
+import { signIn } from './cognito.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from './demoUsers.ts';
 import { silentLog, type LocalLog } from './log.ts';
 
 export const DEMO_QUESTIONS = [

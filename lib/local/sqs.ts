@@ -85,6 +85,9 @@ export interface LocalQueues {
   streamDlq: QueueRef;
 }
 
+/** The URL of each queue (or each DLQ), by the wiring's queue id. */
+export const urlsOf = (refs: Record<QueueId, QueueRef>) => Object.fromEntries(Object.entries(refs).map(([id, ref]) => [id, ref.url])) as Record<QueueId, string>;
+
 /** Every queue of the wiring with its DLQ, and the stream processors' failure queue. */
 export async function createQueues(endpoint: string): Promise<LocalQueues> {
   const client = sqsClient(endpoint);

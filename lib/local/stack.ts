@@ -2,40 +2,34 @@
  * The whole system on one machine: the same handlers with the same wiring (lib/wiring.ts) against real protocol
  * peers — DynamoDB Local (with streams), local-aws-sqs, cognito-local, an AppSync Events server — behind an API Gateway emulation, with
  * Lambda-like event sources (SQS and stream pollers, schedule timers) and Lambda-like runtime threads (API, pipeline).
+ *
+ * This file composes the parts: peers.ts (the services), functionRuntime.ts (the functions' threads and environment),
+ * eventSources.ts (pollers and schedules), stats.ts (what every source did), and the API server in front.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { functions, tables, type FunctionId } from '../wiring.ts';
-import { type QueueId, type TableId } from '../../lambda/shared/resources.ts';
-import { createJwtAuthorizer } from './authorizer.ts';
+import type { StackOutputs } from '../../client/outputs.ts';
+import type { QueueId, TableId } from '../../lambda/shared/resources.ts';
+import { REPO_ROOT } from '../repoRoot.ts';
+import { WEB_DIST } from '../webBuild.ts';
 import { startApiServer } from './apiServer.ts';
-import { startEventApi, type EventApiStats } from './eventApi/server.ts';
-import { createDemoUsers, createLocalUser, ensureUserPool, startCognitoLocal, type LocalUser, type LocalUserInput } from './cognito.ts';
-import { createTables, startDynamoLocal } from './dynamo.ts';
-import { handlerEnvironment } from './env.ts';
+import { createCleanups } from './cleanups.ts';
+import { createLocalUser, type LocalUser, type LocalUserInput } from './cognito.ts';
+import { seedDemo as seedDemoContent } from './demo.ts';
+import type { DynamoProxy } from './dynamoProxy.ts';
+import { startEventSources } from './eventSources.ts';
+import { createFunctionRuntime } from './functionRuntime.ts';
 import { checkJava } from './java.ts';
-import { createLog, errorFields, type LocalLog } from './log.ts';
-import { LOCAL_CREDENTIALS, REGION, STACK_NAME, localFunctionArn, localRuleArn } from './names.ts';
+import { createLog, type LocalLog } from './log.ts';
+import { STACK_NAME } from './names.ts';
+import { startPeers } from './peers.ts';
 import { localPlan } from './plan.ts';
 import { LOCAL_HOST, assertPortFree } from './ports.ts';
 import { createRouter } from './router.ts';
-import { createLambdaRuntime, type RuntimeFunction } from './runtime.ts';
-import { startSchedule } from './schedule.ts';
-import { createQueues, sqsClient, startSqsLocal } from './sqs.ts';
-import { startSqsPoller, type BatchOutcome, type Poller } from './sqsPoller.ts';
-import { fileCheckpoints, memoryCheckpoints, startStreamPoller } from './streamPoller.ts';
-import { seedDemo as seedDemoContent } from './demo.ts';
-import { startDynamoProxy, type DynamoProxy } from './dynamoProxy.ts';
-import { REQUEST_TIMEOUTS } from '../../lambda/shared/requestTimeouts.ts';
-import { createLocalMedia, localMediaDir, localMediaEnvironment } from './media.ts';
+import { urlsOf } from './sqs.ts';
+import { createSourceCounters, type LocalStackStats } from './stats.ts';
 import { createLocalWebApps, type WebAppConfig } from './webApps.ts';
-import { WEB_DIST } from '../webBuild.ts';
-
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface LocalStackOptions {
   /** API port (0 or absent: a free port). */
@@ -79,18 +73,14 @@ export interface LocalStackOptions {
   log?: LocalLog;
 }
 
-export interface LocalStackOutputs {
-  ApiUrl: string;
-  UserPoolId: string;
-  UserPoolClientId: string;
-  CognitoEndpoint: string;
-  /** The live channel's HTTP publish endpoint, `http://127.0.0.1:PORT/event`. */
-  EventApiHttpEndpoint: string;
-  /** The live channel's WebSocket endpoint, `ws://127.0.0.1:PORT/event/realtime`. */
-  EventApiRealtimeEndpoint: string;
-  /** The player app (`/`) and the host console (`/console/`), on the API's origin. */
-  AppUrl: string;
-}
+/**
+ * The outputs `npm start` writes to cdk-outputs.local.json, as `cdk deploy --outputs-file` would (client/outputs.ts):
+ * a local stack has every one of them — the live channel at `http://127.0.0.1:PORT/event` and
+ * `ws://127.0.0.1:PORT/event/realtime`, the player app (`/`) and the host console (`/console/`) on the API's origin.
+ */
+export type LocalStackOutputs = Required<
+  Pick<StackOutputs, 'ApiUrl' | 'UserPoolId' | 'UserPoolClientId' | 'CognitoEndpoint' | 'EventApiHttpEndpoint' | 'EventApiRealtimeEndpoint' | 'AppUrl'>
+>;
 
 /** Everything a client or a test needs to reach the stack; plain data (it crosses to test workers). */
 export interface LocalStackInfo {
@@ -113,22 +103,6 @@ export interface LocalStackInfo {
   dynamoProxyEndpoint?: string;
 }
 
-export interface SourceStats {
-  invocations: number;
-  records: number;
-  failedRecords: number;
-  errors: number;
-  /** Sum of invocation durations, ms (the benchmark's Lambda compute model uses it). */
-  totalMs: number;
-}
-
-export interface LocalStackStats {
-  served: { routes: string[]; queueSources: string[]; streamSources: string[]; schedules: string[] };
-  sources: Record<string, SourceStats>;
-  /** The local Event API: connections, subscriptions, events published and data frames delivered. */
-  eventApi: EventApiStats;
-}
-
 export interface LocalStack extends LocalStackInfo {
   info(): LocalStackInfo;
   proxy?: DynamoProxy;
@@ -138,234 +112,76 @@ export interface LocalStack extends LocalStackInfo {
   stop(): Promise<void>;
 }
 
-const runtimeFunction = (id: FunctionId): RuntimeFunction => ({ id, spec: functions[id] });
-
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? createLog({ level: options.quiet ? 'WARN' : 'INFO' });
   const rootDir = options.rootDir ?? REPO_ROOT;
   const persistent = options.dataDir !== undefined;
   let stopping: Promise<void> | undefined;
-  const cleanups: (() => Promise<void> | void)[] = [];
-  const cleanup = async () => {
-    while (cleanups.length) {
-      const step = cleanups.pop()!;
-      try {
-        await step();
-      } catch (err) {
-        log.warn('clean-up step failed', errorFields(err));
-      }
-    }
-  };
+  const cleanups = createCleanups(log);
 
   checkJava();
   if (options.port) await assertPortFree(options.port, options.host ?? LOCAL_HOST, 'the API', 'set PORT to a free port');
   if (options.eventsPort) await assertPortFree(options.eventsPort, options.host ?? LOCAL_HOST, 'the Event API', 'set EVENTS_PORT to a free port');
   const dataDir = persistent ? resolve(options.dataDir!) : mkdtempSync(join(tmpdir(), 'trivia-local-'));
   mkdirSync(dataDir, { recursive: true });
-  if (!persistent) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  if (!persistent) cleanups.add(() => rmSync(dataDir, { recursive: true, force: true }));
 
   try {
     const started = Date.now();
-    mkdirSync(join(dataDir, 'cognito'), { recursive: true });
-    if (persistent) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-    const [dynamoResult, sqsResult, cognitoResult] = await Promise.allSettled([
-      startDynamoLocal({ dataDir: persistent ? join(dataDir, 'dynamodb') : undefined, timeoutMs: options.dynamoTimeoutMs, log }),
-      startSqsLocal(),
-      startCognitoLocal({ dataDir: join(dataDir, 'cognito') }),
-    ]);
-    for (const r of [dynamoResult, sqsResult, cognitoResult]) if (r.status === 'fulfilled') cleanups.push(() => r.value.stop());
-    for (const r of [dynamoResult, sqsResult, cognitoResult]) if (r.status === 'rejected') throw r.reason;
-    const dynamo = (dynamoResult as PromiseFulfilledResult<Awaited<ReturnType<typeof startDynamoLocal>>>).value;
-    const sqs = (sqsResult as PromiseFulfilledResult<Awaited<ReturnType<typeof startSqsLocal>>>).value;
-    const cognito = (cognitoResult as PromiseFulfilledResult<Awaited<ReturnType<typeof startCognitoLocal>>>).value;
-
-    const [localTables, localQueues, pool] = await Promise.all([createTables(dynamo.endpoint, log), createQueues(sqs.endpoint), ensureUserPool(cognito.endpoint)]);
-    if (options.demoUsers ?? true) await createDemoUsers(pool);
-
     const plan = localPlan();
-    // One authorizer for the REST API and the live channel: tokens are checked the same way on both.
-    const authorizer = createJwtAuthorizer({ issuer: pool.issuer, audience: [pool.clientId], jwksUri: pool.jwksUri });
-    const eventApi = await startEventApi({
-      port: options.eventsPort ?? 0,
-      host: options.host,
-      namespaces: plan.namespaces,
-      authorizer,
-      credentials: LOCAL_CREDENTIALS,
-      region: REGION,
-      log,
-    });
-    cleanups.push(() => eventApi.stop());
+    const peers = await startPeers({ ...options, dataDir, persistent, namespaces: plan.namespaces, log, cleanups });
+    const { cognito, pool, eventApi, proxy } = peers;
 
-    const outboxFile = join(dataDir, 'outbox.jsonl');
-    const eventsArchiveDir = join(dataDir, 'events');
-    const clockFile = join(dataDir, 'clock.json');
-    const queueUrls = Object.fromEntries(Object.entries(localQueues.queues).map(([k, v]) => [k, v.url])) as Record<QueueId, string>;
-    const dlqUrls = Object.fromEntries(Object.entries(localQueues.dlqs).map(([k, v]) => [k, v.url])) as Record<QueueId, string>;
-    let proxy: DynamoProxy | undefined;
-    if (options.dynamoProxy) {
-      const keyNames = new Map(
-        (Object.keys(tables) as TableId[]).map((t) => [localTables.tableNames[t], [tables[t].partitionKey.name, ...(tables[t].sortKey ? [tables[t].sortKey!.name] : [])]]),
-      );
-      proxy = await startDynamoProxy(dynamo.endpoint, (name) => keyNames.get(name) ?? []);
-      const started = proxy;
-      cleanups.push(() => started.stop());
-    }
-    const baseEnv = handlerEnvironment({
-      dynamoEndpoint: proxy?.endpoint ?? dynamo.endpoint,
-      sqsEndpoint: sqs.endpoint,
-      cognitoEndpoint: cognito.endpoint,
-      tableNames: localTables.tableNames,
-      queueUrls,
-      deadLetterQueueUrls: { ...dlqUrls, streams: localQueues.streamDlq.url },
-      userPoolId: pool.userPoolId,
-      userPoolClientId: pool.clientId,
-      outboxFile,
-      eventApiHttpEndpoint: eventApi.httpEndpoint,
-      eventsArchiveDir,
-      clockFile,
-      settleMs: options.settleMs,
-      quiet: options.quiet,
-      rootDir,
-    });
-    const env = { ...baseEnv, ...options.functionEnv };
-    const runtime = createLambdaRuntime({
-      rootDir,
-      env,
-      log,
-      // Two runtime threads: the API's functions, and the pipeline's (queue, stream and schedule consumers). In AWS
-      // they run in containers of their own; on one event loop a burst of requests would hold up the consumers that
-      // drain it (npm run bench: ~1.4x -> ~1.6x the baseline's answers/s). A thread per function was slower still:
-      // every thread compiles the SDK anew and keeps its own copy (1.5 GB for all functions).
-      threadOf: (id) => (functions[id as FunctionId].triggers.some((t) => t.kind === 'http') ? 'api' : 'pipeline'),
-      // Quiet, or logs in a file: Powertools' notice about a flush without metrics (on stderr, after most invocations) is noise.
-      ...(options.quiet || options.functionOutput ? { outputFilter: (line: string) => !line.startsWith('No application metrics to publish') } : {}),
-      ...(options.functionOutput ? { stdoutTo: options.functionOutput } : {}),
-    });
-    cleanups.push(() => runtime.stop());
+    const files = { outboxFile: join(dataDir, 'outbox.jsonl'), eventsArchiveDir: join(dataDir, 'events'), clockFile: join(dataDir, 'clock.json') };
+    const functions = createFunctionRuntime(peers, { ...options, rootDir, files, log, cleanups });
 
-    /* statistics of every event source, for /_local/stats and tests */
-    const sources: Record<string, SourceStats> = {};
-    const count = (o: BatchOutcome) => {
-      const s = (sources[o.source] ??= { invocations: 0, records: 0, failedRecords: 0, errors: 0, totalMs: 0 });
-      s.invocations++;
-      s.totalMs += o.ms;
-      s.records += o.records;
-      s.failedRecords += o.failed;
-      if (o.error) s.errors++;
-    };
-
-    const served: LocalStackStats['served'] = { routes: [], queueSources: [], streamSources: [], schedules: [] };
-
+    const counters = createSourceCounters();
     const router = createRouter(plan.routes);
-    served.routes = router.routes.map((r) => r.routeKey);
+    const served: LocalStackStats['served'] = { routes: router.routes.map((r) => r.routeKey), queueSources: [], streamSources: [], schedules: [] };
+    const stats = (): LocalStackStats => ({ served, sources: counters.snapshot(), eventApi: eventApi.stats() });
     // Filled in once the API's URL is known; served as /config.json (no sign-up: cognito-local sends no mail).
     const webConfig: WebAppConfig = { ApiUrl: '', UserPoolId: pool.userPoolId, UserPoolClientId: pool.clientId, CognitoEndpoint: cognito.endpoint, SignUpEnabled: false, Stage: 'local' };
     const api = await startApiServer({
       port: options.port ?? 0,
       host: options.host,
       router,
-      authorizer,
+      authorizer: peers.authorizer,
       invoke: async (functionId, event) => {
         const t0 = Date.now();
         try {
-          const result = await runtime.invoke(runtimeFunction(functionId), event);
-          count({ source: `http:${functionId}`, records: 1, failed: 0, ms: Date.now() - t0 });
+          const result = await functions.invoke(functionId, event);
+          counters.count({ source: `http:${functionId}`, records: 1, failed: 0, ms: Date.now() - t0 });
           return result;
         } catch (err) {
-          count({ source: `http:${functionId}`, records: 1, failed: 1, ms: Date.now() - t0, error: (err as Error).message });
+          counters.count({ source: `http:${functionId}`, records: 1, failed: 1, ms: Date.now() - t0, error: (err as Error).message });
           throw err;
         }
       },
       local: (path) => (path === '/_local/stats' ? stats() : undefined),
-      media: createLocalMedia(localMediaDir(dataDir)),
+      media: peers.media,
       web: createLocalWebApps({ distDir: WEB_DIST, config: () => webConfig }),
       log,
     });
     webConfig.ApiUrl = api.url;
-    cleanups.push(() => api.stop());
-    // The media endpoint and CDN_URL need the API's URL. The runtime reads `env` when it starts its thread, at the
-    // first invocation, and nothing has been invoked yet.
-    Object.assign(env, localMediaEnvironment(api.url), options.functionEnv);
+    cleanups.add(() => api.stop());
+    // Nothing has been invoked yet, so every function starts with the API's URL in its environment.
+    functions.useApiUrl(api.url);
 
-    /* event sources */
-    const windowMs = (seconds: number) => Math.min(seconds * 1000, options.batchingWindowCapMs ?? 100);
-    const sqsForPollers = sqsClient(sqs.endpoint);
-    const streamsClient = new DynamoDBStreamsClient({ region: REGION, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: REQUEST_TIMEOUTS });
-    cleanups.push(() => {
-      sqsForPollers.destroy();
-      streamsClient.destroy();
-    });
-    const pollers: Poller[] = [];
-    cleanups.push(async () => {
-      await Promise.all(pollers.map((p) => p.stop()));
-    });
-
-    for (const source of plan.queueSources) {
-      const name = `sqs:${source.queue}->${source.functionId}`;
-      pollers.push(
-        startSqsPoller({
-          name,
-          client: sqsForPollers,
-          queueUrl: localQueues.queues[source.queue].url,
-          queueArn: localQueues.queues[source.queue].arn,
-          invoke: runtime.invoker(runtimeFunction(source.functionId)),
-          batchSize: source.batchSize,
-          batchingWindowMs: windowMs(source.maxBatchingWindowSeconds),
-          concurrency: Math.min(source.maxConcurrency ?? 2, 2),
-          log,
-          onBatch: count,
-        }),
-      );
-      served.queueSources.push(name);
-    }
-
-    const fileStore = persistent ? fileCheckpoints(join(dataDir, 'stream-checkpoints.json')) : undefined;
-    const checkpoints = fileStore ?? memoryCheckpoints();
-    // Flushed after the pollers stop (clean-ups run last in, first out).
-    if (fileStore) cleanups.splice(cleanups.length - 1, 0, () => fileStore.flush());
-    for (const source of plan.streamSources) {
-      const streamArn = localTables.streamArns[source.table];
-      if (!streamArn) throw new Error(`table ${source.table} has no stream, but ${source.functionId} reads it`);
-      const name = `stream:${source.table}->${source.functionId}`;
-      pollers.push(
-        startStreamPoller({
-          name,
-          client: streamsClient,
-          streamArn,
-          invoke: runtime.invoker(runtimeFunction(source.functionId)),
-          functionArn: localFunctionArn(source.functionId),
-          batchSize: source.batchSize,
-          batchingWindowMs: windowMs(source.maxBatchingWindowSeconds),
-          retryAttempts: source.retryAttempts,
-          bisectOnError: true,
-          onFailure: async (record) => {
-            await sqsForPollers.send(new SendMessageCommand({ QueueUrl: localQueues.streamDlq.url, MessageBody: JSON.stringify(record) }));
-          },
-          checkpoints,
-          pollIntervalMs: options.streamPollIntervalMs ?? 100,
-          log,
-          onBatch: count,
-        }),
-      );
-      served.streamSources.push(name);
-    }
-
-    const envInterval = Number(process.env.LOCAL_SCHEDULE_INTERVAL_MS);
-    for (const source of plan.schedules) {
-      const name = `schedule:${source.functionId}${source.index ? `#${source.index}` : ''}`;
-      const intervalMs = options.scheduleIntervalMs ?? (envInterval > 0 ? envInterval : source.rateMinutes * 60_000);
-      pollers.push(
-        startSchedule({
-          name,
-          intervalMs,
-          ruleArn: localRuleArn(source.functionId, source.index),
-          invoke: runtime.invoker(runtimeFunction(source.functionId)),
-          log,
-          onFire: count,
-        }),
-      );
-      served.schedules.push(name);
-    }
+    Object.assign(
+      served,
+      startEventSources({
+        plan,
+        peers,
+        functions,
+        checkpointDir: persistent ? dataDir : undefined,
+        scheduleIntervalMs: options.scheduleIntervalMs,
+        batchingWindowCapMs: options.batchingWindowCapMs,
+        streamPollIntervalMs: options.streamPollIntervalMs,
+        onBatch: counters.count,
+        log,
+        cleanups,
+      }),
+    );
 
     const info: LocalStackInfo = {
       apiUrl: api.url,
@@ -378,36 +194,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         EventApiRealtimeEndpoint: eventApi.realtimeEndpoint,
         AppUrl: `${api.url}/`,
       },
-      dynamoEndpoint: dynamo.endpoint,
-      sqsEndpoint: sqs.endpoint,
-      tableNames: localTables.tableNames,
-      queueUrls,
-      dlqUrls,
-      streamDlqUrl: localQueues.streamDlq.url,
-      streamArns: localTables.streamArns,
-      outboxFile,
+      dynamoEndpoint: peers.dynamo.endpoint,
+      sqsEndpoint: peers.sqs.endpoint,
+      tableNames: peers.localTables.tableNames,
+      queueUrls: urlsOf(peers.localQueues.queues),
+      dlqUrls: urlsOf(peers.localQueues.dlqs),
+      streamDlqUrl: peers.localQueues.streamDlq.url,
+      streamArns: peers.localTables.streamArns,
+      ...files,
       dataDir,
-      eventsArchiveDir,
-      clockFile,
       ...(proxy ? { dynamoProxyEndpoint: proxy.endpoint } : {}),
     };
     // config.json carries the outputs (the Event API's endpoints among them), as the deployed stack writes it.
     Object.assign(webConfig, info.outputs);
-    function stats(): LocalStackStats {
-      return { served, sources: structuredClone(sources), eventApi: eventApi.stats() };
-    }
 
     if (options.seedDemo) await seedDemoContent({ apiUrl: api.url, cognitoEndpoint: cognito.endpoint, clientId: pool.clientId }, log);
-    // Warm starts: import the functions one by one in the background, so that first requests rarely pay for it and
-    // a module that does not load shows up at once. (A request never waits for this: it loads its own module.)
-    void (async () => {
-      for (const id of Object.keys(functions) as FunctionId[]) {
-        if (stopping) return;
-        await runtime.load(runtimeFunction(id)).catch((err: unknown) => {
-          if (!stopping) log.warn('a function module does not load', { function: id, ...errorFields(err) });
-        });
-      }
-    })();
+    functions.warmUp(() => stopping !== undefined);
     log.info('local stack is up', { stack: STACK_NAME, apiUrl: api.url, ms: Date.now() - started, dataDir: persistent ? dataDir : undefined });
 
     return {
@@ -416,10 +218,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       proxy,
       stats,
       createUser: (input) => createLocalUser({ endpoint: cognito.endpoint, userPoolId: pool.userPoolId }, input),
-      stop: () => (stopping ??= cleanup()),
+      stop: () => (stopping ??= cleanups.run()),
     };
   } catch (err) {
-    await cleanup();
+    await cleanups.run();
     throw err;
   }
 }

@@ -5,19 +5,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import type { StackOutputs } from '../../client/outputs.ts';
 import { IMMUTABLE_CACHE_CONTROL, REVALIDATE_CACHE_CONTROL, contentSecurityPolicy, originOf, securityHeaders } from '../webHeaders.ts';
 
-/** What the apps read from `/config.json`: the stack's outputs (web/shared/config.ts). */
-export interface WebAppConfig {
-  ApiUrl: string;
-  UserPoolId: string;
-  UserPoolClientId: string;
-  CognitoEndpoint: string;
-  EventApiHttpEndpoint?: string;
-  EventApiRealtimeEndpoint?: string;
+/** What the apps read from `/config.json` (web/shared/config.ts): the stack's outputs, whether people may sign up, the stage. */
+export type WebAppConfig = Pick<StackOutputs, 'ApiUrl' | 'UserPoolId' | 'UserPoolClientId' | 'CognitoEndpoint' | 'EventApiHttpEndpoint' | 'EventApiRealtimeEndpoint'> & {
   SignUpEnabled: boolean;
   Stage: string;
-}
+};
 
 export interface WebAnswer {
   status: number;

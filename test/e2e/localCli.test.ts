@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDynamoLocal } from '../../lib/local/dynamo.ts';
-import { REPO_ROOT } from '../../lib/local/stack.ts';
+import { REPO_ROOT } from '../../lib/repoRoot.ts';
 import { eventually } from './support/index.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'local-cli-'));

@@ -16,7 +16,7 @@ import { admin, player, sleepUntilServerTime, waitForEpisode, questionOpen, type
 import { api, createUser, dynamoDocumentClient, eventually, sqsClient, stack, uniqueEmail } from './support/index.ts';
 import { runCanaryCheck } from '../../lambda/usecases/canaryCheck.ts';
 import { dlqCommand } from '../../lib/opsCli.ts';
-import { REPO_ROOT } from '../../lib/local/stack.ts';
+import { REPO_ROOT } from '../../lib/repoRoot.ts';
 import { STACK_NAME } from '../../lib/local/names.ts';
 import type { DeadLetterStatus, ErrorRecord, ErrorsPage } from '../../lambda/domain/operations.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLambdaRuntime, type RuntimeFunction } from '../../../lib/local/runtime.ts';
-import { REPO_ROOT } from '../../../lib/local/stack.ts';
+import { REPO_ROOT } from '../../../lib/repoRoot.ts';
 
 const fn = (id: string): RuntimeFunction => ({ id, spec: { entry: 'test/unit/local/fixtures/threadHandler.ts', timeoutSeconds: 10, memorySize: 128 } });
 const runtime = createLambdaRuntime({ rootDir: REPO_ROOT, env: {}, threadOf: (id) => (id.startsWith('api') ? 'api' : 'pipeline') });
