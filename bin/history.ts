@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { CognitoAuth } from '../client/auth.ts';
 import { TriviaClient } from '../client/client.ts';
 import { playHistory } from '../client/history.ts';
-import { renderAttribution, renderFunnel } from '../client/cli/growth.ts';
+import { renderAttribution, renderFunnel } from '../client/cli/render.ts';
 import { DEMO_PASSWORD } from '../lib/local/cognito.ts';
 import { startLocalStack } from '../lib/local/stack.ts';
 import { STACK_NAME } from '../lib/local/names.ts';
