@@ -18,4 +18,14 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '../store/*', '../shared/*'] }],
     },
   },
+  {
+    // The operator CLI lives in client/cli/; lib/ builds and runs stacks and never reaches into the use cases.
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/lambda/usecases/**'], message: 'lib/ never imports lambda/usecases/ (a use case is run by its handler, or by client/ code)' }] },
+      ],
+    },
+  },
 );

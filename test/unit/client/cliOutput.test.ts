@@ -2,10 +2,13 @@
  * What each `trivia` command prints for people (no TTY) and with --json, byte for byte, against a fake API: the output
  * is the CLI's contract with its users and scripts, so moving a command between files must not change a character.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type Io } from '../../../client/cli/main.ts';
 import { formatReport } from '../../../client/cli/render.ts';
@@ -116,6 +119,14 @@ describe('trivia output', () => {
     });
     expect(JSON.parse((await run('dlq', 'status', '--json')).stdout)).toEqual(DLQ);
     expect((await run('dlq', 'redrive', 'answers')).stdout).toBe('redrive of answers started: about 3 message(s) (trivia dlq status shows progress)\n');
+  });
+
+  it('npm run dlq is trivia dlq', async () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    // Only what it needs: a TRIVIA_USER or TRIVIA_OUTPUTS of the caller's shell must not steer it.
+    const env = { PATH: process.env.PATH, TRIVIA_SESSION_FILE: join(dir, 'sessions.json') };
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bin/dlq.ts'), 'status'], { cwd: dir, env });
+    expect(stdout).toBe((await run('dlq', 'status')).stdout);
   });
 
   it('errors', async () => {
