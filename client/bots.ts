@@ -55,17 +55,8 @@ const localCognito = (target: StackTarget) => {
 /** Creates the user if it is new, (re)sets its password, and adds it to `group`: idempotent. */
 async function ensureUser(client: CognitoIdentityProviderClient, userPoolId: string, user: BotCredentials, group?: string): Promise<void> {
   try {
-    await client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: user.email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: user.email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
+    const verifiedEmail = [{ Name: 'email', Value: user.email }, { Name: 'email_verified', Value: 'true' }];
+    await client.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: user.email, MessageAction: 'SUPPRESS', UserAttributes: verifiedEmail }));
   } catch (err) {
     if ((err as Error).name !== 'UsernameExistsException') throw err;
   }
