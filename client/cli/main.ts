@@ -21,7 +21,7 @@ import { colors, detailLines, plain } from './render.ts';
 
 export type { Io };
 
-export const USAGE = `trivia — command line for Trivia Live
+const USAGE = `trivia — command line for Trivia Live
 
 usage: trivia [--outputs FILE] [--stack NAME] [--json] [--no-color] COMMAND
 
