@@ -178,21 +178,21 @@ export interface Screen {
 }
 
 /** Draws frames in place on a TTY (cursor up, clear down); prints one line per change elsewhere. */
-export function liveView(ctx: Screen) {
+export function liveView(screen: Screen) {
   let lastLines = 0;
   let lastLine = '';
-  const width = ctx.stdout.columns ?? 80;
+  const width = screen.stdout.columns ?? 80;
   return {
     frame(view: EpisodeViewOut, serverNow: number, statistics?: StatisticsOut, progress?: Progress) {
-      if (ctx.json) return;
-      if (ctx.tty) {
-        const text = renderEpisode(view, { serverNow, statistics, progress, style: ctx.style, width });
-        ctx.stdout.write(`${lastLines ? `\u001b[${lastLines}F\u001b[0J` : ''}${text}\n`);
+      if (screen.json) return;
+      if (screen.tty) {
+        const text = renderEpisode(view, { serverNow, statistics, progress, style: screen.style, width });
+        screen.stdout.write(`${lastLines ? `\u001b[${lastLines}F\u001b[0J` : ''}${text}\n`);
         lastLines = text.split('\n').length;
       } else {
         const line = renderEpisodeLine(view, serverNow);
         const key = `${view.state} ${view.current_question_index}`;
-        if (key !== lastLine) ctx.stdout.write(`${line}\n`);
+        if (key !== lastLine) screen.stdout.write(`${line}\n`);
         lastLine = key;
       }
     },
@@ -202,10 +202,10 @@ export function liveView(ctx: Screen) {
     },
     /** Text above the live frame (keeps the frame below it). */
     note(text: string) {
-      if (ctx.json) return;
-      if (ctx.tty && lastLines) ctx.stdout.write(`\u001b[${lastLines}F\u001b[0J`);
+      if (screen.json) return;
+      if (screen.tty && lastLines) screen.stdout.write(`\u001b[${lastLines}F\u001b[0J`);
       lastLines = 0;
-      ctx.stdout.write(`${text}\n`);
+      screen.stdout.write(`${text}\n`);
     },
   };
 }
