@@ -1,7 +1,7 @@
 /**
  * `npm run canary [-- --outputs FILE] [--stack NAME] [--window SECONDS] [--secret NAME] [--json]`: the canary's check,
  * once, against any stack — local (`npm start` writes cdk-outputs.local.json) or deployed (`cdk deploy --outputs-file
- * cdk-outputs.json`).
+ * cdk-outputs.json`). An operator's script with its own flags, beside `trivia` rather than one of its commands.
  *
  * The check itself stays in lambda/usecases/canaryCheck.ts: the scheduled canary function runs it, and lambda/ never
  * imports client/ (the client depends on lambda's contract, not the other way round). Credentials: CANARY_USERNAME and
