@@ -52,4 +52,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The operator CLI lives in client/cli/; lib/ builds and runs stacks and never reaches into the use cases.
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/lambda/usecases/**'], message: 'lib/ never imports lambda/usecases/ (a use case is run by its handler, or by client/ code)' }] },
+      ],
+    },
+  },
 );

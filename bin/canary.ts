@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-/** `npm run canary`: the canary's check, once, against a local or deployed stack (see lib/opsCli.ts). */
-import { canaryCommand } from '../lib/opsCli.ts';
+/** `npm run canary`: the canary's check, once, against a local or deployed stack (see client/cli/canary.ts). */
+import { canaryCommand } from '../client/cli/canary.ts';
 
 process.exitCode = await canaryCommand(process.argv.slice(2));

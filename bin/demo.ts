@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_ADMIN_EMAIL } from '../lib/local/demoUsers.ts';
+import { DEMO_ADMIN_EMAIL } from '../client/demoUsers.ts';
 import { REPO_ROOT } from '../lib/repoRoot.ts';
 
 const emitWarning = process.emitWarning.bind(process);

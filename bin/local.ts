@@ -13,7 +13,7 @@
  */
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../lib/local/demoUsers.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../client/demoUsers.ts';
 import { LocalStackError } from '../lib/local/errors.ts';
 import { createLog } from '../lib/local/log.ts';
 import { STACK_NAME } from '../lib/local/names.ts';

@@ -1,10 +1,12 @@
 /**
  * Bot players for simulations. On a local stack they are created through cognito-local's admin API (AdminCreateUser
  * + AdminSetUserPassword, with placeholder credentials, as the local stack creates its demo users). On a deployed
- * stack the CLI never creates users: bot credentials must be provided (a JSON file of `{email, password}`).
+ * stack the CLI never creates users: bot credentials must be provided (a JSON file of `{email, password}`). The local
+ * canary user (`npm run canary`) is made the same way, in the admin group.
  */
 import { readFileSync } from 'node:fs';
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
@@ -35,47 +37,58 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   return results;
 }
 
-/** Creates (or resets) `count` confirmed bot users on a local stack; idempotent, so the same bots serve every run. */
-export async function provisionLocalBots(
-  target: StackTarget,
-  count: number,
-  opts: { prefix?: string; concurrency?: number; onProgress?: (done: number) => void } = {},
-): Promise<BotCredentials[]> {
+const localCognito = (target: StackTarget) => {
   if (!target.local) {
     throw new Error(
       `${target.stackName} is not a local stack: the CLI does not create users there. Pass --bots FILE with [{"email","password"}, …] of existing users`,
     );
   }
   const { CognitoEndpoint: endpoint, UserPoolId: userPoolId } = target.outputs;
-  const client = new CognitoIdentityProviderClient({
+  return new CognitoIdentityProviderClient({
     region: regionOf(endpoint, userPoolId),
     endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 4,
   });
+};
+
+/** Creates the user if it is new, (re)sets its password, and adds it to `group`: idempotent. */
+async function ensureUser(client: CognitoIdentityProviderClient, userPoolId: string, user: BotCredentials, group?: string): Promise<void> {
+  try {
+    const verifiedEmail = [{ Name: 'email', Value: user.email }, { Name: 'email_verified', Value: 'true' }];
+    await client.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: user.email, MessageAction: 'SUPPRESS', UserAttributes: verifiedEmail }));
+  } catch (err) {
+    if ((err as Error).name !== 'UsernameExistsException') throw err;
+  }
+  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
+  if (group) await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
+}
+
+/** Creates (or resets) `count` confirmed bot users on a local stack; idempotent, so the same bots serve every run. */
+export async function provisionLocalBots(
+  target: StackTarget,
+  count: number,
+  opts: { prefix?: string; concurrency?: number; onProgress?: (done: number) => void } = {},
+): Promise<BotCredentials[]> {
+  const client = localCognito(target);
   let done = 0;
   try {
     const emails = Array.from({ length: count }, (_, i) => botEmail(i + 1, opts.prefix));
     return await mapLimit(emails, opts.concurrency ?? 4, async (email) => {
-      try {
-        await client.send(
-          new AdminCreateUserCommand({
-            UserPoolId: userPoolId,
-            Username: email,
-            MessageAction: 'SUPPRESS',
-            UserAttributes: [
-              { Name: 'email', Value: email },
-              { Name: 'email_verified', Value: 'true' },
-            ],
-          }),
-        );
-      } catch (err) {
-        if ((err as Error).name !== 'UsernameExistsException') throw err;
-      }
-      await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: BOT_PASSWORD, Permanent: true }));
+      await ensureUser(client, target.outputs.UserPoolId, { email, password: BOT_PASSWORD });
       opts.onProgress?.(++done);
       return { email, password: BOT_PASSWORD };
     });
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Creates (or resets) one confirmed user on a local stack, in `group` if given (the canary's admin, say). */
+export async function provisionLocalUser(target: StackTarget, user: BotCredentials, group?: string): Promise<void> {
+  const client = localCognito(target);
+  try {
+    await ensureUser(client, target.outputs.UserPoolId, user, group);
   } finally {
     client.destroy();
   }

@@ -1,8 +1,10 @@
 /**
- * The live terminal view of an episode: a pure function from an episode view (and the server clock, the closed
- * question's statistics, a progress line) to text, so that every state can be unit-tested without a terminal.
+ * Everything `trivia` prints, as pure functions to text (so that every state can be unit-tested without a terminal):
+ * the live view of an episode (from an episode view, the server clock, the closed question's statistics, a progress
+ * line), the report, the growth tables, each command's result lines, and the API's error details.
  */
-import type { EpisodeViewOut, StatisticsOut } from '../../lambda/domain/contract.ts';
+import type { AttributionOut, EpisodeViewOut, FunnelOut, GameOut, QuestionOut, ReportOut, StatisticsOut } from '../../lambda/domain/contract.ts';
+import type { DeadLetterStatus, ErrorRecord, ErrorsPage, RedriveStarted } from '../../lambda/domain/operations.ts';
 
 export interface Style {
   bold(s: string): string;
@@ -163,4 +165,158 @@ export function renderEpisodeLine(e: EpisodeViewOut, serverNow: number): string 
           ? ` winners ${e.remaining_count}`
           : '';
   return `${e.id} ${e.state}${q}${extra} · ${e.participant_count} registered, ${e.remaining_count} remaining`;
+}
+
+/* ---- the live view on a terminal ---- */
+
+/** Where the live view draws: a terminal (redrawn in place) or a pipe (a line per change); nothing with --json. */
+export interface Screen {
+  stdout: { write(s: string): boolean; columns?: number };
+  json: boolean;
+  tty: boolean;
+  style: Style;
+}
+
+/** Draws frames in place on a TTY (cursor up, clear down); prints one line per change elsewhere. */
+export function liveView(screen: Screen) {
+  let lastLines = 0;
+  let lastLine = '';
+  const width = screen.stdout.columns ?? 80;
+  return {
+    frame(view: EpisodeViewOut, serverNow: number, statistics?: StatisticsOut, progress?: Progress) {
+      if (screen.json) return;
+      if (screen.tty) {
+        const text = renderEpisode(view, { serverNow, statistics, progress, style: screen.style, width });
+        screen.stdout.write(`${lastLines ? `\u001b[${lastLines}F\u001b[0J` : ''}${text}\n`);
+        lastLines = text.split('\n').length;
+      } else {
+        const line = renderEpisodeLine(view, serverNow);
+        const key = `${view.state} ${view.current_question_index}`;
+        if (key !== lastLine) screen.stdout.write(`${line}\n`);
+        lastLine = key;
+      }
+    },
+    /** Leaves the last frame on screen: what follows is printed below it. */
+    release() {
+      lastLines = 0;
+    },
+    /** Text above the live frame (keeps the frame below it). */
+    note(text: string) {
+      if (screen.json) return;
+      if (screen.tty && lastLines) screen.stdout.write(`\u001b[${lastLines}F\u001b[0J`);
+      lastLines = 0;
+      screen.stdout.write(`${text}\n`);
+    },
+  };
+}
+
+/** `trivia watch`'s last line, once the show is over. */
+export const showOverLine = (e: EpisodeViewOut) =>
+  e.state === 'ENDED' ? `The show is over: ${e.remaining_count} winner(s) of ${e.participant_count} players.` : 'The show was cancelled.';
+
+/* ---- the report of an episode ---- */
+
+export function formatReport(r: ReportOut, s: Style = plain): string {
+  const lines = [
+    s.bold(`Report of episode ${r.episode.id}${r.episode.title ? ` · ${r.episode.title}` : ''}: ${r.episode.state}`),
+    `players ${r.episode.participant_count} · winners ${r.winners_count}${r.timings.duration_ms !== null ? ` · ${(r.timings.duration_ms / 1000).toFixed(1)} s` : ''}`,
+    '',
+    'question  answered  right  eliminated  distribution',
+  ];
+  for (const q of r.questions) {
+    const dist = q.answer_counts.map((a) => `${'ABCD'[Number(a.answer)]}:${a.count}${a.correct ? '✔' : ''}`).join(' ');
+    lines.push(`${String(q.question_index + 1).padStart(8)}  ${String(q.answered_count).padStart(8)}  ${String(q.advancing_count).padStart(5)}  ${String(q.eliminated_count).padStart(10)}  ${dist}`);
+  }
+  lines.push('', `survival: ${r.survival_curve.map((p) => p.remaining).join(' → ')}`);
+  if (r.winners.length) {
+    const names = r.winners.slice(0, 20).map((w) => w.nickname ?? w.user_id);
+    lines.push(`winners: ${names.join(', ')}${r.winners_count > names.length ? ` … (+${r.winners_count - names.length})` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+/* ---- `trivia growth`: the funnel by day and the attribution table of a date range ---- */
+
+const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(1)}%` : '—');
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function renderFunnel(f: FunnelOut): string {
+  const steps = ['page_views', 'sign_ups', 'joined', 'answered', 'won'] as const;
+  const rows = [...f.days, { day: 'total', ...f.totals }].map((d) => [d.day, ...steps.map((s) => String(d[s]))]);
+  const t = f.totals;
+  return [
+    `Funnel ${f.from} … ${f.to} (UTC days)`,
+    table(['day', 'page views', 'sign-ups', 'joined', 'answered', 'won'], rows),
+    `conversion: sign-ups/page views ${pct(t.sign_ups, t.page_views)}, answered/joined ${pct(t.answered, t.joined)}, won/answered ${pct(t.won, t.answered)}`,
+  ].join('\n');
+}
+
+export function renderAttribution(a: AttributionOut): string {
+  const rows = a.campaigns.map((c) => [c.source, c.medium, c.campaign, String(c.first_touch), pct(c.first_touch, a.sign_ups), String(c.last_touch), pct(c.last_touch, a.sign_ups)]);
+  return [
+    `Sign-ups by campaign ${a.from} … ${a.to}: ${a.sign_ups} sign-up(s), first and last touch within 30 days`,
+    table(['source', 'medium', 'campaign', 'first touch', '%', 'last touch', '%'], rows),
+  ].join('\n');
+}
+
+/* ---- each command's result lines ---- */
+
+export const loginLine = (p: { stack: string; email: string; groups: string[]; srp: boolean; file: string }) =>
+  `signed in to ${p.stack} as ${p.email}${p.groups.length ? ` (${p.groups.join(', ')})` : ''} with ${p.srp ? 'SRP' : 'USER_PASSWORD_AUTH'}; session saved in ${p.file}`;
+
+/** A created question, its right option between stars. */
+export const questionLine = (q: QuestionOut) => `${q.id}  ${q.question}  [${q.options.map((o, k) => (k === Number(q.answer) ? `*${o}*` : o)).join(' | ')}]`;
+
+export const questionListLine = (q: QuestionOut) => `${q.id}  ${q.question}  (${q.options.length} options, answer ${q.answer})`;
+
+export const gameLine = (g: GameOut) => `game ${g.id}${g.title ? ` “${g.title}”` : ''}: ${g.qset.length} questions (${g.qset.join(', ')})`;
+
+export const episodeCreatedLine = (e: EpisodeViewOut) => `episode ${e.id} of game ${e.game_id}: ${e.state}, starts once ${e.min_participant} players have registered`;
+
+export const episodeStateLine = (e: EpisodeViewOut) => `episode ${e.id} is ${e.state}`;
+
+/** The first line of `trivia errors`: the range, and whether the limit (or the page) cut the list. */
+export function errorsHeadline(page: ErrorsPage, limit: number): string {
+  const more = !page.truncated
+    ? ''
+    : page.items.length >= limit
+      ? ` (the limit of ${limit} cut the list: raise --limit or narrow the range)`
+      : ' (more: narrow the range)';
+  return `${page.items.length} record(s) from ${new Date(page.from).toISOString()} to ${new Date(page.to).toISOString()}${more}`;
+}
+
+export function errorLine(e: ErrorRecord): string {
+  const where = [e.episode_id && `episode ${e.episode_id}`, e.question_index !== undefined && `q${e.question_index + 1}`, e.user_id && `user ${e.user_id}`].filter(Boolean).join(' ');
+  return `${new Date(e.at).toISOString()}  ${e.reason}${e.status ? ` (${e.status})` : ''}  ${e.source}${where ? `  ${where}` : ''}${e.represents > 1 ? `  ×${e.represents}` : ''}${e.detail ? `  ${e.detail}` : ''}`;
+}
+
+export function deadLetterLine(q: DeadLetterStatus['queues'][number]): string {
+  const task = q.move_tasks[0];
+  return `${q.queue.padEnd(12)} ${String(q.messages).padStart(6)} waiting ${String(q.in_flight).padStart(4)} in flight${q.redrivable ? '' : '  (not redrivable)'}${task ? `  last redrive: ${task.status}, ${task.moved} moved` : ''}`;
+}
+
+export const redriveLine = (r: RedriveStarted) => `redrive of ${r.queue} started: about ${r.approximate_messages} message(s) (trivia dlq status shows progress)`;
+
+/* ---- errors ---- */
+
+/**
+ * The API's `details`, a line each: a validation failure's fields (`{formErrors, fieldErrors}`, as zod flattens them) by
+ * name, anything else as JSON, cut at 300 characters.
+ */
+export function detailLines(details: unknown): string[] {
+  if (details === undefined || details === null) return [];
+  const flat = details as { formErrors?: unknown; fieldErrors?: unknown };
+  if (Array.isArray(flat.formErrors) && flat.fieldErrors && typeof flat.fieldErrors === 'object') {
+    return [
+      ...flat.formErrors.map((m) => `(body): ${String(m)}`),
+      ...Object.entries(flat.fieldErrors as Record<string, unknown>).map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join('; ') : String(messages)}`),
+    ];
+  }
+  const text = JSON.stringify(details);
+  return [`details: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`];
 }

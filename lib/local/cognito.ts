@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN_GROUP, LOCAL_CREDENTIALS, REGION, USER_POOL_CLIENT_NAME, USER_POOL_NAME } from './names.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from './ports.ts';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from './demoUsers.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../../client/demoUsers.ts';
 
 
 export interface CognitoLocal {

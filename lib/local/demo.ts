@@ -3,7 +3,7 @@
  * demo admin's token, as a producer would. Safe to run again (same ids and content → 200).
  */
 import { signIn } from './cognito.ts';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from './demoUsers.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../client/demoUsers.ts';
 import { silentLog, type LocalLog } from './log.ts';
 
 export const DEMO_QUESTIONS = [

@@ -8,13 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriviaClient } from '../../client/client.ts';
 import { DESKTOP, expectAccessible, launchChromium, newPerson, screenshot, signInThroughForm } from './support/browser.ts';
 import { TINY_PNG, apiAs, appUrl, uniqueId } from './support/actors.ts';
+import { DEMO_ADMIN_EMAIL } from '../../client/demoUsers.ts';
 
 let browser: Browser;
 let admin: TriviaClient;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  admin = await apiAs('admin@example.com');
+  admin = await apiAs(DEMO_ADMIN_EMAIL);
 });
 
 afterAll(async () => {
@@ -24,7 +25,7 @@ afterAll(async () => {
 async function adminConsole(): Promise<{ page: Page; problems: string[] }> {
   const { page, problems } = await newPerson(browser, DESKTOP);
   await page.goto(appUrl('console/'));
-  await signInThroughForm(page, 'admin@example.com');
+  await signInThroughForm(page, DEMO_ADMIN_EMAIL);
   await page.getByRole('heading', { name: 'Question bank' }).waitFor();
   return { page, problems };
 }

@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriviaClient } from '../../client/client.ts';
 import { expectAccessible, launchChromium, newPerson, screenshot, signInThroughForm, tabTo, tabToButtonWithin } from './support/browser.ts';
 import { apiAs, appUrl, uniqueId } from './support/actors.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../client/demoUsers.ts';
 
 let browser: Browser;
 let admin: TriviaClient;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  admin = await apiAs('admin@example.com');
+  admin = await apiAs(DEMO_ADMIN_EMAIL);
 });
 
 afterAll(async () => {
@@ -65,7 +66,7 @@ describe('player app', () => {
     await tabTo(ace.page, 'Email');
     await ace.page.keyboard.type('player11@example.com');
     await ace.page.keyboard.press('Tab');
-    await ace.page.keyboard.type('Passw0rd!');
+    await ace.page.keyboard.type(DEMO_PASSWORD);
     await ace.page.keyboard.press('Enter');
     await ace.page.getByRole('heading', { name: title }).waitFor();
     await expectAccessible(ace.page, 'player: lobby');

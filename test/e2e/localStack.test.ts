@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { localPlan } from '../../lib/local/plan.ts';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../lib/local/demoUsers.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../../client/demoUsers.ts';
 import { api, eventually, handMadeAccessToken, handMadeIdToken, signIn, signedInUser, stack } from './support/index.ts';
 
 const stats = async () => (await api().get('/_local/stats')).body;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ADMIN_EMAIL } from '../../lib/local/demoUsers.ts';
+import { DEMO_ADMIN_EMAIL } from '../../client/demoUsers.ts';
 import { api, signIn, signedInUser, stack } from './support/index.ts';
 
 const GIF = Buffer.from('R0lGODlhAQABAAAAACw=', 'base64');

@@ -15,7 +15,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { admin, player, sleepUntilServerTime, waitForEpisode, questionOpen, type Player } from './support/game.ts';
 import { api, createUser, dynamoDocumentClient, eventually, sqsClient, stack, uniqueEmail } from './support/index.ts';
 import { runCanaryCheck } from '../../lambda/usecases/canaryCheck.ts';
-import { dlqCommand } from '../../lib/opsCli.ts';
+import { main as trivia, type Io } from '../../client/cli/main.ts';
 import { REPO_ROOT } from '../../lib/repoRoot.ts';
 import { STACK_NAME } from '../../lib/local/names.ts';
 import type { DeadLetterStatus, ErrorRecord, ErrorsPage } from '../../lambda/domain/operations.ts';
@@ -250,18 +250,20 @@ describe('operations', () => {
       expect((await alice.call('GET', '/api/v1/dlq')).status).toBe(403);
     });
 
-    it('npm run dlq -- status shows the dead-letter queues', async () => {
+    it('npm run dlq -- status (trivia dlq) shows the dead-letter queues', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'trivia-ops-'));
       try {
         const file = join(dir, 'cdk-outputs.local.json');
         writeFileSync(file, JSON.stringify({ [STACK_NAME]: stack().outputs }));
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await dlqCommand(['status', '--outputs', file], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-        expect({ code, err }).toEqual({ code: 0, err: [] });
+        let out = '';
+        let err = '';
+        // No saved session and no user: on a local stack the CLI signs in as the demo admin.
+        const io: Io = { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) }, env: { TRIVIA_SESSION_FILE: join(dir, 'sessions.json') }, cwd: dir };
+        const code = await trivia(['dlq', 'status', '--outputs', file, '--json'], io);
+        expect({ code, err }).toEqual({ code: 0, err: '' });
         // One per queue of the wiring (answers, runner ticks, client events) and the stream failures'.
-        expect((JSON.parse(out.join('\n')) as DeadLetterStatus).queues).toHaveLength(4);
-        expect(await dlqCommand(['redrive'], { out: () => {}, err: () => {}, env: {} })).toBe(2);
+        expect((JSON.parse(out) as DeadLetterStatus).queues).toHaveLength(4);
+        expect(await trivia(['dlq', 'redrive', '--outputs', file], io)).toBe(2);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

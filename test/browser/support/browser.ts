@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '../../../client/demoUsers.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const PHONE = { width: 390, height: 844 };
@@ -46,7 +47,7 @@ export async function newPerson(browser: Browser, viewport = PHONE): Promise<{ c
 }
 
 /** Signs in through the form, by the names the contract fixes (`Email`, `Password`, `Sign in`). */
-export async function signInThroughForm(page: Page, email: string, password = 'Passw0rd!'): Promise<void> {
+export async function signInThroughForm(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

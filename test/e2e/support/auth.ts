@@ -1,7 +1,7 @@
 /** Users and tokens for tests: the same Cognito calls a client makes, against the local CognitoEndpoint. */
 import { randomUUID } from 'node:crypto';
 import { createLocalUser, signIn as cognitoSignIn, type LocalUser, type Tokens } from '../../../lib/local/cognito.ts';
-import { DEMO_PASSWORD } from '../../../lib/local/demoUsers.ts';
+import { DEMO_PASSWORD } from '../../../client/demoUsers.ts';
 import { stack } from './stack.ts';
 
 export type { LocalUser, Tokens };

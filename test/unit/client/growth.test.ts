@@ -1,6 +1,6 @@
 /** `trivia growth`'s tables: every day of the funnel with its totals and ratios, and each campaign's share of sign-ups. */
 import { describe, expect, it } from 'vitest';
-import { renderAttribution, renderFunnel } from '../../../client/cli/growth.ts';
+import { renderAttribution, renderFunnel } from '../../../client/cli/render.ts';
 import { attributionTable, funnel } from '../../../lambda/domain/growth.ts';
 import { attribution as attributionSchema, funnel as funnelSchema } from '../../../lambda/domain/contract.ts';
 
