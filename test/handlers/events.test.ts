@@ -29,6 +29,7 @@ import {
   isolateEachTest,
   stubEnvironment,
 } from './support.ts';
+import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
@@ -125,24 +126,10 @@ describe('publishEvents', () => {
     const before = { ...openEpisode(0), state: 'QUESTION_CLOSED' as const, participant_count: 4 };
     const after: Episode = { ...before, finalized_index: 0, eliminated_count: 2, version: before.version + 1 };
     ddb.on(GetCommand, { TableName: TABLES.statistics, Key: { pk: 'ep1#q0', sk: 'final' } }).resolves({
-      Item: {
-        episode_id: 'ep1',
-        question_index: 0,
-        question_id: 'q1',
-        correct_answer: '1',
-        answer_counts: [
-          { answer: '0', count: 1, correct: false },
-          { answer: '1', count: 2, correct: true },
-          { answer: '2', count: 0, correct: false },
-        ],
-        answered_count: 3,
-        advancing_count: 2,
-        eliminated_count: 2,
-        players_before: 4,
-        question_start_timestamp: before.question_start_timestamp,
-        question_end_timestamp: before.question_end_timestamp,
-        finalized_at: before.question_end_timestamp + 2000,
-      },
+      Item: storedStatistics(
+        { counts: [1, 2, 0], correct: 1, playersBefore: 4 },
+        { start: before.question_start_timestamp, end: before.question_end_timestamp, finalizedAt: before.question_end_timestamp + 2000 },
+      ),
     });
     const players = ['u-right1', 'u-right2', 'u-wrong', 'u-silent'];
     const held = { u: { 'u-right1': 1, 'u-right2': 1, 'u-wrong': 0 } as Record<string, number> };
@@ -269,23 +256,7 @@ describe('GET /api/v1/report/episode/{id}: insights', () => {
     });
     ddb.on(GetCommand, { TableName: TABLES.episodes }).resolves({ Item: e });
     ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({
-      Item: {
-        episode_id: 'ep1',
-        question_index: 0,
-        question_id: 'q1',
-        correct_answer: '1',
-        answer_counts: [
-          { answer: '0', count: 1, correct: false },
-          { answer: '1', count: 1, correct: true },
-        ],
-        answered_count: 2,
-        advancing_count: 1,
-        eliminated_count: 2,
-        players_before: 3,
-        question_start_timestamp: NOW - 60_000,
-        question_end_timestamp: NOW - 50_000,
-        finalized_at: NOW - 48_000,
-      },
+      Item: storedStatistics({ counts: [1, 1], correct: 1, playersBefore: 3 }, { start: NOW - 60_000, end: NOW - 50_000, finalizedAt: NOW - 48_000 }),
     });
     const answers = [
       { user_id: 'ann', answer: 1, correct: true, received_at: NOW - 58_500 },

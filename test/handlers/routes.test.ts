@@ -24,6 +24,7 @@ import {
   setFields,
   stubEnvironment,
 } from './support.ts';
+import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
@@ -57,25 +58,10 @@ afterEach(() => {
 
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });
 
-const finalStats = (index: number) => ({
-  pk: `ep1#q${index}`,
+const finalStats = (questionIndex: number) => ({
+  pk: `ep1#q${questionIndex}`,
   sk: 'final',
-  episode_id: 'ep1',
-  question_index: index,
-  question_id: `q${index + 1}`,
-  correct_answer: '1',
-  answer_counts: [
-    { answer: '0', count: 1, correct: false },
-    { answer: '1', count: 3, correct: true },
-    { answer: '2', count: 0, correct: false },
-  ],
-  answered_count: 4,
-  advancing_count: 3,
-  eliminated_count: 2,
-  players_before: 5,
-  question_start_timestamp: NOW - 30_000,
-  question_end_timestamp: NOW - 20_000,
-  finalized_at: NOW - 17_500,
+  ...storedStatistics({ counts: [1, 3, 0], correct: 1, playersBefore: 5, questionIndex }, { start: NOW - 30_000, end: NOW - 20_000, finalizedAt: NOW - 17_500 }),
 });
 
 describe('GET /api/v1/episode/{id}/question/{index}/statistics', () => {

@@ -31,6 +31,7 @@ import {
   sqsRecord,
   stubEnvironment,
 } from './support.ts';
+import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -301,22 +302,7 @@ describe('runEpisode', () => {
     expect(finals[0].Item).toEqual({
       pk: 'ep1#q0',
       sk: 'final',
-      episode_id: 'ep1',
-      question_index: 0,
-      question_id: 'q1',
-      correct_answer: '1',
-      answer_counts: [
-        { answer: '0', count: 1, correct: false },
-        { answer: '1', count: 3, correct: true },
-        { answer: '2', count: 0, correct: false },
-      ],
-      answered_count: 4,
-      advancing_count: 3,
-      eliminated_count: 2,
-      players_before: 5,
-      question_start_timestamp: start,
-      question_end_timestamp: start + 10_000,
-      finalized_at: NOW,
+      ...storedStatistics({ counts: [1, 3, 0], correct: 1, playersBefore: 5 }, { start, end: start + 10_000, finalizedAt: NOW }),
     });
     expect(table.current()).toMatchObject({ state: 'QUESTION_RESULTS', finalized_index: 0, eliminated_count: 2, participant_count: 5 });
     expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 5_000 }), DelaySeconds: 5 }]);
