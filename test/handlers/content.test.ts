@@ -2,24 +2,17 @@
  * The producers' routes: questions, games and episodes. Create-once semantics (client ids, idempotent repeats,
  * conflicts) and the checks that keep impossible content out of the tables.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ADMIN, NOW, TABLES, conditionalCheckFailed, expectError, lambdaContext, parse, pinClock, post, question, stubEnvironment } from './support.ts';
+import { ADMIN, NOW, TABLES, conditionalCheckFailed, expectError, lambdaContext, parse, pinClock, post, question } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
-let createGame: typeof import('../../lambda/http/createGame.ts').handler;
-let createEpisode: typeof import('../../lambda/http/createEpisode.ts').handler;
 
-beforeAll(async () => {
-  stubEnvironment();
-  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
-  createGame = (await import('../../lambda/http/createGame.ts')).handler;
-  createEpisode = (await import('../../lambda/http/createEpisode.ts')).handler;
-});
+const { createQuestion, createGame, createEpisode } = loadHandlers(['createQuestion', 'createGame', 'createEpisode']);
 
 beforeEach(() => {
   ddb.reset();

@@ -2,7 +2,7 @@
  * Domain events with a mocked SDK: publishEvents (stream batches → PutEvents in tens, retries, live partials, all or
  * nothing), the answer handler's refusals (response.rejected), GET /api/v1/stats/live and the report's insights.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -27,8 +27,8 @@ import {
   streamEvent,
   streamRecord,
   isolateEachTest,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -37,23 +37,11 @@ const events = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
 const BUS = 'test-events-bus';
 
-let publishEvents: typeof import('../../lambda/stream/publishEvents.ts').handler;
-let submitResponse: typeof import('../../lambda/http/submitResponse.ts').handler;
-let getLiveStats: typeof import('../../lambda/http/getLiveStats.ts').handler;
-let getReport: typeof import('../../lambda/http/getReport.ts').handler;
-let clearEpisodeCache: () => void;
 const ctx = lambdaContext();
 
-beforeAll(async () => {
-  stubEnvironment({ POWERTOOLS_DEV: 'true', EVENT_BUS_NAME: BUS, LIVE_STATS_CACHE_MS: '0' });
-  publishEvents = (await import('../../lambda/stream/publishEvents.ts')).handler;
-  submitResponse = (await import('../../lambda/http/submitResponse.ts')).handler;
-  getLiveStats = (await import('../../lambda/http/getLiveStats.ts')).handler;
-  getReport = (await import('../../lambda/http/getReport.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
+const { publishEvents, submitResponse, getLiveStats, getReport } = loadHandlers(['publishEvents', 'submitResponse', 'getLiveStats', 'getReport'], { POWERTOOLS_DEV: 'true', EVENT_BUS_NAME: BUS, LIVE_STATS_CACHE_MS: '0' });
 
-isolateEachTest({ mocks: [ddb, events, sqs], clearEpisodeCache: () => clearEpisodeCache() });
+isolateEachTest({ mocks: [ddb, events, sqs], clearEpisodeCache });
 
 /** A stream record as Lambda delivers it from the named table's stream. */
 const fromTable = (table: string, record: DynamoDBRecord): DynamoDBRecord => ({

@@ -30,25 +30,22 @@ import {
   question,
   sqsEvent,
   sqsRecord,
-  stubEnvironment,
   transactionCanceled,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
-let recordAnswers: typeof import('../../lambda/queue/recordAnswers.ts').handler;
 let finalStatistics: typeof import('../../lambda/usecases/finalizeQuestion.ts').finalStatistics;
-let clearEpisodeCache: () => void;
+
+const { recordAnswers } = loadHandlers(['recordAnswers'], { POWERTOOLS_DEV: 'true' });
 
 beforeAll(async () => {
-  stubEnvironment({ POWERTOOLS_DEV: 'true' });
-  recordAnswers = (await import('../../lambda/queue/recordAnswers.ts')).handler;
   finalStatistics = (await import('../../lambda/usecases/finalizeQuestion.ts')).finalStatistics;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
 });
 
-isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache(), quiet: ['warn', 'error', 'log'] });
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache, quiet: ['warn', 'error', 'log'] });
 
 type Item = Record<string, unknown>;
 const KEYS: Record<string, string[]> = {

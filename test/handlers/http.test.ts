@@ -18,30 +18,19 @@ import {
   parse,
   pinClock,
   post,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
 let http: typeof import('../../lambda/shared/http.ts');
-let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
-let getQuestion: typeof import('../../lambda/http/getQuestion.ts').handler;
-let getGame: typeof import('../../lambda/http/getGame.ts').handler;
-let getEpisode: typeof import('../../lambda/http/getEpisode.ts').handler;
-let health: typeof import('../../lambda/http/health.ts').handler;
-let clearEpisodeCache: () => void;
 let logger: typeof import('../../lambda/shared/powertools.ts').logger;
 
+const { createQuestion, getQuestion, getGame, getEpisode, health } = loadHandlers(['createQuestion', 'getQuestion', 'getGame', 'getEpisode', 'health'], { APP_VERSION: '9.9.9-test' });
+
 beforeAll(async () => {
-  stubEnvironment({ APP_VERSION: '9.9.9-test' });
   http = await import('../../lambda/shared/http.ts');
-  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
-  getQuestion = (await import('../../lambda/http/getQuestion.ts')).handler;
-  getGame = (await import('../../lambda/http/getGame.ts')).handler;
-  getEpisode = (await import('../../lambda/http/getEpisode.ts')).handler;
-  health = (await import('../../lambda/http/health.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
   logger = (await import('../../lambda/shared/powertools.ts')).logger;
 });
 

@@ -1,7 +1,7 @@
 /**
  * The remaining routes: question statistics, cancelling an episode, the report, and the user's own profile.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Episode } from '../../lambda/domain/schemas.ts';
@@ -22,29 +22,15 @@ import {
   parse,
   pinClock,
   setFields,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-let getStatistics: typeof import('../../lambda/http/getStatistics.ts').handler;
-let cancelEpisode: typeof import('../../lambda/http/cancelEpisode.ts').handler;
-let getReport: typeof import('../../lambda/http/getReport.ts').handler;
-let getMe: typeof import('../../lambda/http/getMe.ts').handler;
-let updateMe: typeof import('../../lambda/http/updateMe.ts').handler;
-let clearEpisodeCache: () => void;
 
-beforeAll(async () => {
-  stubEnvironment();
-  getStatistics = (await import('../../lambda/http/getStatistics.ts')).handler;
-  cancelEpisode = (await import('../../lambda/http/cancelEpisode.ts')).handler;
-  getReport = (await import('../../lambda/http/getReport.ts')).handler;
-  getMe = (await import('../../lambda/http/getMe.ts')).handler;
-  updateMe = (await import('../../lambda/http/updateMe.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
+const { getStatistics, cancelEpisode, getReport, getMe, updateMe } = loadHandlers(['getStatistics', 'cancelEpisode', 'getReport', 'getMe', 'updateMe']);
 
 beforeEach(() => {
   ddb.reset();

@@ -29,8 +29,8 @@ import {
   setFields,
   sqsEvent,
   sqsRecord,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -41,12 +41,11 @@ const outboxDir = mkdtempSync(join(tmpdir(), 'trivia-outbox-'));
 const OUTBOX = join(outboxDir, 'notifications.jsonl');
 
 let runEpisode: typeof import('../../lambda/usecases/runEpisode.ts').runEpisode;
-let episodeRunner: typeof import('../../lambda/queue/episodeRunner.ts').handler;
+
+const { episodeRunner } = loadHandlers(['episodeRunner'], { NOTIFICATIONS_TOPIC_ARN: 'local:outbox', NOTIFICATIONS_OUTBOX_FILE: OUTBOX, POWERTOOLS_DEV: 'true' });
 
 beforeAll(async () => {
-  stubEnvironment({ NOTIFICATIONS_TOPIC_ARN: 'local:outbox', NOTIFICATIONS_OUTBOX_FILE: OUTBOX, POWERTOOLS_DEV: 'true' });
   runEpisode = (await import('../../lambda/usecases/runEpisode.ts')).runEpisode;
-  episodeRunner = (await import('../../lambda/queue/episodeRunner.ts')).handler;
 });
 
 afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));

@@ -6,17 +6,9 @@ import { AUDITED_TABLES, BACKUP_RETENTION_DAYS, TABLE_RETENTION, TRAIL_RETENTION
 import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { functions as functionSpecs, tables as tableSpecs, type FunctionId, type TableId } from '../../lib/wiring.ts';
 import { asArray, logicalId, refsIn, type CfnResourceJson } from './synth.ts';
-import { synthStack } from './synth.ts';
+import { synthStack, synthTestAndProd } from './synth.ts';
 
-let stack: TriviaStack;
-let template: Template;
-let prodStack: TriviaStack;
-let prodTemplate: Template;
-
-beforeAll(() => {
-  ({ stack, template } = synthStack('test'));
-  ({ stack: prodStack, template: prodTemplate } = synthStack('prod'));
-}, 120_000);
+const { stack, template, prodStack, prodTemplate } = synthTestAndProd();
 
 const resource = (t: Template, id: string) => t.toJSON().Resources[id] as CfnResourceJson;
 const keyArn = (s: TriviaStack) => ({ 'Fn::GetAtt': [logicalId(s.playerDataKey.key), 'Arn'] });
