@@ -1,14 +1,15 @@
 /** The admin MFA gate (lambda/cognito/preTokenGeneration.ts): admin rights only in the tokens of admins with TOTP. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
+import { isolateEachTest } from './support.ts';
 import { loadHandlers } from './loadHandlers.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 
 const { preTokenGeneration: handler } = loadHandlers(['preTokenGeneration']);
-beforeEach(() => cognito.reset());
+isolateEachTest({ mocks: [cognito] });
 
 const event = (groups: string[]) =>
   ({

@@ -1,17 +1,17 @@
 /** The routes added for clients: GET /api/v1/openapi.json (public) and GET /api/v1/question (admins, paginated). */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { generateOpenApi } from '../../lib/openapi.ts';
 import { validateResponse } from '../e2e/support/openapi.ts';
-import { ADMIN, PLAYER, TABLES, expectError, httpEvent, lambdaContext, parse, question } from './support.ts';
+import { ADMIN, PLAYER, TABLES, expectError, httpEvent, lambdaContext, parse, question, isolateEachTest } from './support.ts';
 import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
 const { openapiSpec, listQuestions } = loadHandlers(['openapiSpec', 'listQuestions']);
-beforeEach(() => ddb.reset());
+isolateEachTest({ mocks: [ddb] });
 
 describe('GET /api/v1/openapi.json', () => {
   it('serves the generated document to anyone, with this API as its server', async () => {

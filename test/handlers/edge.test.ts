@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ADMIN, expectError, getById, httpEvent, lambdaContext, parse, pinClock, stubEnvironment, TABLES } from './support.ts';
+import { ADMIN, expectError, getById, httpEvent, lambdaContext, parse, stubEnvironment, TABLES, isolateEachTest } from './support.ts';
 import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -22,16 +22,13 @@ beforeAll(async () => {
   originSecret = await import('../../lambda/store/originSecret.ts');
 });
 
+isolateEachTest({ mocks: [ddb, secrets] });
 beforeEach(() => {
-  ddb.reset();
-  secrets.reset();
   originSecret.clearOriginSecretCache();
-  pinClock();
   ddb.on(GetCommand, { TableName: TABLES.games }).resolves({ Item: { id: 'g1', qset: ['q1'], title: 'G' } });
 });
 
 afterEach(() => {
-  vi.useRealTimers();
   vi.unstubAllEnvs();
   stubEnvironment();
 });

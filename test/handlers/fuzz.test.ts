@@ -14,7 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { ZodObject, ZodType } from 'zod';
 import { envNames } from '../../lib/wiring.ts';
 import * as schemas from '../../lambda/domain/schemas.ts';
-import { ADMIN, PLAYER, httpEvent, lambdaContext, parse, stubEnvironment } from './support.ts';
+import { ADMIN, PLAYER, httpEvent, lambdaContext, parse, stubEnvironment, isolateEachTest } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -52,11 +52,8 @@ beforeAll(async () => {
   for (const r of routes) r.handler = (await import(`../../lambda/http/${r.name}.ts`)).handler as Handler;
 }, 120_000); // seven handler modules with their SDK clients: slow to import on a loaded machine
 
+isolateEachTest({ mocks: [ddb, sqs, events, s3] });
 beforeEach(() => {
-  ddb.reset();
-  sqs.reset();
-  events.reset();
-  s3.reset();
   ddb.resolves({});
   sqs.resolves({});
   events.resolves({ FailedEntryCount: 0, Entries: [] });

@@ -2,7 +2,7 @@
  * The HTTP adapter (lambda/shared/http.ts), exercised through real handlers: parsing, validation, the caller's
  * identity and groups, and the one mapping of every error to the contract's shape and status.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
@@ -16,8 +16,8 @@ import {
   httpEvent,
   lambdaContext,
   parse,
-  pinClock,
   post,
+  isolateEachTest,
 } from './support.ts';
 import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
@@ -34,16 +34,7 @@ beforeAll(async () => {
   logger = (await import('../../lambda/shared/powertools.ts')).logger;
 });
 
-beforeEach(() => {
-  ddb.reset();
-  clearEpisodeCache();
-  pinClock();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+isolateEachTest({ mocks: [ddb], clearEpisodeCache });
 
 const validQuestion = { question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: '2' };
 

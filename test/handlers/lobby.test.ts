@@ -1,9 +1,9 @@
 /** The lobby: `GET /api/v1/episode` lists what is not over, soonest first, from the sparse `live` index. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { episodeList, winners } from '../../lambda/domain/contract.ts';
-import { NOW, PLAYER, TABLES, episode, expectError, getById, lambdaContext, parse, pinClock } from './support.ts';
+import { NOW, PLAYER, TABLES, episode, expectError, getById, lambdaContext, parse, isolateEachTest } from './support.ts';
 import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -11,10 +11,7 @@ const ctx = lambdaContext();
 
 const { listEpisodes, getWinners } = loadHandlers(['listEpisodes', 'getWinners']);
 
-beforeEach(() => {
-  ddb.reset();
-  pinClock();
-});
+isolateEachTest({ mocks: [ddb] });
 
 describe('GET /api/v1/episode', () => {
   it('lists the episodes of the live index that are not over, soonest first, as episode views', async () => {

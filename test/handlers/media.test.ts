@@ -2,13 +2,13 @@
  * Question media: `POST /api/v1/media` presigns an S3 PUT (signed locally by the SDK: no network, no S3 call) for a
  * new `media/<uuid>.<ext>` key, and a question's `media_url` reaches players through `GET /api/v1/episode/{id}`.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { envNames } from '../../lib/wiring.ts';
 import { MAX_MEDIA_BYTES, UPLOAD_URL_TTL_SECONDS } from '../../lambda/domain/media.ts';
-import { ADMIN, NOW, PLAYER, expectError, getById, lambdaContext, openEpisode, parse, pinClock, post, question } from './support.ts';
+import { ADMIN, NOW, PLAYER, expectError, getById, lambdaContext, openEpisode, parse, post, question, isolateEachTest } from './support.ts';
 import { loadHandlers } from './loadHandlers.ts';
 
 const s3 = mockClient(S3Client);
@@ -18,19 +18,10 @@ const ctx = lambdaContext();
 const BUCKET = 'test-media-bucket';
 const CDN_URL = 'https://d111111abcdef8.cloudfront.net';
 
-
 const { createMediaUpload, getEpisode, createQuestion } = loadHandlers(['createMediaUpload', 'getEpisode', 'createQuestion'], { [envNames.bucket('media')]: BUCKET, [envNames.setting('cdnUrl')]: `${CDN_URL}/` });
 
-beforeEach(() => {
-  s3.reset();
-  ddb.reset();
-  ddb.resolves({});
-  pinClock();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+isolateEachTest({ mocks: [s3, ddb] });
+beforeEach(() => ddb.resolves({}));
 
 interface Upload {
   upload_url: string;

@@ -1,7 +1,7 @@
 /**
  * The remaining routes: question statistics, cancelling an episode, the report, and the user's own profile.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Episode } from '../../lambda/domain/schemas.ts';
@@ -20,8 +20,8 @@ import {
   lambdaContext,
   openEpisode,
   parse,
-  pinClock,
   setFields,
+  isolateEachTest,
 } from './support.ts';
 import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 import { storedStatistics } from '../support/statistics.ts';
@@ -29,18 +29,9 @@ import { storedStatistics } from '../support/statistics.ts';
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-
 const { getStatistics, cancelEpisode, getReport, getMe, updateMe } = loadHandlers(['getStatistics', 'cancelEpisode', 'getReport', 'getMe', 'updateMe']);
 
-beforeEach(() => {
-  ddb.reset();
-  clearEpisodeCache();
-  pinClock();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+isolateEachTest({ mocks: [ddb], clearEpisodeCache });
 
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });
 

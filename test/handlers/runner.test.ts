@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -24,11 +24,11 @@ import {
   liveChannel,
   lambdaContext,
   openEpisode,
-  pinClock,
   question,
   setFields,
   sqsEvent,
   sqsRecord,
+  isolateEachTest,
 } from './support.ts';
 import { loadHandlers } from './loadHandlers.ts';
 import { storedStatistics } from '../support/statistics.ts';
@@ -50,13 +50,9 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));
 
+isolateEachTest({ mocks: [ddb, sqs, sns] });
 beforeEach(() => {
-  ddb.reset();
-  sqs.reset();
-  sns.reset();
   writeFileSync(OUTBOX, '');
-  pinClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   ddb.on(GetCommand, { TableName: TABLES.questions }).callsFake((input: { Key: { id: string } }) => ({ Item: QUESTIONS[input.Key.id] }));
   sqs.on(SendMessageCommand).resolves({ MessageId: 'tick' });
   liveEpisodes([]);
@@ -65,11 +61,6 @@ beforeEach(() => {
 /** The episodes that are not over, as the `live` index lists them (rule 6 across episodes). */
 const liveEpisodes = (items: Pick<Episode, 'id' | 'state' | 'qset'>[]) =>
   ddb.on(QueryCommand, { TableName: TABLES.episodes, IndexName: 'live' }).resolves({ Items: items });
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
 
 const QUESTIONS: Record<string, ReturnType<typeof question>> = {
   q1: question('q1', 1),
