@@ -2,6 +2,7 @@
  * The Eye: the collector (checks the envelope and the caller's rate, queues, 202) and its consumer (each event checked:
  * good ones stored and forwarded to the lake, bad ones recorded with their reason, the batch's growth partial written),
  * with every count of what goes in and what comes out.
+ * Handlers (lambda/): http/collectClientEvents, queue/recordClientEvents.
  */
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

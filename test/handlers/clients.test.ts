@@ -1,4 +1,7 @@
-/** The routes added for clients: GET /api/v1/openapi.json (public) and GET /api/v1/question (admins, paginated). */
+/**
+ * The routes added for clients: GET /api/v1/openapi.json (public) and GET /api/v1/question (admins, paginated).
+ * Handlers (lambda/): http/openapiSpec, http/listQuestions.
+ */
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';

@@ -1,6 +1,7 @@
 /**
  * The asynchronous consumers: the answers queue (grade and store, first answer wins), and the two counting stream
  * processors (one partial per batch and group, all or nothing).
+ * Handlers (lambda/): queue/recordAnswers, stream/scoreResponses, stream/countRegistrations.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

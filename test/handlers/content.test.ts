@@ -1,6 +1,7 @@
 /**
  * The producers' routes: questions, games and episodes. Create-once semantics (client ids, idempotent repeats,
  * conflicts) and the checks that keep impossible content out of the tables.
+ * Handlers (lambda/): http/createQuestion, http/createGame, http/createEpisode.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -1,6 +1,7 @@
 /**
  * The checks every route passes before its own logic (lambda/shared/http.ts): the request came through CloudFront
  * (the origin secret header, lambda/shared/originCheck.ts), and the token is an access token.
+ * Handlers (lambda/): http/getGame, http/health.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

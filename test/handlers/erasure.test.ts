@@ -2,6 +2,7 @@
  * DELETE /api/v1/user/me (lambda/http/deleteMe.ts): the profile becomes a tombstone, the Cognito account is deleted,
  * and nothing a count depends on (participants, responses, statistics, episodes) is touched. After it, a token that
  * has not expired yet cannot bring the profile back. The e2e proof that the counts stay exact is test/e2e/erasure.test.ts.
+ * Handlers (lambda/): http/deleteMe, http/getMe, http/updateMe.
  */
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -1,6 +1,7 @@
 /**
  * Domain events with a mocked SDK: publishEvents (stream batches → PutEvents in tens, retries, live partials, all or
  * nothing), the answer handler's refusals (response.rejected), GET /api/v1/stats/live and the report's insights.
+ * Handlers (lambda/): stream/publishEvents, http/submitResponse, http/getLiveStats, http/getReport.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

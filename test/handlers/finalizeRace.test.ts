@@ -3,6 +3,7 @@
  * is being finalized must be in the final statistics, or not stored at all. Both sides run against one small in-memory
  * table set, and each test stops one side at a chosen step, runs the other to the end, then lets the first go on:
  * the interleavings are forced, not left to timing.
+ * Handlers (lambda/): queue/recordAnswers.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -3,6 +3,8 @@
  * values of any type, plus extra keys) and arbitrary JSON, and a hand-picked corpus (deep nesting, 1 MB, unicode,
  * duplicate keys, prototype-pollution keys). For every input: never a 5xx; a body the schema refuses gets a 4xx in the
  * contract's shape and nothing is stored (no DynamoDB write, no SQS message).
+ * Handlers (lambda/): http/createQuestion, http/createGame, http/createEpisode, http/registerParticipant, http/submitResponse,
+ *  http/updateMe, http/createMediaUpload.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';

@@ -1,6 +1,7 @@
 /**
  * The HTTP adapter (lambda/shared/http.ts), exercised through real handlers: parsing, validation, the caller's
  * identity and groups, and the one mapping of every error to the contract's shape and status.
+ * Handlers (lambda/): http/createQuestion, http/getQuestion, http/getGame, http/getEpisode, http/health.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

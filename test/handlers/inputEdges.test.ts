@@ -1,6 +1,8 @@
 /**
  * The edges a hostile client trips on (issue 17): each refused with a 4xx in the contract's shape, the message naming
  * the field and the rule, nothing written to the game's tables, and the rejection itself recordable in the errors table.
+ * Handlers (lambda/): http/createQuestion, http/createGame, http/createEpisode, http/getEpisode, http/getGame, http/getStatistics,
+ *  http/listQuestions, http/listErrors, http/updateMe, http/registerParticipant.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -1,6 +1,7 @@
 /**
  * The live channel's handlers: the public snapshot (lambda/http/getLiveSnapshot.ts), a player's standing
  * (lambda/http/getMyStanding.ts) and the stream relay (lambda/stream/relayLiveEvents.ts), against mocked clients.
+ * Handlers (lambda/): http/getLiveSnapshot, http/getMyStanding, stream/relayLiveEvents.
  */
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -1,4 +1,7 @@
-/** The lobby: `GET /api/v1/episode` lists what is not over, soonest first, from the sparse `live` index. */
+/**
+ * The lobby: `GET /api/v1/episode` lists what is not over, soonest first, from the sparse `live` index.
+ * Handlers (lambda/): http/listEpisodes, http/getWinners.
+ */
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';

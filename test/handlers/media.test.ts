@@ -1,6 +1,7 @@
 /**
  * Question media: `POST /api/v1/media` presigns an S3 PUT (signed locally by the SDK: no network, no S3 call) for a
  * new `media/<uuid>.<ext>` key, and a question's `media_url` reaches players through `GET /api/v1/episode/{id}`.
+ * Handlers (lambda/): http/createMediaUpload, http/getEpisode, http/createQuestion.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

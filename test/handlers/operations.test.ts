@@ -3,6 +3,8 @@
  * redacted, never failing or slowing the response), the answers consumer records a message on its last attempt,
  * GET /api/v1/errors reads the shards of the right keys, and the dead-letter sweep records each dead letter once
  * and leaves it in its queue.
+ * Handlers (lambda/): http/submitResponse, http/createQuestion, http/cancelEpisode, http/listErrors, http/redriveDeadLetters,
+ *  http/deadLetterStatus, queue/recordAnswers, schedule/inspectDeadLetters.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

@@ -1,6 +1,7 @@
 /**
  * The players' routes: registering, answering and following the episode. The answer route must check everything
  * against the server clock and a cached episode, queue one message and write nothing to DynamoDB itself.
+ * Handlers (lambda/): http/registerParticipant, http/submitResponse, http/getEpisode.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';

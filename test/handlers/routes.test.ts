@@ -1,5 +1,6 @@
 /**
  * The remaining routes: question statistics, cancelling an episode, the report, and the user's own profile.
+ * Handlers (lambda/): http/getStatistics, http/cancelEpisode, http/getReport, http/getMe, http/updateMe.
  */
 import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
