@@ -18,7 +18,6 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const bus = mockClient(EventBridgeClient);
 
-
 const { collectClientEvents: collect, recordClientEvents: record } = loadHandlers(['collectClientEvents', 'recordClientEvents'], { POWERTOOLS_DEV: 'true', ERRORS_TABLE: TABLES.errors, EVENT_BUS_NAME: 'test-bus' });
 
 isolateEachTest({ mocks: [ddb, sqs, bus], quiet: ['warn', 'log'] });

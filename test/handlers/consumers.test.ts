@@ -33,7 +33,6 @@ import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
-
 // POWERTOOLS_DEV makes Metrics write through the global console, so its warnings can be kept out of the test output.
 const { recordAnswers, scoreResponses, countRegistrations } = loadHandlers(['recordAnswers', 'scoreResponses', 'countRegistrations'], { POWERTOOLS_DEV: 'true' });
 

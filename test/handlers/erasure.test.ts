@@ -17,7 +17,6 @@ const ctx = lambdaContext();
 const POOL = 'eu-west-1_TestPool';
 const USERNAME = '5f1c2d3e-player-username';
 
-
 const { deleteMe, getMe, updateMe } = loadHandlers(['deleteMe', 'getMe', 'updateMe'], { POWERTOOLS_DEV: 'true', USER_POOL_ID: POOL });
 
 isolateEachTest({ mocks: [ddb, cognito] });

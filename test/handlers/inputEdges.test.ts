@@ -9,12 +9,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { envNames } from '../../lib/wiring.ts';
-import { ADMIN, NOW, PLAYER, TABLES, episode, expectError, getById, httpEvent, isolateEachTest, lambdaContext, parse, post } from './support.ts';
+import { ADMIN, NOW, PLAYER, TABLES, episode, expectError, getById, httpEvent, isolateEachTest, errorTableItems, lambdaContext, parse, post } from './support.ts';
 import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
-
 
 const { createQuestion, createGame, createEpisode, getEpisode, getGame, getStatistics, listQuestions, listErrors, updateMe, registerParticipant } = loadHandlers(['createQuestion', 'createGame', 'createEpisode', 'getEpisode', 'getGame', 'getStatistics', 'listQuestions', 'listErrors', 'updateMe', 'registerParticipant'], { [envNames.table('errors')]: TABLES.errors });
 
@@ -26,12 +25,7 @@ const gameWrites = () =>
     const input = c.args[0].input as { TableName?: string };
     return c.args[0] instanceof PutCommand || c.args[0] instanceof UpdateCommand ? input.TableName !== TABLES.errors : false;
   });
-const errorRecords = () =>
-  ddb
-    .commandCalls(PutCommand)
-    .map((c) => c.args[0].input)
-    .filter((i) => i.TableName === TABLES.errors)
-    .map((i) => i.Item as Record<string, unknown>);
+const errorRecords = () => errorTableItems(ddb);
 
 const validQuestion = { question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: '2' };
 const postQuestion = async (body: unknown) => parse(await createQuestion(post('/api/v1/question', body, ADMIN), ctx));

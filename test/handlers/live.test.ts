@@ -31,7 +31,6 @@ import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-
 const { getLiveSnapshot, getMyStanding, relayLiveEvents } = loadHandlers(['getLiveSnapshot', 'getMyStanding', 'relayLiveEvents']);
 
 isolateEachTest({ mocks: [ddb], clearEpisodeCache });

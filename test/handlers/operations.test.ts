@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ERROR_SHARDS } from '../../lambda/domain/operations.ts';
 import { envNames, queues } from '../../lib/wiring.ts';
-import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, post, sqsEvent, sqsRecord, isolateEachTest } from './support.ts';
+import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, post, sqsEvent, sqsRecord, isolateEachTest, errorTableItems } from './support.ts';
 import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -56,12 +56,7 @@ beforeAll(async () => {
 
 isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache, quiet: ['warn', 'error', 'log'] });
 
-const errorPuts = () =>
-  ddb
-    .commandCalls(PutCommand)
-    .map((c) => c.args[0].input)
-    .filter((i) => i.TableName === TABLES.errors)
-    .map((i) => i.Item as Record<string, unknown>);
+const errorPuts = () => errorTableItems(ddb);
 
 describe('the HTTP adapter records rejections', () => {
   it('records a late answer with its reason, route, status, player, episode, question and a redacted body', async () => {

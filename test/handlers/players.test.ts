@@ -32,7 +32,6 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const ctx = lambdaContext();
 
-
 // POWERTOOLS_DEV makes Metrics write through the global console, so its warnings can be kept out of the test output.
 const { registerParticipant, submitResponse, getEpisode } = loadHandlers(['registerParticipant', 'submitResponse', 'getEpisode'], { POWERTOOLS_DEV: 'true' });
 
