@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { admin, episode, player, waitForEpisode, questionOpen, type Player } from './support/game.ts';
 import { stack } from './support/index.ts';
+import { answerCounts } from '../support/statistics.ts';
 
 const Q1 = {
   id: 'aab6384d-e392-4508-8a2f-21b1bdd5b551',
@@ -134,11 +135,7 @@ describe('the original API examples', () => {
       question_index: 0,
       question_id: Q3.id,
       correct_answer: '1',
-      answer_counts: [
-        { answer: '0', count: 1, correct: false },
-        { answer: '1', count: 1, correct: true },
-        { answer: '2', count: 0, correct: false },
-      ],
+      answer_counts: answerCounts([1, 1, 0], 1),
       advancing_count: 1,
       eliminated_count: 1,
     });

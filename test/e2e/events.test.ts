@@ -15,6 +15,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOf } from '../../lambda/domain/answers.ts';
 import { TYPE_ORDER, type DomainEvent, type EventType } from '../../lambda/domain/events.ts';
+import type { LiveStats } from '../../lambda/domain/liveStats.ts';
 import { clockAhead } from '../../lambda/shared/clock.ts';
 import type { FaultPlan } from '../../lib/local/dynamoProxy.ts';
 import { admin, eventually, player, questionOpen, sleepUntilServerTime, waitForEpisode, type EpisodeBody, type Player } from './support/game.ts';
@@ -277,17 +278,6 @@ describe('domain events of a scripted show', () => {
   });
 
   it('GET /api/v1/stats/live: exactly the aggregates of the archived events of its window', async () => {
-    type Stats = {
-      as_of: number;
-      window_minutes: number;
-      events_total: number;
-      events_per_minute: number;
-      events_per_second_moving_average: number;
-      events_by_type: Record<string, number>;
-      top_player_wins: { id: string; count: number } | null;
-      top_player_correct_answers: { id: string; count: number } | null;
-      live_episodes: number;
-    };
     const expectedFor = (asOf: number) => {
       const lastMinute = Math.floor(asOf / 60_000);
       const nowSecond = Math.floor(asOf / 1000);
@@ -324,10 +314,10 @@ describe('domain events of a scripted show', () => {
         top_player_correct_answers: top(correct),
       };
     };
-    const comparable = (s: Omit<Stats, 'as_of' | 'live_episodes'>) => JSON.stringify({ ...s, events_by_type: sortKeys(s.events_by_type) });
-    const withoutLive = ({ live_episodes: _l, as_of: _a, ...rest }: Stats) => rest;
+    const comparable = (s: Omit<LiveStats, 'as_of' | 'live_episodes'>) => JSON.stringify({ ...s, events_by_type: sortKeys(s.events_by_type) });
+    const withoutLive = ({ live_episodes: _l, as_of: _a, ...rest }: LiveStats) => rest;
     const stats = await eventually(
-      async () => (await producer.call('GET', '/api/v1/stats/live')).body as Stats,
+      async () => (await producer.call('GET', '/api/v1/stats/live')).body as LiveStats,
       (s) => comparable(withoutLive(s)) === comparable(expectedFor(s.as_of)),
       'live stats to match the archive',
       20_000,

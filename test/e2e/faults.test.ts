@@ -9,6 +9,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { FaultPlan, MeterSnapshot } from '../../lib/local/dynamoProxy.ts';
 import { admin, player, waitForEpisode, questionOpen, type Player } from './support/game.ts';
 import { sqsClient, stack } from './support/index.ts';
+import { answerCounts } from '../support/statistics.ts';
 
 const proxy = () => {
   const endpoint = stack().dynamoProxyEndpoint;
@@ -49,11 +50,7 @@ async function playOneQuestion(run: string, duringAnswers: () => Promise<void>) 
 }
 
 const EXACT = {
-  answer_counts: [
-    { answer: '0', count: 3, correct: false },
-    { answer: '1', count: 8, correct: true },
-    { answer: '2', count: 0, correct: false },
-  ],
+  answer_counts: answerCounts([3, 8, 0], 1),
   answered_count: 11,
   advancing_count: 8,
   eliminated_count: 4,

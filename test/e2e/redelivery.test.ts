@@ -9,6 +9,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { admin, eventually, player, waitForEpisode, questionOpen, type Player } from './support/game.ts';
 import { stack } from './support/index.ts';
+import { answerCounts } from '../support/statistics.ts';
 import { LOCAL_CREDENTIALS as localCredentials } from '../../lib/local/names.ts';
 
 const RUN = `redeliver-${Date.now().toString(36)}`;
@@ -60,11 +61,7 @@ describe('redelivery', () => {
     await waitForEpisode(producer, episodeId, (e) => e.current_question_index >= 1 || e.state === 'ENDED', 'question 0 final', 30_000);
     const stats = await producer.call('GET', `/api/v1/episode/${episodeId}/question/0/statistics`);
     expect(stats.body).toMatchObject({
-      answer_counts: [
-        { answer: '0', count: 4, correct: true },
-        { answer: '1', count: 0, correct: false },
-        { answer: '2', count: 1, correct: false },
-      ],
+      answer_counts: answerCounts([4, 0, 1], 0),
       advancing_count: 4,
       eliminated_count: 2,
     });

@@ -2,28 +2,23 @@
  * The Eye: the collector (checks the envelope and the caller's rate, queues, 202) and its consumer (each event checked:
  * good ones stored and forwarded to the lake, bad ones recorded with their reason, the batch's growth partial written),
  * with every count of what goes in and what comes out.
+ * Handlers (lambda/): http/collectClientEvents, queue/recordClientEvents.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { CLIENT_EVENT_REASONS as R, batchKey, type QueuedClientBatch } from '../../lambda/domain/clientEvents.ts';
-import { NOW, OTHER_PLAYER, PLAYER, QUEUES, TABLES, conditionalCheckFailed, expectError, isolateEachTest, lambdaContext, parse, post, sqsEvent, sqsRecord, stubEnvironment } from './support.ts';
+import { NOW, OTHER_PLAYER, PLAYER, QUEUES, TABLES, conditionalCheckFailed, expectError, isolateEachTest, lambdaContext, parse, post, sqsEvent, sqsRecord } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const bus = mockClient(EventBridgeClient);
 
-let collect: typeof import('../../lambda/http/collectClientEvents.ts').handler;
-let record: typeof import('../../lambda/queue/recordClientEvents.ts').handler;
-
-beforeAll(async () => {
-  stubEnvironment({ POWERTOOLS_DEV: 'true', ERRORS_TABLE: TABLES.errors, EVENT_BUS_NAME: 'test-bus' });
-  collect = (await import('../../lambda/http/collectClientEvents.ts')).handler;
-  record = (await import('../../lambda/queue/recordClientEvents.ts')).handler;
-});
+const { collectClientEvents: collect, recordClientEvents: record } = loadHandlers(['collectClientEvents', 'recordClientEvents'], { POWERTOOLS_DEV: 'true', ERRORS_TABLE: TABLES.errors, EVENT_BUS_NAME: 'test-bus' });
 
 isolateEachTest({ mocks: [ddb, sqs, bus], quiet: ['warn', 'log'] });
 

@@ -1,22 +1,20 @@
-/** The routes added for clients: GET /api/v1/openapi.json (public) and GET /api/v1/question (admins, paginated). */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+/**
+ * The routes added for clients: GET /api/v1/openapi.json (public) and GET /api/v1/question (admins, paginated).
+ * Handlers (lambda/): http/openapiSpec, http/listQuestions.
+ */
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { generateOpenApi } from '../../lib/openapi.ts';
 import { validateResponse } from '../e2e/support/openapi.ts';
-import { ADMIN, PLAYER, TABLES, expectError, httpEvent, lambdaContext, parse, question, stubEnvironment } from './support.ts';
+import { ADMIN, PLAYER, TABLES, expectError, httpEvent, lambdaContext, parse, question, isolateEachTest } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
-let openapiSpec: typeof import('../../lambda/http/openapiSpec.ts').handler;
-let listQuestions: typeof import('../../lambda/http/listQuestions.ts').handler;
 
-beforeAll(async () => {
-  stubEnvironment();
-  openapiSpec = (await import('../../lambda/http/openapiSpec.ts')).handler;
-  listQuestions = (await import('../../lambda/http/listQuestions.ts')).handler;
-});
-beforeEach(() => ddb.reset());
+const { openapiSpec, listQuestions } = loadHandlers(['openapiSpec', 'listQuestions']);
+isolateEachTest({ mocks: [ddb] });
 
 describe('GET /api/v1/openapi.json', () => {
   it('serves the generated document to anyone, with this API as its server', async () => {

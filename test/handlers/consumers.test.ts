@@ -1,8 +1,9 @@
 /**
  * The asynchronous consumers: the answers queue (grade and store, first answer wins), and the two counting stream
  * processors (one partial per batch and group, all or nothing).
+ * Handlers (lambda/): queue/recordAnswers, stream/scoreResponses, stream/countRegistrations.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,27 +27,16 @@ import {
   streamEvent,
   streamRecord,
   isolateEachTest,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
-let recordAnswers: typeof import('../../lambda/queue/recordAnswers.ts').handler;
-let scoreResponses: typeof import('../../lambda/stream/scoreResponses.ts').handler;
-let countRegistrations: typeof import('../../lambda/stream/countRegistrations.ts').handler;
-let clearEpisodeCache: () => void;
+// POWERTOOLS_DEV makes Metrics write through the global console, so its warnings can be kept out of the test output.
+const { recordAnswers, scoreResponses, countRegistrations } = loadHandlers(['recordAnswers', 'scoreResponses', 'countRegistrations'], { POWERTOOLS_DEV: 'true' });
 
-beforeAll(async () => {
-  // POWERTOOLS_DEV makes Metrics write through the global console, so its warnings can be kept out of the test output.
-  stubEnvironment({ POWERTOOLS_DEV: 'true' });
-  recordAnswers = (await import('../../lambda/queue/recordAnswers.ts')).handler;
-  scoreResponses = (await import('../../lambda/stream/scoreResponses.ts')).handler;
-  countRegistrations = (await import('../../lambda/stream/countRegistrations.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
-
-isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache() });
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache });
 
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });
 const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);

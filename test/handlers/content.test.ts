@@ -1,35 +1,23 @@
 /**
  * The producers' routes: questions, games and episodes. Create-once semantics (client ids, idempotent repeats,
  * conflicts) and the checks that keep impossible content out of the tables.
+ * Handlers (lambda/): http/createQuestion, http/createGame, http/createEpisode.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ADMIN, NOW, TABLES, conditionalCheckFailed, expectError, lambdaContext, parse, pinClock, post, question, stubEnvironment } from './support.ts';
+import { ADMIN, NOW, TABLES, conditionalCheckFailed, expectError, lambdaContext, parse, post, question, isolateEachTest } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
-let createGame: typeof import('../../lambda/http/createGame.ts').handler;
-let createEpisode: typeof import('../../lambda/http/createEpisode.ts').handler;
+const { createQuestion, createGame, createEpisode } = loadHandlers(['createQuestion', 'createGame', 'createEpisode']);
 
-beforeAll(async () => {
-  stubEnvironment();
-  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
-  createGame = (await import('../../lambda/http/createGame.ts')).handler;
-  createEpisode = (await import('../../lambda/http/createEpisode.ts')).handler;
-});
-
+isolateEachTest({ mocks: [ddb] });
 beforeEach(() => {
-  ddb.reset();
-  pinClock();
   // No other episode is running (rule 6 across episodes reads the `live` index).
   ddb.on(QueryCommand, { TableName: TABLES.episodes, IndexName: 'live' }).resolves({ Items: [] });
-});
-
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);

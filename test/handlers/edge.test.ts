@@ -1,39 +1,35 @@
 /**
  * The checks every route passes before its own logic (lambda/shared/http.ts): the request came through CloudFront
  * (the origin secret header, lambda/shared/originCheck.ts), and the token is an access token.
+ * Handlers (lambda/): http/getGame, http/health.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ADMIN, expectError, getById, httpEvent, lambdaContext, parse, pinClock, stubEnvironment, TABLES } from './support.ts';
+import { ADMIN, expectError, getById, httpEvent, lambdaContext, parse, stubEnvironment, TABLES, isolateEachTest } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const secrets = mockClient(SecretsManagerClient);
 const ctx = lambdaContext();
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:origin-AbCdEf';
 
-let getGame: typeof import('../../lambda/http/getGame.ts').handler;
-let health: typeof import('../../lambda/http/health.ts').handler;
 let originSecret: typeof import('../../lambda/store/originSecret.ts');
 
+const { getGame, health } = loadHandlers(['getGame', 'health']);
+
 beforeAll(async () => {
-  stubEnvironment();
-  getGame = (await import('../../lambda/http/getGame.ts')).handler;
-  health = (await import('../../lambda/http/health.ts')).handler;
   originSecret = await import('../../lambda/store/originSecret.ts');
 });
 
+isolateEachTest({ mocks: [ddb, secrets] });
 beforeEach(() => {
-  ddb.reset();
-  secrets.reset();
   originSecret.clearOriginSecretCache();
-  pinClock();
   ddb.on(GetCommand, { TableName: TABLES.games }).resolves({ Item: { id: 'g1', qset: ['q1'], title: 'G' } });
 });
 
 afterEach(() => {
-  vi.useRealTimers();
   vi.unstubAllEnvs();
   stubEnvironment();
 });

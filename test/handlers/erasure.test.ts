@@ -2,12 +2,14 @@
  * DELETE /api/v1/user/me (lambda/http/deleteMe.ts): the profile becomes a tombstone, the Cognito account is deleted,
  * and nothing a count depends on (participants, responses, statistics, episodes) is touched. After it, a token that
  * has not expired yet cannot bring the profile back. The e2e proof that the counts stay exact is test/e2e/erasure.test.ts.
+ * Handlers (lambda/): http/deleteMe, http/getMe, http/updateMe.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AdminDeleteUserCommand, CognitoIdentityProviderClient, UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
-import { NOW, PLAYER, TABLES, type Claims, conditionalCheckFailed, expectError, httpEvent, isolateEachTest, lambdaContext, parse, stubEnvironment } from './support.ts';
+import { NOW, PLAYER, TABLES, type Claims, conditionalCheckFailed, expectError, httpEvent, isolateEachTest, lambdaContext, parse } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -15,16 +17,7 @@ const ctx = lambdaContext();
 const POOL = 'eu-west-1_TestPool';
 const USERNAME = '5f1c2d3e-player-username';
 
-let deleteMe: typeof import('../../lambda/http/deleteMe.ts').handler;
-let getMe: typeof import('../../lambda/http/getMe.ts').handler;
-let updateMe: typeof import('../../lambda/http/updateMe.ts').handler;
-
-beforeAll(async () => {
-  stubEnvironment({ POWERTOOLS_DEV: 'true', USER_POOL_ID: POOL });
-  deleteMe = (await import('../../lambda/http/deleteMe.ts')).handler;
-  getMe = (await import('../../lambda/http/getMe.ts')).handler;
-  updateMe = (await import('../../lambda/http/updateMe.ts')).handler;
-});
+const { deleteMe, getMe, updateMe } = loadHandlers(['deleteMe', 'getMe', 'updateMe'], { POWERTOOLS_DEV: 'true', USER_POOL_ID: POOL });
 
 isolateEachTest({ mocks: [ddb, cognito] });
 

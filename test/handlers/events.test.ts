@@ -1,8 +1,9 @@
 /**
  * Domain events with a mocked SDK: publishEvents (stream batches → PutEvents in tens, retries, live partials, all or
  * nothing), the answer handler's refusals (response.rejected), GET /api/v1/stats/live and the report's insights.
+ * Handlers (lambda/): stream/publishEvents, http/submitResponse, http/getLiveStats, http/getReport.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -27,8 +28,9 @@ import {
   streamEvent,
   streamRecord,
   isolateEachTest,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
+import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
@@ -36,23 +38,11 @@ const events = mockClient(EventBridgeClient);
 const sqs = mockClient(SQSClient);
 const BUS = 'test-events-bus';
 
-let publishEvents: typeof import('../../lambda/stream/publishEvents.ts').handler;
-let submitResponse: typeof import('../../lambda/http/submitResponse.ts').handler;
-let getLiveStats: typeof import('../../lambda/http/getLiveStats.ts').handler;
-let getReport: typeof import('../../lambda/http/getReport.ts').handler;
-let clearEpisodeCache: () => void;
 const ctx = lambdaContext();
 
-beforeAll(async () => {
-  stubEnvironment({ POWERTOOLS_DEV: 'true', EVENT_BUS_NAME: BUS, LIVE_STATS_CACHE_MS: '0' });
-  publishEvents = (await import('../../lambda/stream/publishEvents.ts')).handler;
-  submitResponse = (await import('../../lambda/http/submitResponse.ts')).handler;
-  getLiveStats = (await import('../../lambda/http/getLiveStats.ts')).handler;
-  getReport = (await import('../../lambda/http/getReport.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
+const { publishEvents, submitResponse, getLiveStats, getReport } = loadHandlers(['publishEvents', 'submitResponse', 'getLiveStats', 'getReport'], { POWERTOOLS_DEV: 'true', EVENT_BUS_NAME: BUS, LIVE_STATS_CACHE_MS: '0' });
 
-isolateEachTest({ mocks: [ddb, events, sqs], clearEpisodeCache: () => clearEpisodeCache() });
+isolateEachTest({ mocks: [ddb, events, sqs], clearEpisodeCache });
 
 /** A stream record as Lambda delivers it from the named table's stream. */
 const fromTable = (table: string, record: DynamoDBRecord): DynamoDBRecord => ({
@@ -125,24 +115,10 @@ describe('publishEvents', () => {
     const before = { ...openEpisode(0), state: 'QUESTION_CLOSED' as const, participant_count: 4 };
     const after: Episode = { ...before, finalized_index: 0, eliminated_count: 2, version: before.version + 1 };
     ddb.on(GetCommand, { TableName: TABLES.statistics, Key: { pk: 'ep1#q0', sk: 'final' } }).resolves({
-      Item: {
-        episode_id: 'ep1',
-        question_index: 0,
-        question_id: 'q1',
-        correct_answer: '1',
-        answer_counts: [
-          { answer: '0', count: 1, correct: false },
-          { answer: '1', count: 2, correct: true },
-          { answer: '2', count: 0, correct: false },
-        ],
-        answered_count: 3,
-        advancing_count: 2,
-        eliminated_count: 2,
-        players_before: 4,
-        question_start_timestamp: before.question_start_timestamp,
-        question_end_timestamp: before.question_end_timestamp,
-        finalized_at: before.question_end_timestamp + 2000,
-      },
+      Item: storedStatistics(
+        { counts: [1, 2, 0], correct: 1, playersBefore: 4 },
+        { start: before.question_start_timestamp, end: before.question_end_timestamp, finalizedAt: before.question_end_timestamp + 2000 },
+      ),
     });
     const players = ['u-right1', 'u-right2', 'u-wrong', 'u-silent'];
     const held = { u: { 'u-right1': 1, 'u-right2': 1, 'u-wrong': 0 } as Record<string, number> };
@@ -269,23 +245,7 @@ describe('GET /api/v1/report/episode/{id}: insights', () => {
     });
     ddb.on(GetCommand, { TableName: TABLES.episodes }).resolves({ Item: e });
     ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({
-      Item: {
-        episode_id: 'ep1',
-        question_index: 0,
-        question_id: 'q1',
-        correct_answer: '1',
-        answer_counts: [
-          { answer: '0', count: 1, correct: false },
-          { answer: '1', count: 1, correct: true },
-        ],
-        answered_count: 2,
-        advancing_count: 1,
-        eliminated_count: 2,
-        players_before: 3,
-        question_start_timestamp: NOW - 60_000,
-        question_end_timestamp: NOW - 50_000,
-        finalized_at: NOW - 48_000,
-      },
+      Item: storedStatistics({ counts: [1, 1], correct: 1, playersBefore: 3 }, { start: NOW - 60_000, end: NOW - 50_000, finalizedAt: NOW - 48_000 }),
     });
     const answers = [
       { user_id: 'ann', answer: 1, correct: true, received_at: NOW - 58_500 },

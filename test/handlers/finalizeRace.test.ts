@@ -3,6 +3,7 @@
  * is being finalized must be in the final statistics, or not stored at all. Both sides run against one small in-memory
  * table set, and each test stops one side at a chosen step, runs the other to the end, then lets the first go on:
  * the interleavings are forced, not left to timing.
+ * Handlers (lambda/): queue/recordAnswers.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,25 +31,22 @@ import {
   question,
   sqsEvent,
   sqsRecord,
-  stubEnvironment,
   transactionCanceled,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
-let recordAnswers: typeof import('../../lambda/queue/recordAnswers.ts').handler;
 let finalStatistics: typeof import('../../lambda/usecases/finalizeQuestion.ts').finalStatistics;
-let clearEpisodeCache: () => void;
+
+const { recordAnswers } = loadHandlers(['recordAnswers'], { POWERTOOLS_DEV: 'true' });
 
 beforeAll(async () => {
-  stubEnvironment({ POWERTOOLS_DEV: 'true' });
-  recordAnswers = (await import('../../lambda/queue/recordAnswers.ts')).handler;
   finalStatistics = (await import('../../lambda/usecases/finalizeQuestion.ts')).finalStatistics;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
 });
 
-isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache(), quiet: ['warn', 'error', 'log'] });
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache, quiet: ['warn', 'error', 'log'] });
 
 type Item = Record<string, unknown>;
 const KEYS: Record<string, string[]> = {

@@ -3,6 +3,8 @@
  * values of any type, plus extra keys) and arbitrary JSON, and a hand-picked corpus (deep nesting, 1 MB, unicode,
  * duplicate keys, prototype-pollution keys). For every input: never a 5xx; a body the schema refuses gets a 4xx in the
  * contract's shape and nothing is stored (no DynamoDB write, no SQS message).
+ * Handlers (lambda/): http/createQuestion, http/createGame, http/createEpisode, http/registerParticipant, http/submitResponse,
+ *  http/updateMe, http/createMediaUpload.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -14,7 +16,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { ZodObject, ZodType } from 'zod';
 import { envNames } from '../../lambda/shared/resources.ts';
 import * as schemas from '../../lambda/domain/schemas.ts';
-import { ADMIN, PLAYER, httpEvent, lambdaContext, parse, stubEnvironment } from './support.ts';
+import { ADMIN, PLAYER, httpEvent, lambdaContext, parse, stubEnvironment, isolateEachTest } from './support.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -52,11 +54,8 @@ beforeAll(async () => {
   for (const r of routes) r.handler = (await import(`../../lambda/http/${r.name}.ts`)).handler as Handler;
 }, 120_000); // seven handler modules with their SDK clients: slow to import on a loaded machine
 
+isolateEachTest({ mocks: [ddb, sqs, events, s3] });
 beforeEach(() => {
-  ddb.reset();
-  sqs.reset();
-  events.reset();
-  s3.reset();
   ddb.resolves({});
   sqs.resolves({});
   events.resolves({ FailedEntryCount: 0, Entries: [] });

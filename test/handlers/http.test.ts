@@ -1,8 +1,9 @@
 /**
  * The HTTP adapter (lambda/shared/http.ts), exercised through real handlers: parsing, validation, the caller's
  * identity and groups, and the one mapping of every error to the contract's shape and status.
+ * Handlers (lambda/): http/createQuestion, http/getQuestion, http/getGame, http/getEpisode, http/health.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
@@ -16,45 +17,25 @@ import {
   httpEvent,
   lambdaContext,
   parse,
-  pinClock,
   post,
-  stubEnvironment,
+  isolateEachTest,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
 let http: typeof import('../../lambda/shared/http.ts');
-let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
-let getQuestion: typeof import('../../lambda/http/getQuestion.ts').handler;
-let getGame: typeof import('../../lambda/http/getGame.ts').handler;
-let getEpisode: typeof import('../../lambda/http/getEpisode.ts').handler;
-let health: typeof import('../../lambda/http/health.ts').handler;
-let clearEpisodeCache: () => void;
 let logger: typeof import('../../lambda/shared/powertools.ts').logger;
 
+const { createQuestion, getQuestion, getGame, getEpisode, health } = loadHandlers(['createQuestion', 'getQuestion', 'getGame', 'getEpisode', 'health'], { APP_VERSION: '9.9.9-test' });
+
 beforeAll(async () => {
-  stubEnvironment({ APP_VERSION: '9.9.9-test' });
   http = await import('../../lambda/shared/http.ts');
-  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
-  getQuestion = (await import('../../lambda/http/getQuestion.ts')).handler;
-  getGame = (await import('../../lambda/http/getGame.ts')).handler;
-  getEpisode = (await import('../../lambda/http/getEpisode.ts')).handler;
-  health = (await import('../../lambda/http/health.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
   logger = (await import('../../lambda/shared/powertools.ts')).logger;
 });
 
-beforeEach(() => {
-  ddb.reset();
-  clearEpisodeCache();
-  pinClock();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+isolateEachTest({ mocks: [ddb], clearEpisodeCache });
 
 const validQuestion = { question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: '2' };
 

@@ -1,45 +1,23 @@
 /**
  * The edges a hostile client trips on (issue 17): each refused with a 4xx in the contract's shape, the message naming
  * the field and the rule, nothing written to the game's tables, and the rejection itself recordable in the errors table.
+ * Handlers (lambda/): http/createQuestion, http/createGame, http/createEpisode, http/getEpisode, http/getGame, http/getStatistics,
+ *  http/listQuestions, http/listErrors, http/updateMe, http/registerParticipant.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { envNames } from '../../lambda/shared/resources.ts';
-import { ADMIN, NOW, PLAYER, TABLES, episode, expectError, getById, httpEvent, isolateEachTest, lambdaContext, parse, post, stubEnvironment } from './support.ts';
+import { ADMIN, NOW, PLAYER, TABLES, episode, expectError, getById, httpEvent, isolateEachTest, errorTableItems, lambdaContext, parse, post } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
-let createGame: typeof import('../../lambda/http/createGame.ts').handler;
-let createEpisode: typeof import('../../lambda/http/createEpisode.ts').handler;
-let getEpisode: typeof import('../../lambda/http/getEpisode.ts').handler;
-let getGame: typeof import('../../lambda/http/getGame.ts').handler;
-let getStatistics: typeof import('../../lambda/http/getStatistics.ts').handler;
-let listQuestions: typeof import('../../lambda/http/listQuestions.ts').handler;
-let listErrors: typeof import('../../lambda/http/listErrors.ts').handler;
-let updateMe: typeof import('../../lambda/http/updateMe.ts').handler;
-let registerParticipant: typeof import('../../lambda/http/registerParticipant.ts').handler;
-let clearEpisodeCache: () => void;
+const { createQuestion, createGame, createEpisode, getEpisode, getGame, getStatistics, listQuestions, listErrors, updateMe, registerParticipant } = loadHandlers(['createQuestion', 'createGame', 'createEpisode', 'getEpisode', 'getGame', 'getStatistics', 'listQuestions', 'listErrors', 'updateMe', 'registerParticipant'], { [envNames.table('errors')]: TABLES.errors });
 
-beforeAll(async () => {
-  stubEnvironment({ [envNames.table('errors')]: TABLES.errors });
-  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
-  createGame = (await import('../../lambda/http/createGame.ts')).handler;
-  createEpisode = (await import('../../lambda/http/createEpisode.ts')).handler;
-  getEpisode = (await import('../../lambda/http/getEpisode.ts')).handler;
-  getGame = (await import('../../lambda/http/getGame.ts')).handler;
-  getStatistics = (await import('../../lambda/http/getStatistics.ts')).handler;
-  listQuestions = (await import('../../lambda/http/listQuestions.ts')).handler;
-  listErrors = (await import('../../lambda/http/listErrors.ts')).handler;
-  updateMe = (await import('../../lambda/http/updateMe.ts')).handler;
-  registerParticipant = (await import('../../lambda/http/registerParticipant.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
-
-isolateEachTest({ mocks: [ddb], clearEpisodeCache: () => clearEpisodeCache(), quiet: ['warn', 'error', 'log'] });
+isolateEachTest({ mocks: [ddb], clearEpisodeCache, quiet: ['warn', 'error', 'log'] });
 
 /** Every write the handlers sent, except the records of their own rejections. */
 const gameWrites = () =>
@@ -47,12 +25,7 @@ const gameWrites = () =>
     const input = c.args[0].input as { TableName?: string };
     return c.args[0] instanceof PutCommand || c.args[0] instanceof UpdateCommand ? input.TableName !== TABLES.errors : false;
   });
-const errorRecords = () =>
-  ddb
-    .commandCalls(PutCommand)
-    .map((c) => c.args[0].input)
-    .filter((i) => i.TableName === TABLES.errors)
-    .map((i) => i.Item as Record<string, unknown>);
+const errorRecords = () => errorTableItems(ddb);
 
 const validQuestion = { question: 'Which planet is largest?', options: ['Mars', 'Venus', 'Jupiter'], answer: '2' };
 const postQuestion = async (body: unknown) => parse(await createQuestion(post('/api/v1/question', body, ADMIN), ctx));

@@ -1,8 +1,9 @@
 /**
  * The live channel's handlers: the public snapshot (lambda/http/getLiveSnapshot.ts), a player's standing
  * (lambda/http/getMyStanding.ts) and the stream relay (lambda/stream/relayLiveEvents.ts), against mocked clients.
+ * Handlers (lambda/): http/getLiveSnapshot, http/getMyStanding, stream/relayLiveEvents.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
@@ -24,26 +25,15 @@ import {
   parse,
   streamEvent,
   streamRecord,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-let getLiveSnapshot: typeof import('../../lambda/http/getLiveSnapshot.ts').handler;
-let getMyStanding: typeof import('../../lambda/http/getMyStanding.ts').handler;
-let relayLiveEvents: typeof import('../../lambda/stream/relayLiveEvents.ts').handler;
-let clearEpisodeCache: () => void;
+const { getLiveSnapshot, getMyStanding, relayLiveEvents } = loadHandlers(['getLiveSnapshot', 'getMyStanding', 'relayLiveEvents']);
 
-beforeAll(async () => {
-  stubEnvironment();
-  getLiveSnapshot = (await import('../../lambda/http/getLiveSnapshot.ts')).handler;
-  getMyStanding = (await import('../../lambda/http/getMyStanding.ts')).handler;
-  relayLiveEvents = (await import('../../lambda/stream/relayLiveEvents.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
-
-isolateEachTest({ mocks: [ddb], clearEpisodeCache: () => clearEpisodeCache() });
+isolateEachTest({ mocks: [ddb], clearEpisodeCache });
 
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });
 const snapshot = (claims: typeof PLAYER | null, query?: Record<string, string>) =>

@@ -1,25 +1,20 @@
-/** The lobby: `GET /api/v1/episode` lists what is not over, soonest first, from the sparse `live` index. */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+/**
+ * The lobby: `GET /api/v1/episode` lists what is not over, soonest first, from the sparse `live` index.
+ * Handlers (lambda/): http/listEpisodes, http/getWinners.
+ */
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { episodeList, winners } from '../../lambda/domain/contract.ts';
-import { NOW, PLAYER, TABLES, episode, expectError, getById, lambdaContext, parse, pinClock, stubEnvironment } from './support.ts';
+import { NOW, PLAYER, TABLES, episode, expectError, getById, lambdaContext, parse, isolateEachTest } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
-let listEpisodes: typeof import('../../lambda/http/listEpisodes.ts').handler;
-let getWinners: typeof import('../../lambda/http/getWinners.ts').handler;
 
-beforeAll(async () => {
-  stubEnvironment();
-  listEpisodes = (await import('../../lambda/http/listEpisodes.ts')).handler;
-  getWinners = (await import('../../lambda/http/getWinners.ts')).handler;
-});
+const { listEpisodes, getWinners } = loadHandlers(['listEpisodes', 'getWinners']);
 
-beforeEach(() => {
-  ddb.reset();
-  pinClock();
-});
+isolateEachTest({ mocks: [ddb] });
 
 describe('GET /api/v1/episode', () => {
   it('lists the episodes of the live index that are not over, soonest first, as episode views', async () => {

@@ -1,14 +1,16 @@
 /**
  * Question media: `POST /api/v1/media` presigns an S3 PUT (signed locally by the SDK: no network, no S3 call) for a
  * new `media/<uuid>.<ext>` key, and a question's `media_url` reaches players through `GET /api/v1/episode/{id}`.
+ * Handlers (lambda/): http/createMediaUpload, http/getEpisode, http/createQuestion.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { envNames } from '../../lambda/shared/resources.ts';
 import { MAX_MEDIA_BYTES, UPLOAD_URL_TTL_SECONDS } from '../../lambda/domain/media.ts';
-import { ADMIN, NOW, PLAYER, expectError, getById, lambdaContext, openEpisode, parse, pinClock, post, question, stubEnvironment } from './support.ts';
+import { ADMIN, NOW, PLAYER, expectError, getById, lambdaContext, openEpisode, parse, post, question, isolateEachTest } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -17,27 +19,10 @@ const ctx = lambdaContext();
 const BUCKET = 'test-media-bucket';
 const CDN_URL = 'https://d111111abcdef8.cloudfront.net';
 
-let createMediaUpload: typeof import('../../lambda/http/createMediaUpload.ts').handler;
-let getEpisode: typeof import('../../lambda/http/getEpisode.ts').handler;
-let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
+const { createMediaUpload, getEpisode, createQuestion } = loadHandlers(['createMediaUpload', 'getEpisode', 'createQuestion'], { [envNames.bucket('media')]: BUCKET, [envNames.setting('cdnUrl')]: `${CDN_URL}/` });
 
-beforeAll(async () => {
-  stubEnvironment({ [envNames.bucket('media')]: BUCKET, [envNames.setting('cdnUrl')]: `${CDN_URL}/` });
-  createMediaUpload = (await import('../../lambda/http/createMediaUpload.ts')).handler;
-  getEpisode = (await import('../../lambda/http/getEpisode.ts')).handler;
-  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
-});
-
-beforeEach(() => {
-  s3.reset();
-  ddb.reset();
-  ddb.resolves({});
-  pinClock();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+isolateEachTest({ mocks: [s3, ddb] });
+beforeEach(() => ddb.resolves({}));
 
 interface Upload {
   upload_url: string;

@@ -3,6 +3,8 @@
  * redacted, never failing or slowing the response), the answers consumer records a message on its last attempt,
  * GET /api/v1/errors reads the shards of the right keys, and the dead-letter sweep records each dead letter once
  * and leaves it in its queue.
+ * Handlers (lambda/): http/submitResponse, http/createQuestion, http/cancelEpisode, http/listErrors, http/redriveDeadLetters,
+ *  http/deadLetterStatus, queue/recordAnswers, schedule/inspectDeadLetters.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,7 +19,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ERROR_SHARDS } from '../../lambda/domain/operations.ts';
 import { envNames, queues } from '../../lambda/shared/resources.ts';
-import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, post, sqsEvent, sqsRecord, stubEnvironment, isolateEachTest } from './support.ts';
+import { ADMIN, NOW, PLAYER, QUEUES, TABLES, expectError, getById, httpEvent, lambdaContext, openEpisode, parse, post, sqsEvent, sqsRecord, isolateEachTest, errorTableItems } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -30,46 +33,30 @@ const DLQS = {
   streams: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-streams-dlq',
 };
 
-let submitResponse: typeof import('../../lambda/http/submitResponse.ts').handler;
-let createQuestion: typeof import('../../lambda/http/createQuestion.ts').handler;
-let cancelEpisode: typeof import('../../lambda/http/cancelEpisode.ts').handler;
-let listErrors: typeof import('../../lambda/http/listErrors.ts').handler;
-let redrive: typeof import('../../lambda/http/redriveDeadLetters.ts').handler;
-let dlqStatus: typeof import('../../lambda/http/deadLetterStatus.ts').handler;
-let recordAnswers: typeof import('../../lambda/queue/recordAnswers.ts').handler;
-let sweep: typeof import('../../lambda/schedule/inspectDeadLetters.ts').handler;
-let clearEpisodeCache: () => void;
 let backgroundSettled: () => Promise<void>;
 
+const dlqEnvironment = Object.fromEntries(Object.entries(DLQS).map(([id, url]) => [envNames.deadLetterQueue(id as keyof typeof DLQS), url]));
+const {
+  submitResponse,
+  createQuestion,
+  cancelEpisode,
+  listErrors,
+  redriveDeadLetters: redrive,
+  deadLetterStatus: dlqStatus,
+  recordAnswers,
+  inspectDeadLetters: sweep,
+} = loadHandlers(
+  ['submitResponse', 'createQuestion', 'cancelEpisode', 'listErrors', 'redriveDeadLetters', 'deadLetterStatus', 'recordAnswers', 'inspectDeadLetters'],
+  { POWERTOOLS_DEV: 'true', [envNames.table('errors')]: TABLES.errors, ...dlqEnvironment },
+);
+
 beforeAll(async () => {
-  stubEnvironment({
-    POWERTOOLS_DEV: 'true',
-    [envNames.table('errors')]: TABLES.errors,
-    [envNames.deadLetterQueue('answers')]: DLQS.answers,
-    [envNames.deadLetterQueue('runnerTicks')]: DLQS.runnerTicks,
-    [envNames.deadLetterQueue('clientEvents')]: DLQS.clientEvents,
-    [envNames.deadLetterQueue('streams')]: DLQS.streams,
-  });
-  submitResponse = (await import('../../lambda/http/submitResponse.ts')).handler;
-  createQuestion = (await import('../../lambda/http/createQuestion.ts')).handler;
-  cancelEpisode = (await import('../../lambda/http/cancelEpisode.ts')).handler;
-  listErrors = (await import('../../lambda/http/listErrors.ts')).handler;
-  redrive = (await import('../../lambda/http/redriveDeadLetters.ts')).handler;
-  dlqStatus = (await import('../../lambda/http/deadLetterStatus.ts')).handler;
-  recordAnswers = (await import('../../lambda/queue/recordAnswers.ts')).handler;
-  sweep = (await import('../../lambda/schedule/inspectDeadLetters.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
   ({ backgroundSettled } = await import('../../lambda/shared/background.ts'));
 });
 
-isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache(), quiet: ['warn', 'error', 'log'] });
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache, quiet: ['warn', 'error', 'log'] });
 
-const errorPuts = () =>
-  ddb
-    .commandCalls(PutCommand)
-    .map((c) => c.args[0].input)
-    .filter((i) => i.TableName === TABLES.errors)
-    .map((i) => i.Item as Record<string, unknown>);
+const errorPuts = () => errorTableItems(ddb);
 
 describe('the HTTP adapter records rejections', () => {
   it('records a late answer with its reason, route, status, player, episode, question and a redacted body', async () => {

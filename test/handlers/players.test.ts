@@ -1,8 +1,9 @@
 /**
  * The players' routes: registering, answering and following the episode. The answer route must check everything
  * against the server clock and a cached episode, queue one message and write nothing to DynamoDB itself.
+ * Handlers (lambda/): http/registerParticipant, http/submitResponse, http/getEpisode.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -24,28 +25,17 @@ import {
   post,
   question,
   isolateEachTest,
-  stubEnvironment,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const ctx = lambdaContext();
 
-let registerParticipant: typeof import('../../lambda/http/registerParticipant.ts').handler;
-let submitResponse: typeof import('../../lambda/http/submitResponse.ts').handler;
-let getEpisode: typeof import('../../lambda/http/getEpisode.ts').handler;
-let clearEpisodeCache: () => void;
+// POWERTOOLS_DEV makes Metrics write through the global console, so its warnings can be kept out of the test output.
+const { registerParticipant, submitResponse, getEpisode } = loadHandlers(['registerParticipant', 'submitResponse', 'getEpisode'], { POWERTOOLS_DEV: 'true' });
 
-beforeAll(async () => {
-  // POWERTOOLS_DEV makes Metrics write through the global console, so its warnings can be kept out of the test output.
-  stubEnvironment({ POWERTOOLS_DEV: 'true' });
-  registerParticipant = (await import('../../lambda/http/registerParticipant.ts')).handler;
-  submitResponse = (await import('../../lambda/http/submitResponse.ts')).handler;
-  getEpisode = (await import('../../lambda/http/getEpisode.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
-
-isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache: () => clearEpisodeCache() });
+isolateEachTest({ mocks: [ddb, sqs], clearEpisodeCache });
 
 /** The episodes table holds `e` (with the `live` marker a live episode carries). */
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });

@@ -1,7 +1,8 @@
 /**
  * The remaining routes: question statistics, cancelling an episode, the report, and the user's own profile.
+ * Handlers (lambda/): http/getStatistics, http/cancelEpisode, http/getReport, http/getMe, http/updateMe.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Episode } from '../../lambda/domain/schemas.ts';
@@ -20,62 +21,25 @@ import {
   lambdaContext,
   openEpisode,
   parse,
-  pinClock,
   setFields,
-  stubEnvironment,
+  isolateEachTest,
 } from './support.ts';
+import { loadHandlers, clearEpisodeCache } from './loadHandlers.ts';
+import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ctx = lambdaContext();
 
-let getStatistics: typeof import('../../lambda/http/getStatistics.ts').handler;
-let cancelEpisode: typeof import('../../lambda/http/cancelEpisode.ts').handler;
-let getReport: typeof import('../../lambda/http/getReport.ts').handler;
-let getMe: typeof import('../../lambda/http/getMe.ts').handler;
-let updateMe: typeof import('../../lambda/http/updateMe.ts').handler;
-let clearEpisodeCache: () => void;
+const { getStatistics, cancelEpisode, getReport, getMe, updateMe } = loadHandlers(['getStatistics', 'cancelEpisode', 'getReport', 'getMe', 'updateMe']);
 
-beforeAll(async () => {
-  stubEnvironment();
-  getStatistics = (await import('../../lambda/http/getStatistics.ts')).handler;
-  cancelEpisode = (await import('../../lambda/http/cancelEpisode.ts')).handler;
-  getReport = (await import('../../lambda/http/getReport.ts')).handler;
-  getMe = (await import('../../lambda/http/getMe.ts')).handler;
-  updateMe = (await import('../../lambda/http/updateMe.ts')).handler;
-  clearEpisodeCache = (await import('../../lambda/store/episodes.ts')).clearEpisodeCache;
-});
-
-beforeEach(() => {
-  ddb.reset();
-  clearEpisodeCache();
-  pinClock();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+isolateEachTest({ mocks: [ddb], clearEpisodeCache });
 
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });
 
-const finalStats = (index: number) => ({
-  pk: `ep1#q${index}`,
+const finalStats = (questionIndex: number) => ({
+  pk: `ep1#q${questionIndex}`,
   sk: 'final',
-  episode_id: 'ep1',
-  question_index: index,
-  question_id: `q${index + 1}`,
-  correct_answer: '1',
-  answer_counts: [
-    { answer: '0', count: 1, correct: false },
-    { answer: '1', count: 3, correct: true },
-    { answer: '2', count: 0, correct: false },
-  ],
-  answered_count: 4,
-  advancing_count: 3,
-  eliminated_count: 2,
-  players_before: 5,
-  question_start_timestamp: NOW - 30_000,
-  question_end_timestamp: NOW - 20_000,
-  finalized_at: NOW - 17_500,
+  ...storedStatistics({ counts: [1, 3, 0], correct: 1, playersBefore: 5, questionIndex }, { start: NOW - 30_000, end: NOW - 20_000, finalizedAt: NOW - 17_500 }),
 });
 
 describe('GET /api/v1/episode/{id}/question/{index}/statistics', () => {

@@ -17,7 +17,7 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { envNames, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
@@ -349,6 +349,14 @@ export function setFields(input: {
 // The episodes table and the live channel, as fakes that behave like DynamoDB and AppSync Events
 
 type DocumentsMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, DynamoDBDocumentClientResolvedConfig>;
+
+/** The items written to the errors table (rejections recorded by the HTTP adapter, dead letters by the sweep). */
+export const errorTableItems = (ddb: DocumentsMock): Record<string, unknown>[] =>
+  ddb
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input)
+    .filter((i) => i.TableName === TABLES.errors)
+    .map((i) => i.Item as Record<string, unknown>);
 
 /**
  * The episodes table holding one episode, honouring the conditions the store writes with (lambda/store/episodes.ts):

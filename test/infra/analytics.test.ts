@@ -5,7 +5,7 @@
  * that no deployed function can switch on the local test clock.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EVENT_SOURCE,
   EVENT_TYPES,
@@ -32,17 +32,9 @@ import {
 } from '../../lib/constructs/analytics.ts';
 import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { functions as functionSpecs, tables, type FunctionId, type Trigger } from '../../lib/wiring.ts';
-import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
+import { asArray, logicalId, refsIn, statementsOfRole, synthTestAndProd, type CfnResourceJson, type Statement } from './synth.ts';
 
-let stack: TriviaStack;
-let template: Template;
-let prodStack: TriviaStack;
-let prodTemplate: Template;
-
-beforeAll(() => {
-  ({ stack, template } = synthStack('test'));
-  ({ stack: prodStack, template: prodTemplate } = synthStack('prod'));
-}, 120_000);
+const { stack, template, prodStack, prodTemplate } = synthTestAndProd();
 
 const resource = (t: Template, id: string) => t.toJSON().Resources[id] as CfnResourceJson;
 const only = (t: Template, type: string): CfnResourceJson => {

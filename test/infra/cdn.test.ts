@@ -5,7 +5,7 @@
  */
 import { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EPISODE_PATH_PATTERN, LIVE_PATH_PATTERN, MEDIA_PATH_PATTERN, STANDING_PATH_PATTERN, UNCACHED_ERROR_STATUSES } from '../../lib/constructs/cdn.ts';
 import { IMMUTABLE_PATH_PATTERNS, REVALIDATED_PATH_PATTERNS } from '../../lib/constructs/webApps.ts';
 import { MEDIA_PREFIX } from '../../lambda/domain/media.ts';
@@ -13,17 +13,9 @@ import { LOCAL_RESPONSE_SHARDS, ON_DEMAND_BASELINE, PROD_RESPONSE_SHARDS, PROD_W
 import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { buckets, functions as functionSpecs, httpRoutes, tables as tableSpecs, type FunctionId } from '../../lib/wiring.ts';
 import { envNames, type TableId } from '../../lambda/shared/resources.ts';
-import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
+import { asArray, logicalId, refsIn, statementsOfRole, synthStack, synthTestAndProd, type CfnResourceJson, type Statement } from './synth.ts';
 
-let stack: TriviaStack;
-let template: Template;
-let prodStack: TriviaStack;
-let prodTemplate: Template;
-
-beforeAll(() => {
-  ({ stack, template } = synthStack('test'));
-  ({ stack: prodStack, template: prodTemplate } = synthStack('prod'));
-}, 120_000);
+const { stack, template, prodStack, prodTemplate } = synthTestAndProd();
 
 const resourceOf = (t: Template, id: string) => {
   const r = t.toJSON().Resources[id] as CfnResourceJson | undefined;

@@ -7,17 +7,9 @@ import type { TriviaStack } from '../../lib/triviaStack.ts';
 import { functions as functionSpecs, tables as tableSpecs, type FunctionId } from '../../lib/wiring.ts';
 import { type TableId } from '../../lambda/shared/resources.ts';
 import { asArray, logicalId, refsIn, type CfnResourceJson } from './synth.ts';
-import { synthStack } from './synth.ts';
+import { synthStack, synthTestAndProd } from './synth.ts';
 
-let stack: TriviaStack;
-let template: Template;
-let prodStack: TriviaStack;
-let prodTemplate: Template;
-
-beforeAll(() => {
-  ({ stack, template } = synthStack('test'));
-  ({ stack: prodStack, template: prodTemplate } = synthStack('prod'));
-}, 120_000);
+const { stack, template, prodStack, prodTemplate } = synthTestAndProd();
 
 const resource = (t: Template, id: string) => t.toJSON().Resources[id] as CfnResourceJson;
 const keyArn = (s: TriviaStack) => ({ 'Fn::GetAtt': [logicalId(s.playerDataKey.key), 'Arn'] });

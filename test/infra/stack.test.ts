@@ -3,11 +3,10 @@
  * tables, queues, routes, event sources, schedules, grants and environment — and the operational defaults.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TriviaStack } from '../../lib/triviaStack.ts';
+import { describe, expect, it } from 'vitest';
 import { functions as functionSpecs, httpRoutes, resourcesOf, tables as tableSpecs, topics as topicIds, type FunctionId, type FunctionSpec, type Trigger } from '../../lib/wiring.ts';
 import { deadLetterQueueIds, envNames, queues as queueSpecs, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
-import { asArray, logicalId, refsIn, statementsOfRole, synthStack, type CfnResourceJson, type Statement } from './synth.ts';
+import { asArray, logicalId, refsIn, statementsOfRole, synthTestAndProd, type CfnResourceJson, type Statement } from './synth.ts';
 import { ORIGIN_SECRET_ENV } from '../../lambda/domain/originSecret.ts';
 
 const functionIds = Object.keys(functionSpecs) as FunctionId[];
@@ -17,16 +16,8 @@ const specOf = (id: FunctionId): FunctionSpec => functionSpecs[id];
 const triggersOf = (id: FunctionId) => specOf(id).triggers as Trigger[];
 const sorted = <T>(xs: Iterable<T>) => [...new Set(xs)].sort();
 
-let stack: TriviaStack;
-let template: Template;
-let prodStack: TriviaStack;
-let prodTemplate: Template;
-
-beforeAll(() => {
-  ({ stack, template } = synthStack('test'));
-  // A second synth: the prod stage, with throttling overridden from context (as `-c name=value` gives strings).
-  ({ stack: prodStack, template: prodTemplate } = synthStack('prod', { throttleRateLimit: '200', throttleBurstLimit: 100 }));
-}, 120_000);
+// The prod stage with throttling overridden from context (as `-c name=value` gives strings).
+const { stack, template, prodStack, prodTemplate } = synthTestAndProd({ throttleRateLimit: '200', throttleBurstLimit: 100 });
 
 function resource(t: Template, id: string): CfnResourceJson {
   const r = t.toJSON().Resources[id] as CfnResourceJson | undefined;

@@ -16,6 +16,23 @@ export function synthStack(stage = 'test', context: Record<string, unknown> = {}
   return { app, stack, template: Template.fromStack(stack) };
 }
 
+export interface TestAndProdStacks {
+  stack: TriviaStack;
+  template: Template;
+  prodStack: TriviaStack;
+  prodTemplate: Template;
+}
+
+/**
+ * The test and prod stages, synthesized once for the file that calls it (when the file loads, so that its tests can
+ * share them as constants). `prodContext` is the prod stage's CDK context, as `-c name=value` gives it.
+ */
+export function synthTestAndProd(prodContext: Record<string, unknown> = {}): TestAndProdStacks {
+  const test = synthStack('test');
+  const prod = synthStack('prod', prodContext);
+  return { stack: test.stack, template: test.template, prodStack: prod.stack, prodTemplate: prod.template };
+}
+
 /** The logical id of a construct's CloudFormation resource (the construct itself or its default child). */
 export function logicalId(construct: IConstruct): string {
   const element = (construct.node.defaultChild ?? construct) as CfnElement;

@@ -13,6 +13,7 @@ import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
 import { LineChart } from './Chart.tsx';
 import { Distribution } from './Distribution.tsx';
+import { TableHead } from './TableHead.tsx';
 
 
 export function ControlRoom({ client, episodeId }: { client: TriviaClient; episodeId: string }) {
@@ -144,13 +145,7 @@ export function ControlRoom({ client, episodeId }: { client: TriviaClient; episo
           <p class="muted">{t('c.live.noErrors')}</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('c.live.at')}</th>
-                <th scope="col">{t('c.live.reason')}</th>
-                <th scope="col">{t('c.live.source')}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('c.live.at'), t('c.live.reason'), t('c.live.source')]} />
             <tbody>
               {errors.map((r) => (
                 <tr key={r.id}>

@@ -1,6 +1,7 @@
 /** One question's answer distribution: a bar per option, the right one marked. */
 import type { PublicStatistics } from '../../lambda/domain/live.ts';
 import { useI18n } from '../shared/i18n.ts';
+import { TableHead } from './TableHead.tsx';
 
 export function Distribution({ stats, options }: { stats: PublicStatistics; options?: string[] }) {
   const { t, num } = useI18n();
@@ -8,13 +9,7 @@ export function Distribution({ stats, options }: { stats: PublicStatistics; opti
   return (
     <table aria-label={t('c.live.distributionOf', { n: stats.question_index + 1 })} data-question-index={stats.question_index}>
       <caption>{t('c.live.distributionCaption', { n: stats.question_index + 1, answered: num(total), advancing: num(stats.advancing_count) })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('c.live.option')}</th>
-          <th scope="col">{t('c.live.answers')}</th>
-          <th scope="col">{t('c.live.share')}</th>
-        </tr>
-      </thead>
+      <TableHead columns={[t('c.live.option'), t('c.live.answers'), t('c.live.share')]} />
       <tbody>
         {stats.answer_counts.map((c, i) => {
           const share = total ? Math.round((c.count / total) * 100) : 0;

@@ -4,6 +4,8 @@ import type { TriviaClient } from '../../client/client.ts';
 import type { EpisodeViewOut } from '../../lambda/domain/contract.ts';
 import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
+import { ErrorAlert } from '../shared/ErrorAlert.tsx';
+import { TableHead } from './TableHead.tsx';
 
 /** The contract's ranges (DESIGN.md, `POST /api/v1/episode/`). */
 export const TIMING_RANGES = {
@@ -77,11 +79,7 @@ export function Episodes({ client, gameId }: { client: TriviaClient; gameId: str
               />
             </label>
           ))}
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
+          <ErrorAlert message={error} />
           <button type="submit" class="primary">
             {t('c.episodes.create')}
           </button>
@@ -95,14 +93,7 @@ export function Episodes({ client, gameId }: { client: TriviaClient; gameId: str
       <section class="card" aria-labelledby="running">
         <h2 id="running">{t('c.episodes.running')}</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('c.episodes.episode')}</th>
-              <th scope="col">{t('c.episodes.state')}</th>
-              <th scope="col">{t('c.episodes.players')}</th>
-              <th scope="col">{t('c.episodes.starts')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('c.episodes.episode'), t('c.episodes.state'), t('c.episodes.players'), t('c.episodes.starts')]} />
           <tbody>
             {episodes.map((e) => (
               <tr key={e.id}>

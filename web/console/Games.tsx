@@ -4,6 +4,7 @@ import type { TriviaClient } from '../../client/client.ts';
 import type { GameOut, QuestionOut } from '../../lambda/domain/contract.ts';
 import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
+import { ErrorAlert } from '../shared/ErrorAlert.tsx';
 
 export function Games({ client }: { client: TriviaClient }) {
   const { t } = useI18n();
@@ -87,11 +88,7 @@ export function Games({ client }: { client: TriviaClient }) {
                 );
               })}
             </ol>
-            {error && (
-              <p role="alert" class="error">
-                {error}
-              </p>
-            )}
+            <ErrorAlert message={error} />
             <button type="submit" class="primary" disabled={chosen.length === 0}>
               {t('c.games.create')}
             </button>

@@ -4,6 +4,8 @@ import type { TriviaClient } from '../../client/client.ts';
 import type { QuestionOut } from '../../lambda/domain/contract.ts';
 import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
+import { ErrorAlert } from '../shared/ErrorAlert.tsx';
+import { TableHead } from './TableHead.tsx';
 
 const OPTION_SLOTS = 4;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif'];
@@ -31,20 +33,9 @@ export function Questions({ client }: { client: TriviaClient }) {
       <QuestionForm client={client} onCreated={(q) => setItems((old) => [q, ...old.filter((o) => o.id !== q.id)])} />
       <section class="card" aria-labelledby="bank">
         <h2 id="bank">{t('c.questions.bank', { count: items.length })}</h2>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('c.questions.question')}</th>
-              <th scope="col">{t('c.questions.options')}</th>
-              <th scope="col">{t('c.questions.media')}</th>
-              <th scope="col">{t('c.questions.id')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('c.questions.question'), t('c.questions.options'), t('c.questions.media'), t('c.questions.id')]} />
           <tbody>
             {items.map((q) => (
               <tr key={q.id}>
@@ -181,11 +172,7 @@ function QuestionForm({ client, onCreated }: { client: TriviaClient; onCreated: 
           ))}
         </fieldset>
         {status && <p role="status">{status}</p>}
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('c.questions.create')}
         </button>

@@ -6,6 +6,8 @@ import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
 import { LineChart } from './Chart.tsx';
 import { Distribution } from './Distribution.tsx';
+import { ErrorAlert } from '../shared/ErrorAlert.tsx';
+import { TableHead } from './TableHead.tsx';
 
 export function Report({ client, episodeId }: { client: TriviaClient; episodeId: string }) {
   const { t, num, time } = useI18n();
@@ -18,9 +20,7 @@ export function Report({ client, episodeId }: { client: TriviaClient; episodeId:
   if (error)
     return (
       <main>
-        <p role="alert" class="error">
-          {error}
-        </p>
+        <ErrorAlert message={error} />
       </main>
     );
   if (!report)
@@ -58,12 +58,7 @@ export function Report({ client, episodeId }: { client: TriviaClient; episodeId:
           series={[{ label: t('c.live.remainingLabel'), values: r.survival_curve.map((p) => p.remaining) }]}
         />
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('c.live.afterQuestion')}</th>
-              <th scope="col">{t('c.live.remainingLabel')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('c.live.afterQuestion'), t('c.live.remainingLabel')]} />
           <tbody>
             {r.survival_curve.map((p) => (
               <tr key={p.after_question}>

@@ -4,6 +4,7 @@ import type { TriviaClient } from '../../client/client.ts';
 import type { EpisodeViewOut } from '../../lambda/domain/contract.ts';
 import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
+import { ErrorAlert } from '../shared/ErrorAlert.tsx';
 
 const registrationOpen = (e: EpisodeViewOut) => e.state === 'CREATED' || (e.state === 'STARTED' && e.server_time < e.next_step_at);
 
@@ -43,11 +44,7 @@ export function Lobby({ client, onOpen }: { client: TriviaClient; onOpen: (episo
           {t('lobby.refresh')}
         </button>
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {episodes === undefined && !error && <p role="status">{t('loading')}</p>}
       {episodes?.length === 0 && <p>{t('lobby.none')}</p>}
       <ul class="episodes" aria-label={t('lobby.title')}>

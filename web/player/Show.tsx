@@ -9,6 +9,7 @@ import { errorText } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n.ts';
 import { recordTiming } from './timings.ts';
 import { initialShow, localized, phaseOf, secondsLeft, showReducer, type LiveItem } from './show.ts';
+import { ErrorAlert } from '../shared/ErrorAlert.tsx';
 
 
 export function Show({ client, episodeId, onLeave }: { client: TriviaClient; episodeId: string; onLeave: () => void }) {
@@ -107,11 +108,7 @@ export function Show({ client, episodeId, onLeave }: { client: TriviaClient; epi
           {t('show.counts', { players: num(e.participant_count), remaining: num(e.remaining_count) })}
         </p>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {out && phase !== 'ended' && (
         <p class="notice eliminated" role="status">
           {state.standing === 'not_registered' ? t('show.watchingOnly') : t('show.eliminatedWatching', { question: (state.eliminatedAt ?? 0) + 1 })}

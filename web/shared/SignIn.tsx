@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Session } from './session.ts';
 import { useI18n } from './i18n.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 type Mode = 'signIn' | 'signUp' | 'confirm';
 
@@ -69,11 +70,7 @@ export function SignIn({ session, signUpEnabled, onSignedIn }: { session: Sessio
           </label>
         )}
         {notice && <p role="status">{notice}</p>}
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <button type="submit" class="primary" disabled={busy}>
           {mode === 'signIn' ? t('signIn.submit') : mode === 'signUp' ? t('signUp.submit') : t('signUp.confirm')}
         </button>

@@ -4,6 +4,7 @@ import { clockTime, dateTime, describeEvent, describeWin, ordinal, type Describe
 import { endedEvent, openedEvent, questionOutcomeEvents, rejectionEvent, startedEvent } from '../../../lambda/domain/events.ts';
 import { difficultyOf, latencyDistribution, percentile } from '../../../lambda/domain/reportAnalytics.ts';
 import { episode } from './fixtures.ts';
+import { questionStatistics } from '../../support/statistics.ts';
 
 /** Friday 2026-05-01 20:04:30 UTC. */
 const AT = Date.UTC(2026, 4, 1, 20, 4, 30);
@@ -16,17 +17,7 @@ const ctx: DescribeContext = {
 const outcome = (eliminated: { user_id: string; reason: 'wrong_answer' | 'no_answer'; answer: number | null }[]) =>
   questionOutcomeEvents('ep1', {
     statistics: {
-      question_index: 2,
-      question_id: 'q3',
-      correct_answer: '1',
-      answer_counts: [
-        { answer: '0', count: 1, correct: false },
-        { answer: '1', count: 4, correct: true },
-      ],
-      answered_count: 5,
-      advancing_count: 4,
-      eliminated_count: 2,
-      players_before: 6,
+      ...questionStatistics({ counts: [1, 4], correct: 1, playersBefore: 6, questionIndex: 2 }),
       question_start_timestamp: AT - 10_000,
       question_end_timestamp: AT,
       finalized_at: AT + 2000,

@@ -1,18 +1,15 @@
 /** The admin MFA gate (lambda/cognito/preTokenGeneration.ts): admin rights only in the tokens of admins with TOTP. */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
-import { stubEnvironment } from './support.ts';
+import { isolateEachTest } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
-let handler: typeof import('../../lambda/cognito/preTokenGeneration.ts').handler;
 
-beforeAll(async () => {
-  stubEnvironment();
-  handler = (await import('../../lambda/cognito/preTokenGeneration.ts')).handler;
-});
-beforeEach(() => cognito.reset());
+const { preTokenGeneration: handler } = loadHandlers(['preTokenGeneration']);
+isolateEachTest({ mocks: [cognito] });
 
 const event = (groups: string[]) =>
   ({

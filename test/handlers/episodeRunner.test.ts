@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -24,13 +24,14 @@ import {
   liveChannel,
   lambdaContext,
   openEpisode,
-  pinClock,
   question,
   setFields,
   sqsEvent,
   sqsRecord,
-  stubEnvironment,
+  isolateEachTest,
 } from './support.ts';
+import { loadHandlers } from './loadHandlers.ts';
+import { storedStatistics } from '../support/statistics.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -40,23 +41,18 @@ const outboxDir = mkdtempSync(join(tmpdir(), 'trivia-outbox-'));
 const OUTBOX = join(outboxDir, 'notifications.jsonl');
 
 let runEpisode: typeof import('../../lambda/usecases/runEpisode.ts').runEpisode;
-let episodeRunner: typeof import('../../lambda/queue/episodeRunner.ts').handler;
+
+const { episodeRunner } = loadHandlers(['episodeRunner'], { NOTIFICATIONS_TOPIC_ARN: 'local:outbox', NOTIFICATIONS_OUTBOX_FILE: OUTBOX, POWERTOOLS_DEV: 'true' });
 
 beforeAll(async () => {
-  stubEnvironment({ NOTIFICATIONS_TOPIC_ARN: 'local:outbox', NOTIFICATIONS_OUTBOX_FILE: OUTBOX, POWERTOOLS_DEV: 'true' });
   runEpisode = (await import('../../lambda/usecases/runEpisode.ts')).runEpisode;
-  episodeRunner = (await import('../../lambda/queue/episodeRunner.ts')).handler;
 });
 
 afterAll(() => rmSync(outboxDir, { recursive: true, force: true }));
 
+isolateEachTest({ mocks: [ddb, sqs, sns] });
 beforeEach(() => {
-  ddb.reset();
-  sqs.reset();
-  sns.reset();
   writeFileSync(OUTBOX, '');
-  pinClock();
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   ddb.on(GetCommand, { TableName: TABLES.questions }).callsFake((input: { Key: { id: string } }) => ({ Item: QUESTIONS[input.Key.id] }));
   sqs.on(SendMessageCommand).resolves({ MessageId: 'tick' });
   liveEpisodes([]);
@@ -65,11 +61,6 @@ beforeEach(() => {
 /** The episodes that are not over, as the `live` index lists them (rule 6 across episodes). */
 const liveEpisodes = (items: Pick<Episode, 'id' | 'state' | 'qset'>[]) =>
   ddb.on(QueryCommand, { TableName: TABLES.episodes, IndexName: 'live' }).resolves({ Items: items });
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
 
 const QUESTIONS: Record<string, ReturnType<typeof question>> = {
   q1: question('q1', 1),
@@ -301,22 +292,7 @@ describe('runEpisode', () => {
     expect(finals[0].Item).toEqual({
       pk: 'ep1#q0',
       sk: 'final',
-      episode_id: 'ep1',
-      question_index: 0,
-      question_id: 'q1',
-      correct_answer: '1',
-      answer_counts: [
-        { answer: '0', count: 1, correct: false },
-        { answer: '1', count: 3, correct: true },
-        { answer: '2', count: 0, correct: false },
-      ],
-      answered_count: 4,
-      advancing_count: 3,
-      eliminated_count: 2,
-      players_before: 5,
-      question_start_timestamp: start,
-      question_end_timestamp: start + 10_000,
-      finalized_at: NOW,
+      ...storedStatistics({ counts: [1, 3, 0], correct: 1, playersBefore: 5 }, { start, end: start + 10_000, finalizedAt: NOW }),
     });
     expect(table.current()).toMatchObject({ state: 'QUESTION_RESULTS', finalized_index: 0, eliminated_count: 2, participant_count: 5 });
     expect(ticks()).toEqual([{ QueueUrl: QUEUES.runnerTicks, MessageBody: JSON.stringify({ episode_id: 'ep1', due_at: NOW + 5_000 }), DelaySeconds: 5 }]);

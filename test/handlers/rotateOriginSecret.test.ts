@@ -2,7 +2,7 @@
  * The origin secret's rotation (lambda/secrets/rotateOriginSecret.ts): Secrets Manager's four steps, with Secrets
  * Manager mocked and CloudFront's REST API played by a fake fetch that keeps a distribution config.
  */
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   DescribeSecretCommand,
@@ -12,7 +12,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { stubEnvironment } from './support.ts';
+import { stubEnvironment, isolateEachTest } from './support.ts';
 
 const secrets = mockClient(SecretsManagerClient);
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:origin-AbCdEf';
@@ -59,7 +59,7 @@ function secretVersions(stages: Record<string, string[]>, values: Record<string,
 
 const step = (Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret') => ({ SecretId: SECRET, ClientRequestToken: TOKEN, Step });
 
-beforeEach(() => secrets.reset());
+isolateEachTest({ mocks: [secrets] });
 
 describe('origin secret rotation', () => {
   it('createSecret stores a new random value as AWSPENDING, once', async () => {
