@@ -7,10 +7,11 @@
  * need at run time (resource ids, environment variable names, queue facts) are in lambda/shared/resources.ts.
  */
 import type { Auth } from '../lambda/shared/http.ts';
+import { LIVE_NAMESPACE } from '../lambda/domain/live.ts';
 import type { BucketId, BusId, QueueId, SettingId, TableId, TopicId } from '../lambda/shared/resources.ts';
 
 /** AppSync Events channel namespaces (lib/constructs/liveChannel.ts; locally lib/local/): one channel per episode. */
-export type NamespaceId = 'episodes';
+export type NamespaceId = typeof LIVE_NAMESPACE;
 
 export interface KeySpec {
   name: string;
@@ -78,7 +79,7 @@ export const topics: TopicId[] = ['notifications'];
 
 export const buses: BusId[] = ['events'];
 
-export const namespaces: NamespaceId[] = ['episodes'];
+export const namespaces: NamespaceId[] = [LIVE_NAMESPACE];
 
 export interface BucketSpec {
   /** The only key prefix functions may write to; CloudFront serves the bucket under the same path (`/media/*`). */

@@ -14,9 +14,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './metricNames.ts';
 import { logReplacer } from './redact.ts';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'trivia-live';
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
 export const logger = new Logger({
   serviceName,
@@ -25,7 +26,7 @@ export const logger = new Logger({
 });
 export const metrics = new Metrics({
   serviceName,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'TriviaLive',
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
   defaultDimensions: { stage: process.env.STAGE ?? 'local' },
 });
 // Off outside Lambda and in the local stack (POWERTOOLS_TRACE_ENABLED=false): then the capture calls below change nothing.

@@ -10,7 +10,7 @@
  * On success the claims go to the integration the way API Gateway passes them (all strings).
  *
  * API Gateway does not look at `token_use`, so neither does this: an ID token passes here as it does in AWS, and the
- * handler layer refuses it (lambda/shared/http.ts `requireAccessToken`), the same code in both places.
+ * handler layer refuses it (lambda/shared/http.ts `authorize`), the same code in both places.
  * The local AppSync Events server reuses `createJwtAuthorizer`; `isAccessToken` is for callers without that layer.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';

@@ -10,6 +10,7 @@ import { buckets, buses, functions, tables, topics, type FunctionSpec } from '..
 import { envNames, queues, type BucketId, type QueueId, type TableId, type DeadLetterQueueId } from '../../lambda/shared/resources.ts';
 import { localBucketName } from './media.ts';
 import { LOCAL_CREDENTIALS, REGION } from './names.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/metricNames.ts';
 
 export interface HandlerEnvInput {
   dynamoEndpoint: string;
@@ -60,8 +61,8 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     STAGE: 'local',
     LOCAL: 'true',
     APP_VERSION: version,
-    POWERTOOLS_SERVICE_NAME: 'trivia-live',
-    POWERTOOLS_METRICS_NAMESPACE: 'TriviaLive',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_TRACE_ENABLED: 'false',
     // Quiet (tests): warnings and errors only, no metric lines.
     LOG_LEVEL: input.quiet ? 'WARN' : 'INFO',

@@ -348,7 +348,7 @@ describe('domain events of a scripted show', () => {
             ProjectionExpression: '#s',
           }),
         )
-      ).Items!.filter((i) => ['STARTED', 'QUESTION_OPEN', 'QUESTION_CLOSED'].includes(i.state as string)).length;
+      ).Items!.filter((i) => ['STARTED', 'QUESTION_OPEN', 'QUESTION_CLOSED', 'QUESTION_RESULTS'].includes(i.state as string)).length;
     await sleep(1100); // past the stats' one-second cache
     const before = await running();
     const { live_episodes } = (await producer.call('GET', '/api/v1/stats/live?window_minutes=5')).body as { live_episodes: number };
