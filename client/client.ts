@@ -207,7 +207,8 @@ export class TriviaClient {
   /** The public snapshot (no token): the episode as of its last event, `seq`, and the statistics while the results show. */
   getLiveSnapshot = (id: string) => this.call('GET', `${API}/live/${enc(id)}`, c.liveSnapshot, [200], { auth: false });
   /** The caller's own standing: registered, still in, eliminated at which question, or a winner. */
-  getMyStanding = (id: string) => this.call('GET', `${API}/episode/${enc(id)}/me`, c.standing, [200]);
+  /** A player's own standing; `seq`, the last live event seen, makes sure the answer is not older than that event. */
+  getMyStanding = (id: string, seq?: number) => this.call('GET', `${API}/episode/${enc(id)}/me${seq === undefined ? '' : `?seq=${seq}`}`, c.standing, [200]);
 
   /**
    * Follows an episode live (client/watch.ts): its snapshot, then every event of its channel in `seq` order, until it

@@ -162,7 +162,12 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     description: 'Registered, still in, eliminated at which question, or a winner. Private: never cached by a shared cache.',
     tag: 'live',
     params: c.idPath,
-    responses: { 200: { description: 'the standing', schema: c.standing }, 400: badPath, 404: err('no such episode') },
+    query: c.standingQuery,
+    responses: {
+      200: { description: 'the standing', schema: c.standing },
+      400: err('the id is malformed (`invalid_path`), or `seq` is not a whole number (`invalid_query`)'),
+      404: err('no such episode'),
+    },
   },
   cancelEpisode: {
     summary: 'Cancel an episode',

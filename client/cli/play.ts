@@ -117,7 +117,7 @@ export async function play(client: TriviaClient, episodeId: string, io: PlayIo):
       latest = item;
       if (item.statistics) statistics = item.statistics;
       // The results and the end decide the standing; the player's own route says it (no event carries it).
-      if (item.episode.state === 'QUESTION_RESULTS' || item.episode.state === 'ENDED') mine.standing = await client.getMyStanding(episodeId);
+      if (item.episode.state === 'QUESTION_RESULTS' || item.episode.state === 'ENDED') mine.standing = await client.getMyStanding(episodeId, item.seq);
       if (!io.tty) lastLines = 0;
       draw();
     }

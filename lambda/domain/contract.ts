@@ -205,6 +205,10 @@ export const liveSnapshot = z
 export type LiveSnapshotOut = z.infer<typeof liveSnapshot>;
 
 /** `GET /api/v1/episode/{id}/me`. */
+/** `GET /api/v1/episode/{id}/me`: a push client names the last `seq` it has seen, so the answer is never older than that. */
+export const standingQuery = z.strictObject({
+  seq: z.coerce.number().int().min(0).optional().describe('the last live-channel `seq` the caller has seen: the standing reflects at least that transition'),
+});
 export const standing = z
   .object({
     episode_id: z.string(),

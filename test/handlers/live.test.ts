@@ -38,8 +38,8 @@ isolateEachTest({ mocks: [ddb], clearEpisodeCache });
 const episodeIs = (e: Episode) => ddb.on(GetCommand, { TableName: TABLES.episodes, Key: { id: e.id } }).resolves({ Item: { ...e, live: 'live' } });
 const snapshot = (claims: typeof PLAYER | null, query?: Record<string, string>) =>
   getLiveSnapshot(httpEvent('GET', '/api/v1/live/{id}', '/api/v1/live/ep1', { claims, pathParameters: { id: 'ep1' }, ...(query ? { query } : {}) }), ctx).then(parse);
-const standing = (claims = PLAYER) =>
-  getMyStanding(httpEvent('GET', '/api/v1/episode/{id}/me', '/api/v1/episode/ep1/me', { claims, pathParameters: { id: 'ep1' } }), ctx).then(parse);
+const standing = (claims = PLAYER, query?: Record<string, string>) =>
+  getMyStanding(httpEvent('GET', '/api/v1/episode/{id}/me', '/api/v1/episode/ep1/me', { claims, pathParameters: { id: 'ep1' }, ...(query ? { query } : {}) }), ctx).then(parse);
 
 describe('GET /api/v1/live/{id}', () => {
   it('answers anyone, with or without a token, the same bytes, publicly cacheable for a second', async () => {
@@ -87,6 +87,31 @@ describe('GET /api/v1/episode/{id}/me', () => {
     const keys = ddb.commandCalls(BatchGetCommand)[0].args[0].input.RequestItems!;
     expect(keys[TABLES.responses].Keys).toHaveLength(2);
     expect(keys[TABLES.participants].Keys).toEqual([{ pk: expect.stringMatching(/^ep1#\d+$/), user_id: PLAYER.sub }]);
+  });
+
+  it('never answers from a copy older than the seq the caller names (the end was pushed; the cache still holds the results)', async () => {
+    const results: Episode = { ...openEpisode(0), state: 'QUESTION_RESULTS', finalized_index: 0, seq: 5 };
+    episodeIs(results);
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLES.participants]: [{ episode_id: 'ep1', user_id: PLAYER.sub }],
+        [TABLES.responses]: [{ ...responseKey('ep1', 0, PLAYER.sub, results.shard_count), question_index: 0, answer: 1, correct: true }],
+      },
+    });
+    expect((await standing()).body).toMatchObject({ status: 'playing' });
+    episodeIs({ ...results, state: 'ENDED', seq: 6 });
+    // Within the cache's second, a caller that names no seq (or one already seen) gets the cached copy ...
+    expect((await standing(PLAYER, { seq: '5' })).body).toMatchObject({ status: 'playing' });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    // ... and one that has seen the end gets a fresh read.
+    expect((await standing(PLAYER, { seq: '6' })).body).toMatchObject({ status: 'winner' });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+  });
+
+  it('refuses a seq that is not a whole number with 400 invalid_query', async () => {
+    episodeIs(openEpisode(0));
+    for (const seq of ['-1', 'abc', '1.5']) expectError(await standing(PLAYER, { seq }), 400, 'invalid_query');
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 
   it('a player who is not registered is told so', async () => {

@@ -66,7 +66,7 @@ export function Show({ client, episodeId, onLeave }: { client: TriviaClient; epi
   const missedResults = state.standing === 'playing' && index > 0 && (phase === 'open' || phase === 'ended') && state.judged !== (phase === 'ended' ? index : index - 1);
   useEffect(() => {
     if (!missedResults) return;
-    client.getMyStanding(episodeId).then(
+    client.getMyStanding(episodeId, state.seq).then(
       (me) => dispatch({ kind: 'standing', status: me.status, ...(me.eliminated_at_question !== undefined ? { eliminatedAt: me.eliminated_at_question } : {}) }),
       () => undefined,
     );
