@@ -115,7 +115,8 @@ interface PublishRecord {
 /**
  * Where push lag goes, from the Event API's publish log (GET /__published, each publish's arrival, signature checked,
  * fan-out written): the publisher (commit → request at the Event API), the server's check (signature, JSON), the
- * fan-out (one send per subscriber), and delivery (fan-out written → receipt, the sockets and the audience's own loop).
+ * fan-out (one send per subscriber, first to last), and receipt counted from the fan-out's start (the server's sends
+ * and the audience's reading overlap: the first watchers have their event before the last send).
  */
 async function lagStages(httpEndpoint: string, r: { episodeId: string; transitions: Map<number, Transition>; done: { receipts: Receipt[][] } }) {
   const log = (await (await fetch(new URL('/__published', httpEndpoint))).json()) as PublishRecord[];
@@ -130,14 +131,14 @@ async function lagStages(httpEndpoint: string, r: { episodeId: string; transitio
   for (const receipts of r.done.receipts) {
     for (const [seq, , receivedAt] of receipts) {
       const p = firstPublish.get(seq as number);
-      if (p && r.transitions.has(seq as number)) delivery.push(receivedAt - p.sent_at);
+      if (p && r.transitions.has(seq as number)) delivery.push(receivedAt - p.checked_at);
     }
   }
   return {
     'publisher: commit → publish at the Event API': stage(published.map(({ t, p }) => p.received_at - t.committedAt)),
     'Event API: signature and checks': stage(published.map(({ p }) => p.checked_at - p.received_at)),
-    'Event API: fan-out (a send per subscriber)': stage(published.map(({ p }) => p.sent_at - p.checked_at)),
-    'delivery: fan-out written → receipt': stage(delivery),
+    'Event API: fan-out (first to last send)': stage(published.map(({ p }) => p.sent_at - p.checked_at)),
+    'receipt, from the fan-out\'s start': stage(delivery),
   };
 }
 
