@@ -14,11 +14,15 @@
  * with the event and response sizes measured here. A reference subscriber in this process records each transition's
  * commit time, which is what a poll's lag is measured from.
  *
- * Flags: --watchers N (5000), --out FILE (bench-live-results.json).
+ * Push lag is also broken down by stage, from the local Event API's publish log: the publisher (commit → its request
+ * at the Event API), the server's checks, its fan-out, and delivery (fan-out written → receipt in the audience).
+ *
+ * Flags: --watchers N (5000), --out FILE (bench-live-results.json), --push-only (the push show and its lag only, for
+ * profiling runs: no poll show, no results file).
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -34,6 +38,7 @@ const { values: flags } = parseArgs({
   options: {
     watchers: { type: 'string', default: '5000' },
     out: { type: 'string', default: 'bench-live-results.json' },
+    'push-only': { type: 'boolean', default: false },
   },
 });
 const WATCHERS = Number(flags.watchers);
@@ -55,6 +60,10 @@ export interface PathFigures {
 }
 
 const log = (...parts: unknown[]) => console.error('[bench:live]', ...parts);
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses of the API under measurement are read loosely
 async function call(url: string, token: string | undefined, method: string, body?: unknown): Promise<{ status: number; body: any; text: string }> {
@@ -69,12 +78,13 @@ async function call(url: string, token: string | undefined, method: string, body
 
 /**
  * A setup call that must succeed: retried on a server error, which on a loaded machine is a cold start that ran past
- * the function's timeout. A create that timed out may have been stored all the same: 409 then counts as done.
+ * the function's timeout. A create that timed out may have been stored all the same: on a retry, 409 (or 200, the
+ * same create replayed) counts as done.
  */
 async function setup(url: string, token: string, body: unknown, what: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const r = await call(url, token, 'POST', body);
-    if (r.status === 201 || (attempt > 1 && r.status === 409)) return;
+    const r = await call(url, token, 'POST', body).catch((err: Error) => ({ status: 599, text: err.message }));
+    if (r.status === 201 || (attempt > 1 && (r.status === 409 || r.status === 200))) return;
     if (r.status < 500 || attempt === 5) throw new Error(`${what} failed: ${r.status} ${r.text}`);
     log(`${what}: ${r.status}, again`);
   }
@@ -94,6 +104,43 @@ interface Transition {
   bytes: number;
 }
 const stateKey = (e: LiveEvent) => `${e.episode.state}#${e.episode.current_question_index}`;
+
+interface PublishRecord {
+  received_at: number;
+  checked_at: number;
+  sent_at: number;
+  events: { episode_id?: string; seq?: number }[];
+}
+
+/**
+ * Where push lag goes, from the Event API's publish log (GET /__published, each publish's arrival, signature checked,
+ * fan-out written): the publisher (commit → request at the Event API), the server's check (signature, JSON), the
+ * fan-out (one send per subscriber, first to last), and receipt counted from the fan-out's start (the server's sends
+ * and the audience's reading overlap: the first watchers have their event before the last send).
+ */
+async function lagStages(httpEndpoint: string, r: { episodeId: string; transitions: Map<number, Transition>; done: { receipts: Receipt[][] } }) {
+  const log = (await (await fetch(new URL('/__published', httpEndpoint))).json()) as PublishRecord[];
+  const firstPublish = new Map<number, PublishRecord>();
+  for (const p of log) for (const e of p.events) if (e.episode_id === r.episodeId && typeof e.seq === 'number' && !firstPublish.has(e.seq)) firstPublish.set(e.seq, p);
+  const stage = (values: number[]) => {
+    const sorted = values.sort((a, b) => a - b);
+    return `${round(percentile(sorted, 50))} / ${round(percentile(sorted, 99))} / ${round(sorted[sorted.length - 1] ?? NaN)}`;
+  };
+  const published = [...r.transitions.values()].flatMap((t) => (firstPublish.has(t.seq) ? [{ t, p: firstPublish.get(t.seq)! }] : []));
+  const delivery: number[] = [];
+  for (const receipts of r.done.receipts) {
+    for (const [seq, , receivedAt] of receipts) {
+      const p = firstPublish.get(seq as number);
+      if (p && r.transitions.has(seq as number)) delivery.push(receivedAt - p.checked_at);
+    }
+  }
+  return {
+    'publisher: commit → publish at the Event API': stage(published.map(({ t, p }) => p.received_at - t.committedAt)),
+    'Event API: signature and checks': stage(published.map(({ p }) => p.checked_at - p.received_at)),
+    'Event API: fan-out (first to last send)': stage(published.map(({ p }) => p.sent_at - p.checked_at)),
+    'receipt, from the fan-out\'s start': stage(delivery),
+  };
+}
 
 async function main() {
   log(`starting a fresh local stack (watchers ${WATCHERS})`);
@@ -123,6 +170,7 @@ async function main() {
       WebSocket: WebSocket as unknown as RealtimeSocketConstructor,
     });
 
+    const loads: string[] = [`start ${loadAverage()}`];
     /** One show watched by the audience in `mode`; returns what they and the stack did. */
     const watch = async (mode: 'push' | 'poll') => {
       const episodeId = `${run}-${mode}`;
@@ -139,7 +187,10 @@ async function main() {
           const questionId = e.episode.current_question.id;
           for (const bot of bots) {
             benchCalls++;
-            void call(`${api}/api/v1/response`, bot, 'POST', { episode_id: episodeId, question_id: questionId, answer: rightAnswer.get(questionId) });
+            // A lost answer only ends the show early (the bench reports the transitions it saw), so it is logged, not fatal.
+            call(`${api}/api/v1/response`, bot, 'POST', { episode_id: episodeId, question_id: questionId, answer: rightAnswer.get(questionId) }).catch((err: Error) =>
+              log(`${mode}: a bot's answer failed: ${err.message}`),
+            );
           }
         }
         if (e.type === 'episode.ended' || e.type === 'episode.cancelled') ended();
@@ -196,6 +247,7 @@ async function main() {
         benchCalls += httpInvocations(stack) - before;
       }
       await Promise.race([showEnded, sleep(PHASE_TIMEOUT_MS)]);
+      loads.push(`${mode} ${loadAverage()}`);
       const done = (await next('done')) as Extract<WatchersMessage, { kind: 'done' }>;
       const seconds = (Date.now() - t0) / 1000;
       clearInterval(sampler);
@@ -212,15 +264,8 @@ async function main() {
       return { episodeId, transitions, done, seconds, stackCpuMs, audienceCpuMs, peak, originRequests, publishes };
     };
 
-    log('push: the show, pushed on the local Event API');
-    const pushRun = await watch('push');
-    const snapshot = await call(`${api}/api/v1/live/${pushRun.episodeId}`, undefined, 'GET');
-    log('poll: the same show, polled once a second');
-    const pollRun = await watch('poll');
-    reference.close();
-
-    /* ---------------- figures ---------------- */
-    const figures = (r: typeof pushRun, mode: 'push' | 'poll') => {
+    /** A path's lag, misses and origin requests, from what its audience received. */
+    const figures = (r: Awaited<ReturnType<typeof watch>>, mode: 'push' | 'poll') => {
       const expected = [...r.transitions.values()].sort((a, b) => a.seq - b.seq);
       const orderOf = new Map<number | string, number>(expected.map((t, i) => [mode === 'push' ? t.seq : t.key, i]));
       const committedAt = new Map<number | string, number>(expected.map((t) => [mode === 'push' ? t.seq : t.key, t.committedAt]));
@@ -248,7 +293,19 @@ async function main() {
         originPerTransition: round(r.originRequests / Math.max(1, expected.length), 2),
       };
     };
+    log('push: the show, pushed on the local Event API');
+    const pushRun = await watch('push');
+    // Printed now as well: a poll run on a loaded machine can fail, and this is the figure the target is about.
     const push = figures(pushRun, 'push');
+    const stages = await lagStages(outputs.EventApiHttpEndpoint, pushRun);
+    log(`push lag p50 / p99 / max ${push.lag.p50} / ${push.lag.p99} / ${push.lag.max} ms, ${push.missed} missed, ${push.outOfOrder} out of order; load average ${loads.at(-1)}`);
+    for (const [label, v] of Object.entries(stages)) log(`push lag, ${label}: ${v}`);
+    if (flags['push-only']) return;
+    const snapshot = await call(`${api}/api/v1/live/${pushRun.episodeId}`, undefined, 'GET');
+    log('poll: the same show, polled once a second');
+    const pollRun = await watch('poll');
+    reference.close();
+
     const poll = figures(pollRun, 'poll');
 
     const transitionsSeen = [...pushRun.transitions.values()];
@@ -296,8 +353,11 @@ async function main() {
     console.log(`\n${'metric'.padEnd(38)}${'push'.padStart(12)}${'poll'.padStart(12)}`);
     for (const [label, of] of rows) console.log(`${label.padEnd(38)}${cell(of(push, pushRun))}${cell(of(poll, pollRun))}`);
     console.log(`\n${WATCHERS} watchers, ${QUESTIONS} questions (${TRANSITIONS} transitions), ${availableParallelism()} cores; audience in a child process.`);
+    console.log(`Load average (1 / 5 / 15 min) at the start and at each show's end: ${loads.join('; ')}. Lag is wall-clock: on a shared machine compare runs at like loads.`);
     console.log(`Modelled show: ${MILLION_PLAYER_SHOW.players.toLocaleString('en-US')} players, ${MILLION_PLAYER_SHOW.minutes} minutes, ${MILLION_PLAYER_SHOW.questions} questions; sizes measured here: event ${model.eventBytes} B, snapshot ${model.snapshotBytes} B, episode view ${model.pollBodyBytes} B.`);
     for (const line of [...describeCost('push', pushCost), ...describeCost('poll', pollCost)]) console.log(line);
+    console.log('Push lag by stage, ms p50 / p99 / max (over transitions; delivery over every receipt):');
+    for (const [label, v] of Object.entries(stages)) console.log(`  ${label.padEnd(46)}${v}`);
     console.log(`ratios push/poll: ${JSON.stringify(ratios)}; written to ${flags.out}`);
   } finally {
     await stack.stop();

@@ -2,14 +2,14 @@
  * The audience of `npm run bench:live`, in a process of its own (bench/live.ts forks it), so that the CPU and memory
  * measured for the stack are the stack's, and N clients do not share its event loop.
  *
- * - push: N subscribers on the episode's channel, each its own WebSocket connection (client/realtime.ts), recording
- *   every event it receives (seq, type, commit time) and when;
+ * - push: N subscribers on the episode's channel, each its own WebSocket connection (client/realtime.ts connects and
+ *   subscribes), stamping every event frame the moment it arrives and reading it after the show (StampingSocket);
  * - poll: N clients polling `GET /api/v1/episode/{id}` once a second (as today's clients do), each with its own token,
  *   recording when it first sees each state.
  * Every loop is bounded: a client stops at the episode's end or at the deadline.
  */
-import WebSocket from 'ws';
-import { connectRealtime, type RealtimeConnection, type RealtimeSocketConstructor } from '../client/realtime.ts';
+import WebSocket, { type RawData } from 'ws';
+import { connectRealtime, type RealtimeConnection, type RealtimeSocket, type RealtimeSocketConstructor } from '../client/realtime.ts';
 import { liveChannel, type LiveEvent } from '../lambda/domain/live.ts';
 import { sleep } from './measure.ts';
 
@@ -37,8 +37,58 @@ export type WatchersMessage =
 const send = (m: WatchersMessage) => new Promise<void>((resolve, reject) => process.send!(m, undefined, {}, (err) => (err ? reject(err) : resolve())));
 const isEnd = (state: string) => state === 'ENDED' || state === 'CANCELLED';
 
+/** A `data` frame as it arrived: when, and its text (read after the show). */
+type Stamped = [receivedAt: number, frame: string];
+const DATA_FRAME = Buffer.from('{"type":"data"');
+const ENDED = /episode\.(ended|cancelled)/;
+
+/**
+ * A WebSocket for client/realtime.ts that keeps `data` frames to itself: each is stamped and stored as it arrives,
+ * unparsed. N sockets share this process's one loop, and had the client parsed every frame (the message, then its
+ * event) before the next one is stamped, the last of N watchers would wait for N − 1 parses: the lag would then be
+ * the audience's own, not the channel's. Everything else (ack, subscribe_success, ka) reaches the client as usual.
+ */
+function stampingSocket(frames: Stamped[], onEnd: () => void): RealtimeSocketConstructor {
+  return class StampingSocket implements RealtimeSocket {
+    private readonly ws: WebSocket;
+    constructor(url: string, protocols: string[]) {
+      this.ws = new WebSocket(url, protocols);
+    }
+    get readyState() {
+      return this.ws.readyState;
+    }
+    send(data: string) {
+      this.ws.send(data);
+    }
+    close(code?: number, reason?: string) {
+      this.ws.close(code, reason);
+    }
+    addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void) {
+      if (type === 'message') {
+        this.ws.on('message', (data: RawData) => {
+          const bytes = data as Buffer;
+          if (bytes.subarray(0, DATA_FRAME.length).equals(DATA_FRAME)) {
+            const frame = bytes.toString();
+            frames.push([Date.now(), frame]);
+            if (ENDED.test(frame)) onEnd();
+          } else listener({ data: bytes.toString() });
+        });
+      } else if (type === 'close') this.ws.on('close', (code: number, reason: Buffer) => listener({ code, reason: reason.toString() }));
+      else this.ws.on(type, () => listener({}));
+    }
+  };
+}
+
+/** The receipts of one watcher's stamped frames. */
+function receiptsOf(frames: Stamped[]): Receipt[] {
+  return frames.map(([receivedAt, frame]) => {
+    const e = JSON.parse((JSON.parse(frame) as { event: string }).event) as LiveEvent;
+    return [e.seq, e.server_time, receivedAt];
+  });
+}
+
 async function push(c: WatchersConfig): Promise<void> {
-  const receipts: Receipt[][] = c.tokens.map(() => []);
+  const frames: Stamped[][] = c.tokens.map(() => []);
   const connections: RealtimeConnection[] = [];
   let failed = 0;
   let ended = 0;
@@ -51,21 +101,20 @@ async function push(c: WatchersConfig): Promise<void> {
       while (next < c.tokens.length) {
         const i = next++;
         try {
+          const onEnd = () => {
+            if (sawEnd[i]) return;
+            sawEnd[i] = true;
+            if (++ended === c.tokens.length - failed) allEnded();
+          };
           const live = await connectRealtime({
             realtimeUrl: c.realtimeUrl,
             httpUrl: c.httpUrl,
             token: () => Promise.resolve(c.tokens[i]),
-            WebSocket: WebSocket as unknown as RealtimeSocketConstructor,
+            WebSocket: stampingSocket(frames[i], onEnd),
           });
           connections.push(live);
-          await live.subscribe(liveChannel(c.episodeId), (data) => {
-            const e = data as LiveEvent;
-            receipts[i].push([e.seq, e.server_time, Date.now()]);
-            if (isEnd(e.episode.state) && !sawEnd[i]) {
-              sawEnd[i] = true;
-              if (++ended === c.tokens.length - failed) allEnded();
-            }
-          });
+          // Its events never reach the client: the socket keeps them (stampingSocket).
+          await live.subscribe(liveChannel(c.episodeId), () => {});
         } catch {
           failed++;
         }
@@ -75,7 +124,7 @@ async function push(c: WatchersConfig): Promise<void> {
   await send({ kind: 'ready', connected: c.tokens.length - failed, failed });
   await Promise.race([done, sleep(Math.max(0, c.deadline - Date.now()))]);
   for (const live of connections) live.close();
-  await send({ kind: 'done', receipts, errors: failed, bodyBytes: 0 });
+  await send({ kind: 'done', receipts: frames.map(receiptsOf), errors: failed, bodyBytes: 0 });
 }
 
 async function poll(c: WatchersConfig): Promise<void> {

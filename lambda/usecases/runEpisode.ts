@@ -73,7 +73,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
       }
       return { steps, state: episode.state };
     }
-    const next = await nextTransition(episode, now);
+    const next = await nextTransition(episode, opts.clock);
     if (next === 'settling') {
       // Answers of the closed question are still queued or not yet counted: look again shortly.
       if (opts.clock() - started < SETTLE_POLL_BUDGET_MS) {
@@ -86,7 +86,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
     }
     if (!next) return { steps, state: episode.state };
     if (next.step === 'start' && (await startBlocked(episode))) return { steps, state: episode.state };
-    const stored = await saveTransition(episode, next.episode, now);
+    const stored = await saveTransition(episode, next.episode, next.at);
     if (!stored) {
       // Another runner moved the episode first; it owns the follow-up tick.
       logger.info('another runner applied this step', { episode_id: episodeId, step: next.step, version: episode.version });
@@ -124,13 +124,18 @@ async function startBlocked(episode: Episode): Promise<boolean> {
   return sharing.length > 0;
 }
 
-/** Loads whatever facts the due step needs, then asks `advance` again; 'settling' while a question cannot be finalized yet. */
-async function nextTransition(episode: Episode, now: number) {
+/**
+ * Loads whatever facts the due step needs, then asks `advance` again; 'settling' while a question cannot be finalized yet.
+ * Each ask reads the clock anew: finalizing takes several reads and writes, and the transition it yields is stamped
+ * (`seq_at`, the event's `server_time`) and its reveal counted from when the statistics are final, not from before.
+ */
+async function nextTransition(episode: Episode, clock: () => number) {
   const facts: StepFacts = {};
   for (let attempt = 0; attempt < 3; attempt++) {
+    const now = clock();
     const result = advance(episode, now, facts);
     if (!result) return null;
-    if (result.kind === 'transition') return result;
+    if (result.kind === 'transition') return { ...result, at: now };
     const question = await getQuestionCached(result.questionId);
     if (!question) throw new Error(`question ${result.questionId} of episode ${episode.id} is missing`);
     if (result.step === 'open') facts.nextQuestion = question;

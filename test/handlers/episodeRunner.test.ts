@@ -319,6 +319,25 @@ describe('runEpisode', () => {
     expect(table.current().live).toBeUndefined();
     expect(ticks()).toHaveLength(1);
   });
+
+  it('stamps the results and counts their reveal from when the statistics are final, not from before finalizing', async () => {
+    const table = episodesTable({ ...openEpisode(0, 13_000), state: 'QUESTION_CLOSED', version: 3 });
+    ddb.on(GetCommand, { TableName: TABLES.statistics }).resolves({});
+    ddb.on(QueryCommand, { TableName: TABLES.statistics }).resolves({ Items: [{ first: '1', last: '4', value: { counts: [1, 3, 0], correct: 3, total: 4 } }] });
+    settled(4);
+    const channel = liveChannel();
+    const opts = clockAt();
+    // Finalizing (seal, recount, store the statistics) takes 700 ms of the clock.
+    let finalizing = 0;
+    ddb.on(PutCommand).callsFake(() => {
+      finalizing = 700;
+      return {};
+    });
+    const result = await runEpisode('ep1', { ...opts, clock: () => opts.clock() + finalizing });
+    expect(result.steps).toEqual(['finalize']);
+    expect(table.current()).toMatchObject({ state: 'QUESTION_RESULTS', seq_at: NOW + 700, next_step_at: NOW + 700 + 5_000 });
+    expect(channel.events()).toEqual([expect.objectContaining({ type: 'question.results', server_time: NOW + 700 })]);
+  });
 });
 
 describe('runEpisode waits for answers to settle before it finalizes', () => {

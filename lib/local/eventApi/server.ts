@@ -11,8 +11,8 @@
  *   authorizer (lib/local/authorizer.ts); publishing (HTTP, or `publish` on the socket) is IAM only: a SigV4 signature
  *   made with the local stack's credentials (./sigv4.ts).
  *
- * Fan-out serializes each published event once: every subscription keeps its `data` frame's prefix, so delivering to
- * N subscribers is N string concatenations and sends, not N JSON encodings.
+ * Fan-out serializes each published event once: every subscription keeps its `data` frame's prefix, encoded, so
+ * delivering to N subscribers is N corked writes of ready bytes (./frames.ts), not N JSON encodings.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -22,6 +22,7 @@ import type { JwtAuthorizer } from '../authorizer.ts';
 import { errorFields, silentLog, type LocalLog } from '../log.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from '../ports.ts';
 import { checkChannel, wildcardPrefixes } from './channels.ts';
+import { fanOut } from './frames.ts';
 import { isSigV4, verifySigV4, type IamCredentials, type SignedRequest } from './sigv4.ts';
 
 export const SUBPROTOCOL = 'aws-appsync-event-ws';
@@ -77,8 +78,8 @@ interface Subscription {
   connection: Connection;
   key: string;
   wildcard: boolean;
-  /** `{"type":"data","id":"<id>","event":` — the part of a data frame that is this subscription's own. */
-  framePrefix: string;
+  /** `{"type":"data","id":"<id>","event":`, encoded: the part of a data frame that is this subscription's own. */
+  framePrefix: Buffer;
 }
 
 interface Connection {
@@ -126,10 +127,12 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
    * `{"failPublishesFrom": "<function id>", "count": N}` makes that function's next N publishes fail with a 500 (as if it
    * crashed right after its commit); `DELETE /__faults` clears them and says how many were used. `GET /__published` lists
    * every accepted publish, `{function, events: [{episode_id, seq, type}]}` in arrival order (the function from the
-   * publisher's `x-trivia-function` header), so tests can tell the runner's fast path from the stream relay.
+   * publisher's `x-trivia-function` header), so tests can tell the runner's fast path from the stream relay, with when
+   * (epoch ms) the request arrived, its signature and events were checked, and its fan-out was written, so the live
+   * benchmark (bench/live.ts) can tell where push lag goes.
    */
   let faults: { from: string; left: number; used: number } | undefined;
-  const publishLog: { function: string; events: { episode_id?: unknown; seq?: unknown; type?: unknown }[] }[] = [];
+  const publishLog: { function: string; received_at: number; checked_at: number; sent_at: number; events: { episode_id?: unknown; seq?: unknown; type?: unknown }[] }[] = [];
   const publisherOf = (req: IncomingMessage) => String(req.headers['x-trivia-function'] ?? 'unknown');
 
   /**
@@ -164,13 +167,9 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
     }
     for (const event of events) {
       // The one encoding of this event; every subscriber's frame is its own prefix plus this.
-      const tail = `${JSON.stringify(event)}}`;
+      const send = fanOut(Buffer.from(`${JSON.stringify(event)}}`));
       for (const set of targets) {
-        for (const sub of set) {
-          if (sub.connection.socket.readyState !== WebSocket.OPEN) continue;
-          sub.connection.socket.send(sub.framePrefix + tail);
-          counters.delivered++;
-        }
+        for (const sub of set) if (send(sub.connection.socket, sub.framePrefix)) counters.delivered++;
       }
     }
     counters.published += events.length;
@@ -232,6 +231,7 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
     });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
+    const receivedAt = Date.now();
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/__faults') return handleFaults(req, res);
     if (path === '/__published' && req.method === 'GET') return reply(req, res, 200, publishLog);
@@ -267,9 +267,13 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
       faults.used++;
       return reply(req, res, 500, errors('InternalFailureException', 'injected fault'), 'InternalFailureException');
     }
+    const checkedAt = Date.now();
     const successful = deliver(channel.path, parsed.events as string[]);
     publishLog.push({
       function: publisher,
+      received_at: receivedAt,
+      checked_at: checkedAt,
+      sent_at: Date.now(),
       events: (parsed.events as string[]).map((e) => {
         const { episode_id, seq, type } = JSON.parse(e) as Record<string, unknown>;
         return { episode_id, seq, type };
@@ -297,6 +301,8 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
 
   const wss = new WebSocketServer({
     noServer: true,
+    // ws's default for a server, said here because fan-out writes its own frames (./frames.ts): they are never compressed.
+    perMessageDeflate: false,
     maxPayload: MAX_BODY_BYTES,
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
@@ -323,7 +329,7 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
     if (!channel.ok) return fail(channel.errorType, channel.message);
     if (c.subscriptions.has(id)) return fail('BadRequestException', `Subscription id ${id} is already in use on this connection`);
     if (c.socket.readyState !== WebSocket.OPEN) return;
-    const sub: Subscription = { id, connection: c, key: channel.path, wildcard: channel.wildcard, framePrefix: `{"type":"data","id":${JSON.stringify(id)},"event":` };
+    const sub: Subscription = { id, connection: c, key: channel.path, wildcard: channel.wildcard, framePrefix: Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"event":`) };
     const index = channel.wildcard ? wildcards : exact;
     let set = index.get(sub.key);
     if (!set) index.set(sub.key, (set = new Set()));

@@ -177,6 +177,16 @@ describe('delivery', () => {
     expect(await c.next()).toMatchObject({ type: 'unsubscribe_error', id: 'gone', errors: [{ errorType: 'UnknownOperationError' }] });
   });
 
+  it('frames events of every length whole: 7-bit, 16-bit and 64-bit payload lengths (RFC 6455), and one socket keeps their order', async () => {
+    const c = await connect();
+    await subscribe(c, 'sizes', '/episodes/sizes');
+    // A frame is the subscription's prefix (~40 bytes) plus the event: under 126 bytes, under 64 KiB, and over it.
+    const sized = (bytes: number) => JSON.stringify({ type: 'question.opened', pad: 'é'.repeat(bytes / 2) });
+    const events = [event(1), sized(1_000), sized(100_000), event(2)];
+    expect((await signedPublish(server, { channel: '/episodes/sizes', events })).status).toBe(200);
+    for (const e of events) expect(await c.next((m) => m.type === 'data')).toEqual({ type: 'data', id: 'sizes', event: e });
+  });
+
   it('encodes each event once, whatever the number of subscribers', async () => {
     const stringifyCalls = async (subscribers: number, channel: string) => {
       for (let i = 0; i < subscribers; i++) await subscribe(await connect(), `s${i}`, channel);
