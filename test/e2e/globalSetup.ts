@@ -5,9 +5,13 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startLocalStack } from '../../lib/local/stack.ts';
+import { ensureWebBuild } from '../../lib/webBuild.ts';
 import './support/stack.ts';
 
 export default async function setup(project: TestProject) {
+  // `npm start` (test/e2e/localCli.test.ts) and the stack serve the web apps: build them first when stale, so no test
+  // pays for a build inside its own time limit (the browser project does the same; this covers `--project e2e` alone).
+  await ensureWebBuild();
   const stack = await startLocalStack({
     quiet: true,
     settleMs: 800,
