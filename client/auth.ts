@@ -36,17 +36,28 @@ export function regionOf(endpoint?: string, userPoolId?: string): string {
   return fromHost ?? fromPool ?? 'us-east-1';
 }
 
-/** A transport over the AWS SDK: the endpoint is configurable (cognito-local), the region is derived from it. */
-export function sdkCognitoTransport(opts: { endpoint?: string; region?: string; userPoolId?: string }): CognitoTransport {
+export interface CognitoEndpoint {
+  endpoint?: string;
+  region?: string;
+  userPoolId?: string;
+}
+
+/** An SDK client for the user pool's unauthenticated and token-authorized calls (sign-in, TOTP enrolment). */
+export function sdkCognitoClient(opts: CognitoEndpoint): CognitoIdentityProviderClient {
   const region = opts.region ?? regionOf(opts.endpoint, opts.userPoolId);
   const isAws = !opts.endpoint || /amazonaws\.com/.test(opts.endpoint);
-  const client = new CognitoIdentityProviderClient({
+  return new CognitoIdentityProviderClient({
     region,
     ...(isAws ? {} : { endpoint: opts.endpoint }),
-    // InitiateAuth and RespondToAuthChallenge need no credentials; a custom endpoint may still want the SDK to sign.
+    // These calls need no credentials; a custom endpoint may still want the SDK to sign.
     ...(isAws ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     maxAttempts: 4,
   });
+}
+
+/** A transport over the AWS SDK: the endpoint is configurable (cognito-local), the region is derived from it. */
+export function sdkCognitoTransport(opts: CognitoEndpoint): CognitoTransport {
+  const client = sdkCognitoClient(opts);
   const call = async (cmd: InitiateAuthCommand | RespondToAuthChallengeCommand): Promise<AuthResult> => {
     try {
       return (await client.send(cmd as InitiateAuthCommand)) as AuthResult;
