@@ -1,7 +1,8 @@
 /**
  * Signing in to the stack's Cognito user pool: USER_PASSWORD_AUTH (works against AWS and cognito-local) or
  * USER_SRP_AUTH (the password never leaves the client; AWS only — cognito-local does not implement it), and
- * REFRESH_TOKEN_AUTH when the token is about to expire or the API answered 401.
+ * REFRESH_TOKEN_AUTH when the token is about to expire or the API answered 401. A user with TOTP enabled (every admin:
+ * lambda/domain/adminMfa.ts) is challenged with SOFTWARE_TOKEN_MFA after the password; the `totp` option supplies the code.
  *
  * The API takes the ID token (it carries `email` and `cognito:groups`; API Gateway's JWT authorizer checks its `aud`).
  */
@@ -12,7 +13,7 @@ import {
   type AuthFlowType,
   type ChallengeNameType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { AuthError } from './errors.ts';
+import { AuthError, TotpError } from './errors.ts';
 import { passwordVerifierResponses, startSrp } from './srp.ts';
 
 export interface AuthResult {
@@ -35,17 +36,28 @@ export function regionOf(endpoint?: string, userPoolId?: string): string {
   return fromHost ?? fromPool ?? 'us-east-1';
 }
 
-/** A transport over the AWS SDK: the endpoint is configurable (cognito-local), the region is derived from it. */
-export function sdkCognitoTransport(opts: { endpoint?: string; region?: string; userPoolId?: string }): CognitoTransport {
+export interface CognitoEndpoint {
+  endpoint?: string;
+  region?: string;
+  userPoolId?: string;
+}
+
+/** An SDK client for the user pool's unauthenticated and token-authorized calls (sign-in, TOTP enrolment). */
+export function sdkCognitoClient(opts: CognitoEndpoint): CognitoIdentityProviderClient {
   const region = opts.region ?? regionOf(opts.endpoint, opts.userPoolId);
   const isAws = !opts.endpoint || /amazonaws\.com/.test(opts.endpoint);
-  const client = new CognitoIdentityProviderClient({
+  return new CognitoIdentityProviderClient({
     region,
     ...(isAws ? {} : { endpoint: opts.endpoint }),
-    // InitiateAuth and RespondToAuthChallenge need no credentials; a custom endpoint may still want the SDK to sign.
+    // These calls need no credentials; a custom endpoint may still want the SDK to sign.
     ...(isAws ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
     maxAttempts: 4,
   });
+}
+
+/** A transport over the AWS SDK: the endpoint is configurable (cognito-local), the region is derived from it. */
+export function sdkCognitoTransport(opts: CognitoEndpoint): CognitoTransport {
+  const client = sdkCognitoClient(opts);
   const call = async (cmd: InitiateAuthCommand | RespondToAuthChallengeCommand): Promise<AuthResult> => {
     try {
       return (await client.send(cmd as InitiateAuthCommand)) as AuthResult;
@@ -111,6 +123,14 @@ export interface CognitoAuthOptions {
   now?: () => number;
   /** Called whenever new tokens arrive (a CLI saves them). */
   onTokens?: (tokens: Tokens) => void;
+  /** The current 6-digit code of the user's authenticator, asked for when Cognito challenges with SOFTWARE_TOKEN_MFA. */
+  totp?: (challenge: TotpChallenge) => Promise<string>;
+}
+
+export interface TotpChallenge {
+  username: string;
+  /** The name the authenticator was enrolled under, when it was given one. */
+  friendlyDeviceName?: string;
 }
 
 export class CognitoAuth implements TokenSource {
@@ -156,8 +176,7 @@ export class CognitoAuth implements TokenSource {
       ClientId: this.opts.clientId,
       AuthParameters: { USERNAME: username, PASSWORD: password },
     });
-    if (out.ChallengeName) throw new AuthError(`sign-in needs the challenge ${out.ChallengeName}, which this client does not answer`, 'challenge');
-    return this.accept(out.AuthenticationResult);
+    return this.accept((await this.answerMfa(out, username)).AuthenticationResult);
   }
 
   private async signInSrp(username: string, password: string): Promise<Tokens> {
@@ -184,8 +203,34 @@ export class CognitoAuth implements TokenSource {
       ChallengeResponses: responses,
       ...(first.Session ? { Session: first.Session } : {}),
     });
-    if (second.ChallengeName) throw new AuthError(`sign-in needs the challenge ${second.ChallengeName}, which this client does not answer`, 'challenge');
-    return this.accept(second.AuthenticationResult);
+    return this.accept((await this.answerMfa(second, first.ChallengeParameters.USER_ID_FOR_SRP ?? username)).AuthenticationResult);
+  }
+
+  /** Answers a SOFTWARE_TOKEN_MFA challenge with a code from `totp`; any other challenge is not one this client answers. */
+  private async answerMfa(out: AuthResult, username: string): Promise<AuthResult> {
+    if (!out.ChallengeName) return out;
+    if (out.ChallengeName !== 'SOFTWARE_TOKEN_MFA') {
+      throw new AuthError(`sign-in needs the challenge ${out.ChallengeName}, which this client does not answer`, 'challenge');
+    }
+    if (!this.opts.totp) throw new TotpError('this account has TOTP: sign-in needs the current code of its authenticator app', 'totp_required');
+    const friendlyDeviceName = out.ChallengeParameters?.FRIENDLY_DEVICE_NAME;
+    const code = (await this.opts.totp({ username, ...(friendlyDeviceName ? { friendlyDeviceName } : {}) })).trim();
+    try {
+      const answered = await this.transport.respondToAuthChallenge({
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        ClientId: this.opts.clientId,
+        ChallengeResponses: { USERNAME: out.ChallengeParameters?.USER_ID_FOR_SRP ?? username, SOFTWARE_TOKEN_MFA_CODE: code },
+        ...(out.Session ? { Session: out.Session } : {}),
+      });
+      if (answered.ChallengeName) throw new AuthError(`after the TOTP code Cognito asked for ${answered.ChallengeName}`, 'challenge');
+      return answered;
+    } catch (err) {
+      const name = err instanceof AuthError ? err.code : (err as Error).name;
+      if (name === 'CodeMismatchException' || name === 'ExpiredCodeException') {
+        throw new TotpError('the TOTP code was refused: check the authenticator (and this machine\'s clock), then try a fresh code', 'totp_code_mismatch', err);
+      }
+      throw err;
+    }
   }
 
   /** REFRESH_TOKEN_AUTH; falls back to a new sign-in when the refresh token is gone or rejected and the password is known. */

@@ -202,6 +202,8 @@ export class TriviaClient {
   cancelEpisode = (id: string) => this.call('POST', `${API}/episode/${enc(id)}/cancel`, c.episodeView, [200]);
   getStatistics = (id: string, index: number) => this.call('GET', `${API}/episode/${enc(id)}/question/${index}/statistics`, c.statistics, [200]);
   getReport = (id: string) => this.call('GET', `${API}/report/episode/${enc(id)}`, c.report, [200]);
+  listWinners = (id: string, page: { limit?: number; next?: string } = {}) =>
+    this.call('GET', `${API}/report/episode/${enc(id)}/winners`, c.winnerPage, [200], { query: page });
 
   /* ---- live ---- */
   /** The public snapshot (no token): the episode as of its last event, `seq`, and the statistics while the results show. */

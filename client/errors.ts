@@ -50,6 +50,14 @@ export class AuthError extends Error {
   }
 }
 
+/** The TOTP code of a SOFTWARE_TOKEN_MFA challenge was refused (wrong, or from another step), or none could be had. */
+export class TotpError extends AuthError {
+  constructor(message: string, code: 'totp_code_mismatch' | 'totp_required', cause?: unknown) {
+    super(message, code, cause);
+    this.name = 'TotpError';
+  }
+}
+
 export const isApiError = (err: unknown, code?: string): err is ApiError => err instanceof ApiError && (code === undefined || err.code === code);
 
 /** The contract's error body, or a gateway's `{message}` turned into a code (`Not Found` → `route_not_found`). */

@@ -229,6 +229,21 @@ export const routeDocs: Partial<Record<FunctionId, RouteDoc>> = {
     params: c.idPath,
     responses: { 200: { description: 'the report', schema: c.report }, 400: badPath, 404: err('no such episode') },
   },
+  listWinners: {
+    summary: 'Every winner of an ended episode, a page at a time',
+    description:
+      'By user id; pass `next` from one page to get the following one (default 100 a page, at most 1000). `winners_count` is exact. ' +
+      'Each page reads at most a page (and one more) of each response shard, however many players won.',
+    tag: 'episodes',
+    params: c.idPath,
+    query: c.winnerListQuery,
+    responses: {
+      200: { description: 'one page', schema: c.winnerPage },
+      400: err('malformed id, `limit` or `next`, or an unknown parameter; `next` is not a cursor this listing handed out for this episode (`invalid_cursor`)'),
+      404: err('no such episode'),
+      409: err('the episode has not ended (`episode_not_ended`)'),
+    },
+  },
   getLiveStats: {
     summary: 'Live aggregates of the domain events: totals, rates, top players, live episodes',
     description:

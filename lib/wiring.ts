@@ -222,6 +222,9 @@ export const functions = {
   getReport: api('getReport', 'Admin report of an episode', [http('GET', '/api/v1/report/episode/{id}', 'admin')], {
     reads: ['episodes', 'statistics', 'responses', 'users', 'participants', 'questions'],
   }),
+  listWinners: api('listWinners', 'Every winner of an ended episode, a page at a time (admins)', [http('GET', '/api/v1/report/episode/{id}/winners', 'admin')], {
+    reads: ['episodes', 'statistics', 'responses', 'users'],
+  }),
   getMe: api('getMe', 'The signed-in user', [http('GET', '/api/v1/user/me', 'user')], { readWrites: ['users'] }),
   updateMe: api('updateMe', 'Update the signed-in user', [http('PUT', '/api/v1/user/me', 'user')], { readWrites: ['users'] }),
   // Erasure (docs/SECURITY.md#erasure): the profile and the Cognito account; game records stay, keyed by the subject alone.

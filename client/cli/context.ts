@@ -5,13 +5,14 @@
 import { createInterface } from 'node:readline';
 import type { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { CognitoAuth, type SignInFlow } from '../auth.ts';
+import { CognitoAuth, type SignInFlow, type TotpChallenge } from '../auth.ts';
 import { TriviaClient } from '../client.ts';
 import { ApiError, NetworkError } from '../errors.ts';
 import { OutputsError, clientEndpoints, findOutputs, type StackTarget } from '../outputs.ts';
 import type { RealtimeSocketConstructor } from '../realtime.ts';
 import type { Screen, Style } from './render.ts';
 import { loadSession, saveSession, sessionFile } from './session.ts';
+import { totpCode } from '../totp.ts';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from '../demoUsers.ts';
 
 export const DEMO_ADMIN = { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD };
@@ -27,7 +28,7 @@ const flag = { type: 'boolean' } as const;
 
 export const OPTIONS = {
   outputs: text, stack: text, json: flag, 'no-color': flag, help: { type: 'boolean', short: 'h' } as const,
-  user: text, password: text, srp: flag,
+  user: text, password: text, srp: flag, 'totp-code': text,
   question: text, option: many, answer: text, id: text, file: text, limit: text, all: flag, title: text, game: text,
   min: text, window: text, reveal: text, lead: text, 'start-at': text, once: flag,
   players: text, accuracy: text, questions: text, bots: text, 'no-view': flag,
@@ -92,8 +93,8 @@ export async function reachable(t: StackTarget): Promise<void> {
   }
 }
 
-export async function prompt(question: string, io: Io): Promise<string> {
-  if (!process.stdin.isTTY) throw new CliError('no password: pass --password or set TRIVIA_PASSWORD');
+export async function prompt(question: string, io: Io, missing = 'no password: pass --password or set TRIVIA_PASSWORD'): Promise<string> {
+  if (!process.stdin.isTTY) throw new CliError(missing);
   const rl = createInterface({ input: process.stdin, output: process.stderr as NodeJS.WritableStream, terminal: true });
   const muted = rl as unknown as { _writeToOutput: (s: string) => void };
   io.stderr.write(question);
@@ -106,18 +107,50 @@ export async function prompt(question: string, io: Io): Promise<string> {
   }
 }
 
-export function newAuth(t: StackTarget, flow: SignInFlow = 'password') {
-  return new CognitoAuth({ clientId: t.outputs.UserPoolClientId, userPoolId: t.outputs.UserPoolId, endpoint: t.outputs.CognitoEndpoint, flow });
+/**
+ * The current TOTP code, when Cognito asks for one (accounts with TOTP: every admin): --totp-code or $TRIVIA_TOTP_CODE,
+ * else computed from $TRIVIA_TOTP_SECRET (scripts and CI), else typed at a prompt on a terminal.
+ */
+export function totpFrom(ctx: Ctx): (challenge?: TotpChallenge) => Promise<string> {
+  return async (challenge) => {
+    const given = ctx.values['totp-code'] ?? ctx.io.env.TRIVIA_TOTP_CODE;
+    if (given) return given;
+    const secret = ctx.io.env.TRIVIA_TOTP_SECRET;
+    if (secret) {
+      try {
+        return totpCode(secret, Date.now());
+      } catch (err) {
+        throw new CliError(`TRIVIA_TOTP_SECRET: ${(err as Error).message}`);
+      }
+    }
+    const device = challenge?.friendlyDeviceName ? ` (${challenge.friendlyDeviceName})` : '';
+    return prompt(`TOTP code${device}: `, ctx.io, 'this account has TOTP: pass --totp-code CODE, or set TRIVIA_TOTP_CODE or TRIVIA_TOTP_SECRET');
+  };
+}
+
+export function newAuth(t: StackTarget, flow: SignInFlow = 'password', ctx?: Ctx) {
+  return new CognitoAuth({
+    clientId: t.outputs.UserPoolClientId,
+    userPoolId: t.outputs.UserPoolId,
+    endpoint: t.outputs.CognitoEndpoint,
+    flow,
+    ...(ctx ? { totp: totpFrom(ctx) } : {}),
+  });
 }
 
 /** A client signed in as the CLI's user: flags or environment, then the saved session, then (locally) the demo admin. */
 export async function signedIn(ctx: Ctx, t: StackTarget = target(ctx)): Promise<TriviaClient> {
+  return new TriviaClient({ ...clientEndpoints(t.outputs, WebSocket as RealtimeSocketConstructor), auth: await signedInAuth(ctx, t) });
+}
+
+/** The CLI user's tokens, as `signedIn` finds them. */
+export async function signedInAuth(ctx: Ctx, t: StackTarget = target(ctx)): Promise<CognitoAuth> {
   await reachable(t);
   const { env } = ctx.io;
   const user = ctx.values.user ?? env.TRIVIA_USER;
   const password = ctx.values.password ?? env.TRIVIA_PASSWORD;
   const saved = loadSession(t, sessionFile(env));
-  const auth = newAuth(t, ctx.values.srp ? 'srp' : 'password');
+  const auth = newAuth(t, ctx.values.srp ? 'srp' : 'password', ctx);
   const persist = (email: string) => (tokens: Parameters<CognitoAuth['useTokens']>[0]) => saveSession(t, { email, tokens, savedAt: Date.now() }, sessionFile(env));
   if (user && password) {
     await auth.signIn(user, password);
@@ -129,13 +162,13 @@ export async function signedIn(ctx: Ctx, t: StackTarget = target(ctx)): Promise<
       onTokens: persist(saved.email),
     });
     resumed.useTokens(saved.tokens);
-    return new TriviaClient({ ...clientEndpoints(t.outputs, WebSocket as RealtimeSocketConstructor), auth: resumed });
+    return resumed;
   } else if (t.local) {
     await auth.signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
   } else {
     throw new CliError(`not signed in to ${t.stackName}: run \`trivia login --user EMAIL\` (or set TRIVIA_USER and TRIVIA_PASSWORD)`);
   }
-  return new TriviaClient({ ...clientEndpoints(t.outputs, WebSocket as RealtimeSocketConstructor), auth });
+  return auth;
 }
 
 /** An operations route a stack may not have yet: its 404 `route_not_found` becomes one line saying so. */

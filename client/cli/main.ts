@@ -12,6 +12,7 @@ import { errorsCommand } from './commands/errors.ts';
 import { game } from './commands/game.ts';
 import { growth } from './commands/growth.ts';
 import { login } from './commands/login.ts';
+import { mfa } from './commands/mfa.ts';
 import { playCommand } from './commands/play.ts';
 import { question } from './commands/question.ts';
 import { runSimulation } from './commands/simulate.ts';
@@ -26,7 +27,10 @@ const USAGE = `trivia — command line for Trivia Live
 usage: trivia [--outputs FILE] [--stack NAME] [--json] [--no-color] COMMAND
 
 commands:
-  login [--user EMAIL] [--password PW] [--srp]   sign in (password: --password, $TRIVIA_PASSWORD or a prompt) and save the session
+  login [--user EMAIL] [--password PW] [--srp] [--totp-code CODE]
+                                                  sign in (password: --password, $TRIVIA_PASSWORD or a prompt) and save the session
+  mfa setup                                       enrol an authenticator app (TOTP): prints its otpauth:// URI and secret
+  mfa verify [--totp-code CODE]                   turn TOTP on with a code of that app (admins need it for admin rights)
   question add --question TEXT --option A --option B [--option C] [--option D] --answer INDEX [--id ID]
   question add --file QUESTIONS.json              an array of {id?, question, options, answer}
   question list [--limit N] [--all]
@@ -45,7 +49,8 @@ commands:
 
 The stack comes from --outputs FILE, $TRIVIA_OUTPUTS, ./cdk-outputs.json or ./cdk-outputs.local.json.
 Signed in as: --user/--password, $TRIVIA_USER/$TRIVIA_PASSWORD, the session saved by \`trivia login\`, or, on a
-local stack, the demo admin (admin@example.com). --json prints machine-readable output (simulate: one JSON line).`;
+local stack, the demo admin (admin@example.com). An account with TOTP is asked for a code at sign-in:
+--totp-code, $TRIVIA_TOTP_CODE, one computed from $TRIVIA_TOTP_SECRET (base32, for scripts), or a prompt. --json prints machine-readable output (simulate: one JSON line).`;
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -69,6 +74,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'login':
         await login(ctx);
+        break;
+      case 'mfa':
+        await mfa(ctx, sub);
         break;
       case 'question':
         await question(ctx, sub);

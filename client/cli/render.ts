@@ -266,6 +266,18 @@ export function renderAttribution(a: AttributionOut): string {
 
 /* ---- each command's result lines ---- */
 
+/** `trivia mfa setup`: what to put in the authenticator app, and the next step when no code can be typed here. */
+export const mfaSetupLines = (p: { secret: string; uri: string; verifyNext: boolean }) =>
+  [
+    'Add this account to an authenticator app (scan the URI as a QR code, or type the secret):',
+    `  ${p.uri}`,
+    `  secret: ${p.secret}`,
+    ...(p.verifyNext ? ['Then turn TOTP on with a code it shows: trivia mfa verify --totp-code CODE'] : []),
+  ].join('\n');
+
+export const mfaEnabledLine = (email: string) =>
+  `TOTP is on for ${email}: every sign-in now asks for a code. Sign in again (trivia login) for tokens with admin rights.`;
+
 export const loginLine = (p: { stack: string; email: string; groups: string[]; srp: boolean; file: string }) =>
   `signed in to ${p.stack} as ${p.email}${p.groups.length ? ` (${p.groups.join(', ')})` : ''} with ${p.srp ? 'SRP' : 'USER_PASSWORD_AUTH'}; session saved in ${p.file}`;
 

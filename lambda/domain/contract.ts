@@ -250,18 +250,32 @@ export const keyEvent = z.object({
 }).meta({ id: 'KeyEvent' });
 
 /** `GET /api/v1/report/episode/{id}` (lambda/usecases/episodeReport.ts). */
+/** A winner as admins see them (the report and its winners listing). */
+export const reportWinner = z.object({
+  user_id: z.string().describe('the Cognito subject (admins only)'),
+  nickname: z.string().nullable().describe('null when the player never opened a profile'),
+  display_name: z.string().describe('the nickname, else the name a profile would start with (`player-<first 8 of the id>`)'),
+}).meta({ id: 'ReportWinner' });
+
+/** `GET /api/v1/report/episode/{id}/winners`: every winner, a page at a time, by user id. */
+export const winnerPage = z.object({
+  episode_id: z.string(),
+  winners_count: count.describe('exact (the right answers to the last question)'),
+  items: z.array(reportWinner).describe('by user id'),
+  next: z.string().optional().describe('present when another page follows'),
+}).meta({ id: 'WinnerPage' });
+export type WinnerPageOut = z.infer<typeof winnerPage>;
+
+export const winnerListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  next: z.string().min(1).max(2048).optional(),
+});
+
 export const report = z.object({
   episode: episodeView,
   winners_count: count.describe('exact, even when `winners` is cut short'),
-  winners: z
-    .array(
-      z.object({
-        user_id: z.string().describe('the Cognito subject (this route is for admins)'),
-        nickname: z.string().nullable().describe('null when the player never opened a profile'),
-        display_name: z.string().describe('the nickname, else the name a profile would start with (`player-<first 8 of the id>`)'),
-      }),
-    )
-    .describe('at most 1000, by user id'),
+  winners: z.array(reportWinner).describe('the first 1000, by user id'),
+  winners_next: z.string().optional().describe('present when more won: pass it as `next` to `GET /api/v1/report/episode/{id}/winners`'),
   questions: z.array(z.object({ ...questionStatisticsFields, finalized_at: epochMs, difficulty: questionDifficulty, latency: latencyDistribution })),
   /** Answer latency over every counted answer of the episode. */
   latency: latencyDistribution,

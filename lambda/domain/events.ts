@@ -259,7 +259,8 @@ export function openedEvent(
 }
 
 /** For an episode that is over; `winners` (sorted user ids) only when it ENDED after a finalized question. */
-export function endedEvent(e: Episode, winners: string[] = []): EventOf<'episode.ended'> {
+/** `winnersCount` when `winners` is only the first of them (the report's first page); else their number. */
+export function endedEvent(e: Episode, winners: string[] = [], winnersCount = winners.length): EventOf<'episode.ended'> {
   const endedAt = e.ended_at ?? e.question_end_timestamp;
   const won = e.state === 'ENDED' ? winners : [];
   return make('episode.ended', e.id, '', endedAt, {
@@ -267,7 +268,7 @@ export function endedEvent(e: Episode, winners: string[] = []): EventOf<'episode
     title: titleOf(e),
     participant_count: e.participant_count,
     questions_played: e.finalized_index + 1,
-    winners_count: won.length,
+    winners_count: e.state === 'ENDED' ? winnersCount : 0,
     winners: won.slice(0, MAX_WINNERS_IN_EVENT),
     ended_at: endedAt,
   });

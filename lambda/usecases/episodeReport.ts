@@ -2,32 +2,26 @@
 import { survivalCurve } from '../domain/counting.ts';
 import { episodeView } from '../domain/episode.ts';
 import type { Episode } from '../domain/schemas.ts';
-import { listAnswers } from '../store/responses.ts';
 import { getFinal, type StoredStatistics } from '../store/statistics.ts';
-import { defaultNickname, getUsers } from '../store/users.ts';
 import { reportInsights } from './reportInsights.ts';
+import { winnerPage, winnersCountOf } from './winnerPage.ts';
 
-/** Reports list at most this many winners by name; `winners_count` is always exact. */
+/** Reports name the first this many winners (by user id); `winners_next` pages on through the winners route. */
 const MAX_NAMED_WINNERS = 1000;
 
 export async function episodeReport(episode: Episode, now: number) {
   const finals = (
     await Promise.all(Array.from({ length: episode.finalized_index + 1 }, (_, i) => getFinal(episode.id, i)))
   ).filter((s): s is StoredStatistics => !!s);
-  const ended = episode.state === 'ENDED';
-  const last = episode.finalized_index;
-  const winnerIds = ended && last >= 0 ? (await listAnswers(episode, last, true)).map((r) => r.user_id).sort() : [];
-  const users = await getUsers(winnerIds.slice(0, MAX_NAMED_WINNERS));
+  const winners_count = winnersCountOf(episode, finals.at(-1));
+  const firstWinners = await winnerPage(episode, MAX_NAMED_WINNERS);
   // Difficulty, answer latencies and the key events described for people (./reportInsights.ts).
-  const insights = await reportInsights(episode, finals, winnerIds);
+  const insights = await reportInsights(episode, finals, { count: winners_count, firstIds: firstWinners.winners.map((w) => w.user_id) });
   return {
     episode: episodeView(episode, now),
-    winners_count: winnerIds.length,
-    // A winner who never opened their profile has no nickname yet: the display name is the one getMe would create.
-    winners: winnerIds.slice(0, MAX_NAMED_WINNERS).map((id) => {
-      const nickname = users.get(id)?.nickname ?? null;
-      return { user_id: id, nickname, display_name: nickname ?? defaultNickname(id) };
-    }),
+    winners_count,
+    winners: firstWinners.winners,
+    ...(firstWinners.next ? { winners_next: firstWinners.next } : {}),
     questions: finals.map(({ episode_id: _e, ...s }) => ({ ...s, ...insights.perQuestion.get(s.question_index)! })),
     latency: insights.latency,
     key_events: insights.key_events,

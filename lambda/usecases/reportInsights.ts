@@ -51,7 +51,12 @@ export interface ReportInsights {
 
 const byRegistration = (a: Participant, b: Participant) => a.registered_at - b.registered_at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0);
 
-export async function reportInsights(episode: Episode, finals: StoredStatistics[], winnerIds: string[]): Promise<ReportInsights> {
+/** `winners`: how many won, and the first of them by user id (the report's first page). */
+export async function reportInsights(
+  episode: Episode,
+  finals: StoredStatistics[],
+  winners: { count: number; firstIds: string[] },
+): Promise<ReportInsights> {
   const detailed = episode.participant_count <= DETAIL_LIMIT;
   const [participants, answers, questions] = await Promise.all([
     detailed ? listParticipants(episode) : Promise.resolve<Participant[]>([]),
@@ -90,7 +95,7 @@ export async function reportInsights(episode: Episode, finals: StoredStatistics[
     events.push(closed, ...out);
     inGame = answers[n].filter((a: Response) => a.correct).map((a) => a.user_id);
   });
-  if (isTerminal(episode)) events.push(endedEvent(episode, winnerIds));
+  if (isTerminal(episode)) events.push(endedEvent(episode, winners.firstIds, winners.count));
 
   // Name the first MAX_DESCRIBED_ELIMINATIONS eliminations (in time order); sum up the rest per question.
   // Same moment, same type (the eliminations of a question): in registration order, as a host would read them out.
@@ -107,7 +112,7 @@ export async function reportInsights(episode: Episode, finals: StoredStatistics[
     omitted.set(e.data.question_index, (omitted.get(e.data.question_index) ?? 0) + 1);
     return false;
   });
-  const namedWinners = episode.state === 'ENDED' ? winnerIds.slice(0, MAX_DESCRIBED_WINNERS) : [];
+  const namedWinners = episode.state === 'ENDED' ? winners.firstIds.slice(0, MAX_DESCRIBED_WINNERS) : [];
   const described = new Set<string>([...namedWinners, ...kept.flatMap((e) => (e.type === 'player.eliminated' ? [e.data.user_id] : []))]);
   const users = await getUsers([...described]);
   const ctx: DescribeContext = {

@@ -20,6 +20,7 @@ import {
   InitiateAuthCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN_GROUP, LOCAL_CREDENTIALS, REGION, USER_POOL_CLIENT_NAME, USER_POOL_NAME } from './names.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from './ports.ts';
@@ -160,6 +161,11 @@ export async function ensureUserPool(endpoint: string): Promise<UserPoolInfo> {
       );
       userPoolId = created.UserPool!.Id!;
     }
+    // As in AWS (lib/constructs/auth.ts): TOTP optional, so a user who enabled it is challenged at every sign-in.
+    // Set on every start, since a pool kept from an earlier run may predate it.
+    await client.send(
+      new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }),
+    );
     const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
     let clientId = clients.UserPoolClients?.find((c) => c.ClientName === USER_POOL_CLIENT_NAME)?.ClientId;
     if (!clientId) {

@@ -1,7 +1,8 @@
 /**
  * The host console in Chromium against the local stack: an admin adds a question with an uploaded image, builds a
  * game, schedules an episode and follows it in the control room while bots play (participants, answer distribution),
- * then reads the report; cancelling asks for a confirmation; the API docs render; a player is refused.
+ * then reads the report; cancelling asks for a confirmation; the API docs render; an admin with TOTP signs in with a
+ * code; a player is refused.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,10 @@ import type { TriviaClient } from '../../client/client.ts';
 import { DESKTOP, expectAccessible, launchChromium, newPerson, screenshot, signInThroughForm } from './support/browser.ts';
 import { TINY_PNG, apiAs, appUrl, uniqueId } from './support/actors.ts';
 import { DEMO_ADMIN_EMAIL } from '../../client/demoUsers.ts';
+import { sdkCognitoClient } from '../../client/auth.ts';
+import { associateTotp, enableTotp } from '../../client/mfa.ts';
+import { totpCode } from '../../client/totp.ts';
+import { createUser, signIn, stack } from '../e2e/support/index.ts';
 
 let browser: Browser;
 let admin: TriviaClient;
@@ -152,6 +157,26 @@ describe('host console', () => {
     await page.getByText('/api/v1/episode/{id}/winners').first().waitFor();
     await screenshot(page, 'console-api-docs');
     expect(external).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('signs in an admin with TOTP: after the password, the code of the authenticator app', async () => {
+    const email = `${uniqueId('totp-admin')}@example.com`;
+    await createUser({ email, admin: true });
+    const cognito = sdkCognitoClient({ endpoint: stack().outputs.CognitoEndpoint });
+    const { accessToken } = await signIn(email);
+    const secret = await associateTotp(cognito, accessToken);
+    await enableTotp(cognito, accessToken, totpCode(secret, Date.now()));
+
+    const { page, problems } = await newPerson(browser, DESKTOP);
+    await page.goto(appUrl('console/'));
+    await signInThroughForm(page, email);
+    const codeField = page.getByLabel('Authenticator code');
+    await codeField.waitFor();
+    await expectAccessible(page, 'console: TOTP code');
+    await codeField.fill(totpCode(secret, Date.now()));
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await page.getByRole('heading', { name: 'Question bank' }).waitFor();
     expect(problems).toEqual([]);
   });
 

@@ -2,50 +2,22 @@
  * The `trivia` CLI against the local stack, as a user runs it: a child process reading an outputs file written from
  * the stack that the e2e global setup started. Bots are created through cognito-local's admin API.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stack } from './support/stack.ts';
+import { triviaCli, type Run, type Trivia } from './support/cli.ts';
 import { validateResponse } from './support/openapi.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 // The window is the one timing the bots must beat; 4 s leaves room on a loaded 2-core machine (2 s did not: answers
 // of a 20-bot show missed it at load 12).
 const FAST = ['--window', '4', '--reveal', '1', '--lead', '1'];
 
-let dir: string;
-let outputs: string;
+let trivia: Trivia;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'trivia-cli-e2e-'));
-  outputs = join(dir, 'cdk-outputs.local.json');
-  writeFileSync(outputs, JSON.stringify({ 'TriviaLive-local': stack().outputs }, null, 2));
+  ({ trivia } = triviaCli());
   // Warm-up: a freshly started stack loads its functions lazily, and a cold answer pipeline can miss the runner's
   // settle time (the show then ends early while the report still counts the stored answers). One small show first.
   await trivia(['simulate', '--players', '2', '--accuracy', '1', '--questions', '1', ...FAST, '--json']);
 }, 120_000);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `trivia ARGS --outputs FILE`, in a clean working directory, with its own session file. */
-function trivia(args: string[], timeoutMs = 100_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [TSX, join(ROOT, 'bin/trivia.ts'), '--outputs', outputs, ...args],
-      { cwd: dir, timeout: timeoutMs, env: { ...process.env, TRIVIA_SESSION_FILE: join(dir, 'sessions.json'), NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** The last line of stdout, as JSON (simulate --json ends with exactly one). */
 function lastJson(r: Run) {

@@ -29,6 +29,7 @@ const handlerModules = {
   listEpisodes: () => import('../../lambda/http/listEpisodes.ts'),
   listErrors: () => import('../../lambda/http/listErrors.ts'),
   listQuestions: () => import('../../lambda/http/listQuestions.ts'),
+  listWinners: () => import('../../lambda/http/listWinners.ts'),
   openapiSpec: () => import('../../lambda/http/openapiSpec.ts'),
   redriveDeadLetters: () => import('../../lambda/http/redriveDeadLetters.ts'),
   registerParticipant: () => import('../../lambda/http/registerParticipant.ts'),

@@ -159,10 +159,11 @@ describe('GET /api/v1/report/episode/{id}', () => {
     ]);
     expect((res.body.questions as unknown[]).length).toBe(2);
     expect(res.body.timings).toMatchObject({ started_at: NOW - 100_000, ended_at: NOW - 10_000, duration_ms: 90_000 });
-    // Sixteen shards of the last question, each queried for right answers only.
+    // Sixteen shards of the last question, each queried for right answers only, and at most the named 1000 and one more.
     const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input).filter((q) => q.FilterExpression);
     expect(queries).toHaveLength(16);
-    for (const q of queries) expect(q.FilterExpression).toBe('correct = :yes');
+    for (const q of queries) expect(q).toMatchObject({ FilterExpression: 'correct = :yes', Limit: 1001 });
+    expect(res.body.winners_next).toBeUndefined();
   });
 });
 

@@ -1,10 +1,13 @@
-/** The sign-in form both apps share (fields `Email` and `Password`, button `Sign in`: browser tests rely on the names). */
+/**
+ * The sign-in form both apps share (fields `Email` and `Password`, button `Sign in`: browser tests rely on the names).
+ * An account with TOTP (every admin) is asked next for the code of its authenticator app (field `Authenticator code`).
+ */
 import { useState } from 'preact/hooks';
 import type { Session } from './session.ts';
 import { useI18n } from './i18n.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 
-type Mode = 'signIn' | 'signUp' | 'confirm';
+type Mode = 'signIn' | 'signUp' | 'confirm' | 'totp';
 
 export function SignIn({ session, signUpEnabled, onSignedIn }: { session: Session; signUpEnabled: boolean; onSignedIn: () => void }) {
   const { t } = useI18n();
@@ -22,7 +25,14 @@ export function SignIn({ session, signUpEnabled, onSignedIn }: { session: Sessio
     setError('');
     try {
       if (mode === 'signIn') {
-        await session.signIn(email.trim(), password);
+        if ((await session.signIn(email.trim(), password)) === 'totp') {
+          setCode('');
+          setMode('totp');
+          return;
+        }
+        onSignedIn();
+      } else if (mode === 'totp') {
+        await session.answerTotp(code);
         onSignedIn();
       } else if (mode === 'signUp') {
         await session.signUp(email.trim(), password);
@@ -40,7 +50,7 @@ export function SignIn({ session, signUpEnabled, onSignedIn }: { session: Sessio
     }
   };
 
-  const title = mode === 'signIn' ? t('signIn.title') : mode === 'signUp' ? t('signUp.title') : t('signUp.confirmTitle');
+  const title = mode === 'signIn' || mode === 'totp' ? t('signIn.title') : mode === 'signUp' ? t('signUp.title') : t('signUp.confirmTitle');
   return (
     <main class="card narrow">
       <h1>{title}</h1>
@@ -49,7 +59,7 @@ export function SignIn({ session, signUpEnabled, onSignedIn }: { session: Sessio
           {t('signIn.email')}
           <input type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         </label>
-        {mode !== 'confirm' && (
+        {mode !== 'confirm' && mode !== 'totp' && (
           <label>
             {t('signIn.password')}
             <input
@@ -69,10 +79,29 @@ export function SignIn({ session, signUpEnabled, onSignedIn }: { session: Sessio
             <input inputMode="numeric" autocomplete="one-time-code" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
           </label>
         )}
+        {mode === 'totp' && (
+          <>
+            <label>
+              {t('signIn.totp')}
+              <input
+                name="totp"
+                inputMode="numeric"
+                autocomplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxLength={6}
+                required
+                autoFocus
+                value={code}
+                onInput={(e) => setCode(e.currentTarget.value)}
+              />
+            </label>
+            <p class="muted">{t('signIn.totpHelp')}</p>
+          </>
+        )}
         {notice && <p role="status">{notice}</p>}
         <ErrorAlert message={error} />
         <button type="submit" class="primary" disabled={busy}>
-          {mode === 'signIn' ? t('signIn.submit') : mode === 'signUp' ? t('signUp.submit') : t('signUp.confirm')}
+          {mode === 'signIn' ? t('signIn.submit') : mode === 'totp' ? t('signIn.verify') : mode === 'signUp' ? t('signUp.submit') : t('signUp.confirm')}
         </button>
       </form>
       {signUpEnabled && (

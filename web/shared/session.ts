@@ -49,8 +49,17 @@ export function groupsOf(claims: Record<string, unknown>): string[] {
 const STORAGE_KEY = 'trivia.session';
 const REFRESH_MARGIN_MS = 60_000;
 
+interface AuthAnswer {
+  ChallengeName?: string;
+  ChallengeParameters?: Record<string, string>;
+  Session?: string;
+  AuthenticationResult?: { IdToken?: string; AccessToken?: string; RefreshToken?: string; ExpiresIn?: number };
+}
+
 export class Session implements TokenSource {
   private tokens?: SessionTokens;
+  /** The open SOFTWARE_TOKEN_MFA challenge of a sign-in (Cognito's session for it lasts 3 minutes). */
+  private pendingTotp?: { username: string; session: string };
   private inflight?: Promise<void>;
 
   constructor(private readonly config: AppConfig) {
@@ -109,12 +118,37 @@ export class Session implements TokenSource {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(this.tokens));
   }
 
-  async signIn(email: string, password: string): Promise<void> {
-    const out = await this.call<{ ChallengeName?: string; AuthenticationResult?: { IdToken?: string; AccessToken?: string; RefreshToken?: string; ExpiresIn?: number } }>(
-      'InitiateAuth',
-      { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: this.config.UserPoolClientId, AuthParameters: { USERNAME: email, PASSWORD: password } },
-    );
+  /**
+   * USER_PASSWORD_AUTH. `totp` when the account has TOTP (every admin: lambda/domain/adminMfa.ts): the sign-in is
+   * finished by `answerTotp` with the code of the authenticator app.
+   */
+  async signIn(email: string, password: string): Promise<'signedIn' | 'totp'> {
+    const out = await this.call<AuthAnswer>('InitiateAuth', {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: this.config.UserPoolClientId,
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    });
+    if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) {
+      this.pendingTotp = { username: out.ChallengeParameters?.USER_ID_FOR_SRP ?? email, session: out.Session };
+      return 'totp';
+    }
     if (out.ChallengeName) throw new CognitoError('challenge', `sign-in asks for ${out.ChallengeName}`);
+    this.accept(out.AuthenticationResult);
+    return 'signedIn';
+  }
+
+  /** Answers the SOFTWARE_TOKEN_MFA challenge of the last `signIn`. A wrong code throws `CodeMismatchException`; the challenge stays open. */
+  async answerTotp(code: string): Promise<void> {
+    const pending = this.pendingTotp;
+    if (!pending) throw new CognitoError('no_challenge', 'sign in with the password first');
+    const out = await this.call<AuthAnswer>('RespondToAuthChallenge', {
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      ClientId: this.config.UserPoolClientId,
+      Session: pending.session,
+      ChallengeResponses: { USERNAME: pending.username, SOFTWARE_TOKEN_MFA_CODE: code.trim() },
+    });
+    if (out.ChallengeName) throw new CognitoError('challenge', `sign-in asks for ${out.ChallengeName}`);
+    this.pendingTotp = undefined;
     this.accept(out.AuthenticationResult);
   }
 

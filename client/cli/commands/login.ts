@@ -13,7 +13,7 @@ export async function login(ctx: Ctx) {
   const password =
     ctx.values.password ?? env.TRIVIA_PASSWORD ?? (t.local && email === DEMO_ADMIN.email ? DEMO_ADMIN.password : await prompt(`Password for ${email}: `, ctx.io));
   const flow: SignInFlow = ctx.values.srp ? 'srp' : 'password';
-  const auth = newAuth(t, flow);
+  const auth = newAuth(t, flow, ctx);
   const tokens = await auth.signIn(email, password);
   const file = sessionFile(env);
   saveSession(t, { email, tokens, savedAt: Date.now() }, file);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CognitoAuth, regionOf, tokensFrom } from '../../../client/auth.ts';
 import { TriviaClient } from '../../../client/client.ts';
-import { AuthError } from '../../../client/errors.ts';
+import { AuthError, TotpError } from '../../../client/errors.ts';
 import { fakeCognito, jwt, scriptedFetch, tokenNumber } from './fakes.ts';
 
 const USER = { id: 'u1', nickname: 'admin', created_at: 1 };
@@ -100,5 +100,33 @@ describe('TriviaClient with CognitoAuth', () => {
     const { fetch, calls } = scriptedFetch([{ status: 200, body: { status: 'ok', version: '1', server_time: 1 } }]);
     await new TriviaClient({ apiUrl: 'http://api.test', auth, fetch }).health();
     expect(calls[0].headers.authorization).toBeUndefined();
+  });
+});
+
+describe('CognitoAuth with TOTP (SOFTWARE_TOKEN_MFA)', () => {
+  const now = () => 1_700_000_000_000;
+
+  it('answers the challenge with the code from `totp`, the session and the user name Cognito gave', async () => {
+    const cognito = fakeCognito({ now, totpCode: '123456' });
+    const asked: unknown[] = [];
+    const auth = new CognitoAuth({ clientId: 'c', transport: cognito, now, totp: async (challenge) => (asked.push(challenge), ' 123456 ') });
+    const tokens = await auth.signIn('admin@example.com', 'Passw0rd!');
+    expect(tokens.accessToken).toBeTruthy();
+    expect(asked).toEqual([{ username: 'admin@example.com', friendlyDeviceName: 'phone' }]);
+    expect(cognito.calls[1]).toEqual({
+      op: 'RespondToAuthChallenge SOFTWARE_TOKEN_MFA',
+      input: { ChallengeName: 'SOFTWARE_TOKEN_MFA', ClientId: 'c', ChallengeResponses: { USERNAME: 'u1', SOFTWARE_TOKEN_MFA_CODE: '123456' }, Session: 'mfa-session' },
+    });
+  });
+
+  it('fails with a TotpError totp_code_mismatch for a wrong code, and totp_required when there is no way to get one', async () => {
+    const cognito = fakeCognito({ now, totpCode: '123456' });
+    const wrong = new CognitoAuth({ clientId: 'c', transport: cognito, now, totp: async () => '654321' });
+    const refused = await wrong.signIn('admin@example.com', 'Passw0rd!').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TotpError);
+    expect(refused).toMatchObject({ code: 'totp_code_mismatch' });
+    expect(wrong.tokens).toBeUndefined();
+    const none = await new CognitoAuth({ clientId: 'c', transport: cognito, now }).signIn('admin@example.com', 'Passw0rd!').catch((e: unknown) => e);
+    expect(none).toMatchObject({ name: 'TotpError', code: 'totp_required' });
   });
 });

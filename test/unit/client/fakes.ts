@@ -44,8 +44,11 @@ export interface FakeCognito extends CognitoTransport {
   calls: { op: string; input: Record<string, unknown> }[];
 }
 
-/** USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH: each token expires `ttlSeconds` after `now()`, numbered so tests can tell them apart. */
-export function fakeCognito(opts: { now: () => number; ttlSeconds?: number; password?: string; refreshFails?: boolean }): FakeCognito {
+/**
+ * USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH: each token expires `ttlSeconds` after `now()`, numbered so tests can tell them apart.
+ * With `totpCode`, the password is followed by a SOFTWARE_TOKEN_MFA challenge that only that code answers.
+ */
+export function fakeCognito(opts: { now: () => number; ttlSeconds?: number; password?: string; refreshFails?: boolean; totpCode?: string }): FakeCognito {
   const calls: FakeCognito['calls'] = [];
   let n = 0;
   const issue = (withRefresh: boolean): AuthResult => {
@@ -66,6 +69,7 @@ export function fakeCognito(opts: { now: () => number; ttlSeconds?: number; pass
       calls.push({ op: `InitiateAuth ${input.AuthFlow}`, input });
       if (input.AuthFlow === 'USER_PASSWORD_AUTH') {
         if (input.AuthParameters.PASSWORD !== (opts.password ?? 'Passw0rd!')) throw Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException' });
+        if (opts.totpCode) return { ChallengeName: 'SOFTWARE_TOKEN_MFA', ChallengeParameters: { USER_ID_FOR_SRP: 'u1', FRIENDLY_DEVICE_NAME: 'phone' }, Session: 'mfa-session' };
         return issue(true);
       }
       if (input.AuthFlow === 'REFRESH_TOKEN_AUTH') {
@@ -76,7 +80,9 @@ export function fakeCognito(opts: { now: () => number; ttlSeconds?: number; pass
     },
     async respondToAuthChallenge(input) {
       calls.push({ op: `RespondToAuthChallenge ${input.ChallengeName}`, input });
-      throw new Error('not used');
+      if (input.ChallengeName !== 'SOFTWARE_TOKEN_MFA' || !opts.totpCode || input.Session !== 'mfa-session') throw new Error('not used');
+      if (input.ChallengeResponses.SOFTWARE_TOKEN_MFA_CODE !== opts.totpCode) throw Object.assign(new Error('Invalid code received for user'), { name: 'CodeMismatchException' });
+      return issue(true);
     },
   };
 }

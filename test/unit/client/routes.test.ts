@@ -29,6 +29,7 @@ const CALLS: Record<string, (api: TriviaClient) => Promise<unknown>> = {
   registerParticipant: (api) => api.register('e1'),
   submitResponse: (api) => api.submitAnswer({ episode_id: 'e1', question_id: 'q1', answer: 1 }),
   getReport: (api) => api.getReport('e1'),
+  listWinners: (api) => api.listWinners('e1', { limit: 2 }),
   getMe: (api) => api.getMe(),
   updateMe: (api) => api.updateMe({ nickname: 'n' }),
   deleteMe: (api) => api.deleteMe(),
