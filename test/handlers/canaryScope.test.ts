@@ -5,9 +5,11 @@
  * Handlers (lambda/): every http/ handler of an admin route.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CANARY_GAME, CANARY_QUESTION } from '../../lambda/domain/canaryScope.ts';
+import type { HttpEvent, HttpResult } from '../../lambda/shared/http.ts';
 import { httpRoutes, type FunctionId } from '../../lib/wiring.ts';
 import { CANARY, PLAYER, TABLES, expectError, httpEvent, lambdaContext, parse, post, isolateEachTest, type Claims } from './support.ts';
 import { loadHandlers, type HandlerName } from './loadHandlers.ts';
@@ -17,7 +19,7 @@ const ctx = lambdaContext();
 
 const adminRoutes = httpRoutes().filter((r) => r.auth === 'admin');
 const handlerNames = [...new Set(adminRoutes.map((r) => r.functionId))] as (FunctionId & HandlerName)[];
-const handlers = loadHandlers(handlerNames) as Record<string, (event: unknown, context: unknown) => Promise<unknown>>;
+const handlers = loadHandlers(handlerNames) as Record<string, (event: HttpEvent, context: Context) => Promise<HttpResult>>;
 
 isolateEachTest({ mocks: [ddb] });
 

@@ -417,8 +417,8 @@ describe('canary (context canary=true)', () => {
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions.filter((a) => /^(dynamodb|sqs|sns|s3|cognito-idp|kms):/.test(a))).toEqual([]);
-    // Its secret, its traces and nothing else: its rights in the game come from its Cognito group, not from IAM.
-    expect(new Set(actions.map((a) => a.split(':')[0]))).toEqual(new Set(['secretsmanager', 'xray']));
+    // Its secret, its logs, its traces and nothing else: its rights in the game come from its Cognito group, not from IAM.
+    expect(new Set(actions.map((a) => a.split(':')[0]))).toEqual(new Set(['secretsmanager', 'logs', 'xray']));
     const secretStatement = statements.find((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secretStatement?.Resource)).toContain(':secret:ops/canary-??????');
   });
