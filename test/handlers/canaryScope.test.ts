@@ -19,7 +19,7 @@ const ctx = lambdaContext();
 
 const adminRoutes = httpRoutes().filter((r) => r.auth === 'admin');
 const handlerNames = [...new Set(adminRoutes.map((r) => r.functionId))] as (FunctionId & HandlerName)[];
-const handlers = loadHandlers(handlerNames) as Record<string, (event: HttpEvent, context: Context) => Promise<HttpResult>>;
+const handlers = loadHandlers(handlerNames) as unknown as Record<string, (event: HttpEvent, context: Context) => Promise<HttpResult>>;
 
 isolateEachTest({ mocks: [ddb] });
 
