@@ -3,8 +3,9 @@
  * every push to the branch goes through it, the pipeline itself first (self-mutation):
  *
  *   source (CodeStar connection) → build: npm ci, lint, typecheck, npm test, cdk synth (cdk-nag fails the synth)
- *   → beta (TriviaLive-beta, 10 % canary deploys, lib/constructs/deployments.ts) → the canary and a smoke show against beta
- *   → manual approval → prod (TriviaLive-prod).
+ *   → beta (TriviaLiveEdge-beta in us-east-1, then TriviaLive-beta, 10 % canary deploys, lib/constructs/deployments.ts)
+ *   → the canary and a smoke show against beta → manual approval → prod (TriviaLiveEdge-prod, then TriviaLive-prod).
+ * Each stage holds the stacks a single-stage deploy makes (lib/stageStacks.ts), so the pipeline's stages have the WAF too.
  *
  * Without `-c pipeline=true`, bin/app.ts deploys one stage as before (`npx cdk deploy -c stage=dev`).
  * Context: `connectionArn` (a CodeStar/CodeConnections connection to the repository), `repository` (owner/name),
@@ -17,7 +18,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct, IConstruct } from 'constructs';
 import { canarySecretName } from './constructs/monitoring/canary.ts';
-import { TriviaStack } from './triviaStack.ts';
+import type { EdgeStack } from './edgeStack.ts';
+import { addStageStacks } from './stageStacks.ts';
+import type { TriviaStack } from './triviaStack.ts';
 
 /** The stages the pipeline deploys, in order (beta is checked before the approval that lets prod follow). */
 export const PIPELINE_STAGES = ['beta', 'prod'] as const;
@@ -33,17 +36,21 @@ export interface TriviaStageProps extends StageProps {
   readonly stage: PipelineStageName;
 }
 
-/** One deployment stage: the same TriviaStack, under the same name as a single-stage deploy (`TriviaLive-<stage>`). */
+/**
+ * One deployment stage: the stacks of a single-stage deploy, built by the same function (lib/stageStacks.ts) under the
+ * same names: `TriviaLiveEdge-<stage>` (the CloudFront web ACL, us-east-1) first, then `TriviaLive-<stage>`.
+ */
 export class TriviaStage extends Stage {
   readonly stack: TriviaStack;
+  readonly edge: EdgeStack;
 
   constructor(scope: Construct, id: string, props: TriviaStageProps) {
     super(scope, id, props);
-    this.stack = new TriviaStack(this, 'TriviaLive', {
-      stage: props.stage,
-      stackName: `TriviaLive-${props.stage}`,
-      description: `Trivia Live: serverless backend for live trivia shows (${props.stage})`,
-    });
+    const { main, edge } = addStageStacks(this, props.stage, props.env);
+    // The edge stack needs the target Region (its web ACL goes to the main stack as a cross-region reference).
+    if (!edge) throw new Error(`the pipeline's stage ${props.stage} needs an env with a region`);
+    this.stack = main;
+    this.edge = edge;
   }
 
   /** An output of the stack, for the steps that run against it. */
@@ -119,7 +126,9 @@ export class PipelineStack extends Stack {
         `npm run canary -- --stack ${name} --secret ${secrets[0]}`,
         `aws secretsmanager get-secret-value --secret-id ${secrets[1]} --query SecretString --output text > smoke.json`,
         `node -e 'const s=require("./smoke.json");require("fs").writeFileSync("bots.json",JSON.stringify(s.bots))'`,
+        // Admins must have TOTP (lambda/domain/adminMfa.ts): the CLI computes the code from the enrolled secret.
         `TRIVIA_USER=$(node -p 'require("./smoke.json").admin.email') TRIVIA_PASSWORD=$(node -p 'require("./smoke.json").admin.password') ` +
+          `TRIVIA_TOTP_SECRET=$(node -p 'require("./smoke.json").admin.totp_secret') ` +
           'npx trivia simulate --players 10 --accuracy 0.8 --questions 2 --window 5 --reveal 2 --lead 5 --bots bots.json --no-view --json',
       ],
       rolePolicyStatements: [
@@ -157,6 +166,16 @@ function acknowledgePipelineFindings(stack: PipelineStack): void {
           'its management events. Server access logs would log the pipeline talking to itself.',
       );
     }
+  }
+  // The edge stacks deploy to us-east-1: CodePipeline keeps a copy of the artifacts there, in a bucket of a support
+  // stack it makes (cross-region-stack-<account>:us-east-1), which is as much the pipeline's own as the artifact bucket.
+  for (const support of Object.values(stack.pipeline.pipeline.crossRegionSupport).filter((s) => s.stack !== stack)) {
+    ack(
+      support.replicationBucket.node.defaultChild as CfnResource,
+      'AwsSolutions-S1',
+      "The pipeline's artifact replica for the us-east-1 (edge) deploys: only the pipeline's roles read and write it, and " +
+        'server access logs would log the pipeline talking to itself.',
+    );
   }
   // IAM5: the wildcards of the policies CDK Pipelines writes for its own roles. cdk-nag names each wildcard in the
   // finding (`AwsSolutions-IAM5[Action::s3:GetObject*]`, `[Resource::<bucket>/*]`, …) after CloudFormation tokens are

@@ -6,14 +6,14 @@
  * The check itself stays in lambda/usecases/canaryCheck.ts: the scheduled canary function runs it, and lambda/ never
  * imports client/ (the client depends on lambda's contract, not the other way round). Credentials: CANARY_USERNAME and
  * CANARY_PASSWORD, or --secret NAME (a Secrets Manager secret {"username","password"}, read with your AWS
- * credentials). On a local stack without them, the canary user is created in the admin group through cognito-local's
- * admin API.
+ * credentials). On a local stack without them, the canary user is created in the `canary` group (not `admin`: see
+ * lambda/domain/canaryScope.ts) through cognito-local's admin API.
  *
  * Exit codes: 0 success, 1 failure, 2 usage.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ADMIN_GROUP } from '../../lambda/domain/adminMfa.ts';
+import { CANARY_GROUP } from '../../lambda/domain/canaryScope.ts';
 import { runCanaryCheck, type CanaryCredentials, type CanaryResult, type CanaryTarget } from '../../lambda/usecases/canaryCheck.ts';
 import { provisionLocalUser } from '../bots.ts';
 import { findOutputs, type StackTarget } from '../outputs.ts';
@@ -51,9 +51,9 @@ async function canaryCredentials(stack: StackTarget, values: { secret?: string }
     }
   }
   if (stack.local) {
-    // A fresh password each run: nothing to keep or leak; the user is (re)made an admin, as the canary must be.
+    // A fresh password each run: nothing to keep or leak; the user is (re)put in the canary group, as in AWS.
     const password = `Cn-${randomUUID()}-aA1!`;
-    await provisionLocalUser(stack, { email: LOCAL_CANARY_EMAIL, password }, ADMIN_GROUP);
+    await provisionLocalUser(stack, { email: LOCAL_CANARY_EMAIL, password }, CANARY_GROUP);
     return { username: LOCAL_CANARY_EMAIL, password };
   }
   throw new UsageError('no canary credentials: set CANARY_USERNAME and CANARY_PASSWORD, or pass --secret NAME');

@@ -15,6 +15,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { z, type ZodType } from 'zod';
 import { envNames } from './resources.ts';
 import { DomainError, badRequest, type ErrorKind } from '../domain/errors.ts';
+import { ADMIN_GROUP } from '../domain/adminMfa.ts';
+import { CANARY_GROUP, canaryMayCall, canaryMaySend } from '../domain/canaryScope.ts';
 import type { ErrorEntry } from '../domain/operations.ts';
 import { inBackground } from './background.ts';
 import { logger, metrics, observed } from './powertools.ts';
@@ -50,6 +52,8 @@ export interface Caller {
   email?: string;
   groups: string[];
   isAdmin: boolean;
+  /** In the `canary` group: a few admin routes, for the canary's own content only (lambda/domain/canaryScope.ts). */
+  isCanary: boolean;
 }
 
 export interface Request<B, Q = Record<string, never>> {
@@ -94,7 +98,8 @@ export function callerOf(event: HttpEvent): Caller | null {
     username: [claims.username, claims['cognito:username']].find((u): u is string => typeof u === 'string'),
     email: typeof claims.email === 'string' ? claims.email : undefined,
     groups,
-    isAdmin: groups.includes('admin'),
+    isAdmin: groups.includes(ADMIN_GROUP),
+    isCanary: groups.includes(CANARY_GROUP),
   };
 }
 
@@ -255,7 +260,16 @@ function authorize(auth: Auth, caller: Caller | null, event: HttpEvent): void {
   if (event.requestContext?.authorizer?.jwt?.claims?.token_use !== 'access') {
     throw new DomainError('unauthorized', 'access_token_required', 'send the access token (token_use access), not the ID token');
   }
-  if (auth === 'admin' && !caller.isAdmin) throw new DomainError('forbidden', 'admin_only', 'this route is for admins');
+  if (auth === 'admin' && !caller.isAdmin && !(caller.isCanary && canaryMayCall(event.routeKey))) {
+    throw new DomainError('forbidden', 'admin_only', 'this route is for admins');
+  }
+}
+
+/** The second half of `authorize` for a canary on an admin route: only once its body is read can its scope be judged. */
+function authorizeBody(auth: Auth, caller: Caller | null, event: HttpEvent, body: unknown): void {
+  if (auth === 'admin' && caller && !caller.isAdmin && !canaryMaySend(event.routeKey, body)) {
+    throw new DomainError('forbidden', 'admin_only', 'this route is for admins; the canary may only create its own question, game and canary-… episodes');
+  }
 }
 
 export interface RouteOptions<B, Q> {
@@ -284,6 +298,7 @@ export const httpAdapter =
       authorize(opts.auth, caller, event);
       const query = parseQuery(opts.query, event.queryStringParameters ?? {});
       const parsed = opts.body ? validate(opts.body, parseBody(event, opts.maxBodyBytes ?? MAX_BODY_BYTES)) : (undefined as B);
+      authorizeBody(opts.auth, caller, event, parsed);
       reply = await handle({
         body: parsed,
         params: (event.pathParameters ?? {}) as Record<string, string>,

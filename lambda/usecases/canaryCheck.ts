@@ -4,9 +4,10 @@
  * one-question episode with a short window (the canary is the only player: it registers, answers right, and must
  * end as the one winner), and checks the outcome and the question's statistics.
  *
- * The canary user must be in the `admin` group (it creates the episode). Its question and game have fixed ids and are
- * created idempotently; each run adds one episode `canary-<time>-<random>`.
+ * The canary user is in the `canary` group, not `admin` (lambda/domain/canaryScope.ts): it may create only its own
+ * question and game (fixed ids, created idempotently) and episodes `canary-<time>-<random>` of that game, one a run.
  */
+import { CANARY_EPISODE_PREFIX, CANARY_GAME, CANARY_GAME_ID, CANARY_QUESTION, CANARY_QUESTION_ID } from '../domain/canaryScope.ts';
 
 export interface CanaryTarget {
   /** The stack's ApiUrl (without /api/v1). */
@@ -49,10 +50,6 @@ export interface CanaryResult {
   /** What failed (no secrets: never a token or a password). */
   error?: string;
 }
-
-const CANARY_QUESTION_ID = 'canary-question';
-const CANARY_GAME_ID = 'canary-game';
-const CANARY_QUESTION = { id: CANARY_QUESTION_ID, question: 'Canary: which option is right?', options: ['this one', 'not this one'], answer: 0 };
 
 class CanaryFailure extends Error {
   override name = 'CanaryFailure';
@@ -131,9 +128,9 @@ export async function runCanaryCheck(target: CanaryTarget, credentials: CanaryCr
     token = await step('sign_in', () => signInForToken(target, credentials, fetchFn));
     await step('content', async () => {
       await call('POST', '/question', CANARY_QUESTION, [200, 201]);
-      await call('POST', '/game', { id: CANARY_GAME_ID, qset: [CANARY_QUESTION_ID], title: 'Canary' }, [200, 201]);
+      await call('POST', '/game', CANARY_GAME, [200, 201]);
     });
-    episodeId = `canary-${new Date(started).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`;
+    episodeId = `${CANARY_EPISODE_PREFIX}${new Date(started).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`;
     await step('create_episode', () =>
       call(
         'POST',

@@ -1,4 +1,4 @@
-/** Cognito: players sign up with their email; producers are in the `admin` group. */
+/** Cognito: players sign up with their email; producers are in the `admin` group, the canary's user in `canary`. */
 import { Duration } from 'aws-cdk-lib';
 import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, UserPoolClient, UserPoolEmail } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
@@ -6,6 +6,7 @@ import { contextFlag, contextReader, contextString } from '../cdkContext.ts';
 
 export { ADMIN_GROUP } from '../../lambda/domain/adminMfa.ts';
 import { ADMIN_GROUP } from '../../lambda/domain/adminMfa.ts';
+import { CANARY_GROUP } from '../../lambda/domain/canaryScope.ts';
 import { isProd, removalPolicyFor } from './support.ts';
 
 export interface AuthProps {
@@ -16,6 +17,7 @@ export class Auth extends Construct {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly adminGroup: CfnUserPoolGroup;
+  readonly canaryGroup: CfnUserPoolGroup;
 
   constructor(scope: Construct, id: string, props: AuthProps) {
     super(scope, id);
@@ -64,6 +66,13 @@ export class Auth extends Construct {
       userPoolId: this.userPool.userPoolId,
       groupName: ADMIN_GROUP,
       description: 'Producers: create questions, games and episodes; read reports',
+    });
+
+    // The canary's group: password-only sign-in (from its secret), so not admin; its few rights: lambda/domain/canaryScope.ts.
+    this.canaryGroup = new CfnUserPoolGroup(this, 'CanaryGroup', {
+      userPoolId: this.userPool.userPoolId,
+      groupName: CANARY_GROUP,
+      description: 'The canary: creates only its own question, game and canary episodes, then plays them',
     });
   }
 }

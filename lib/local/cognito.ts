@@ -22,6 +22,7 @@ import {
   ListUserPoolsCommand,
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CANARY_GROUP } from '../../lambda/domain/canaryScope.ts';
 import { ADMIN_GROUP, LOCAL_CREDENTIALS, REGION, USER_POOL_CLIENT_NAME, USER_POOL_NAME } from './names.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from './ports.ts';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_PLAYER_COUNT, demoPlayerEmail } from '../../client/demoUsers.ts';
@@ -184,10 +185,16 @@ export async function ensureUserPool(endpoint: string): Promise<UserPoolInfo> {
       );
       clientId = created.UserPoolClient!.ClientId!;
     }
-    try {
-      await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP, Description: 'Producers: create questions, games, episodes' }));
-    } catch (err) {
-      if ((err as Error).name !== 'GroupExistsException') throw err;
+    const groups = [
+      { GroupName: ADMIN_GROUP, Description: 'Producers: create questions, games, episodes' },
+      { GroupName: CANARY_GROUP, Description: 'The canary: its own question, game and episodes only (lambda/domain/canaryScope.ts)' },
+    ];
+    for (const group of groups) {
+      try {
+        await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, ...group }));
+      } catch (err) {
+        if ((err as Error).name !== 'GroupExistsException') throw err;
+      }
     }
     return { endpoint, userPoolId, clientId, issuer: `${endpoint}/${userPoolId}`, jwksUri: `${endpoint}/${userPoolId}/.well-known/jwks.json` };
   } finally {

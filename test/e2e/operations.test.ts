@@ -1,20 +1,23 @@
 /**
  * Operations against the local stack: rejected input is recorded with its reason (GET /api/v1/errors); a poison
  * message reaches the answers DLQ, shows there and in /errors, once, and a redrive puts it back on the answers
- * queue (where a message whose cause was fixed meanwhile is then stored); the canary passes, both as a function and
- * as `npm run canary`.
+ * queue (where a message whose cause was fixed meanwhile is then stored); the canary passes as a member of the `canary`
+ * group (and that user is refused other admin routes), both as a function and as `npm run canary`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { admin, player, sleepUntilServerTime, waitForEpisode, questionOpen, type Player } from './support/game.ts';
-import { api, createUser, dynamoDocumentClient, eventually, sqsClient, stack, uniqueEmail } from './support/index.ts';
+import { api, dynamoDocumentClient, eventually, signIn, sqsClient, stack, uniqueEmail } from './support/index.ts';
 import { runCanaryCheck } from '../../lambda/usecases/canaryCheck.ts';
+import { CANARY_GROUP } from '../../lambda/domain/canaryScope.ts';
+import { provisionLocalUser } from '../../client/bots.ts';
 import { main as trivia, type Io } from '../../client/cli/main.ts';
 import { REPO_ROOT } from '../../lib/repoRoot.ts';
 import { STACK_NAME } from '../../lib/local/names.ts';
@@ -271,9 +274,12 @@ describe('operations', () => {
   });
 
   describe('canary', () => {
-    it('passes against the local stack (the check the scheduled function runs)', async () => {
-      const user = await createUser({ email: uniqueEmail('canary'), admin: true });
+    it('passes against the local stack as a member of the canary group, not admin (the check the scheduled function runs)', async () => {
       const { outputs } = stack();
+      const user = { email: uniqueEmail('canary'), password: `Cn-${RUN}-aA1!` };
+      await provisionLocalUser({ stackName: STACK_NAME, outputs, file: '', local: true }, user, CANARY_GROUP);
+      const tokens = await signIn(user.email, user.password);
+      expect(decodeJwt(tokens.accessToken)['cognito:groups']).toEqual([CANARY_GROUP]);
       const result = await runCanaryCheck(
         { apiUrl: outputs.ApiUrl, cognitoEndpoint: outputs.CognitoEndpoint, userPoolClientId: outputs.UserPoolClientId },
         { username: user.email, password: user.password },
@@ -284,6 +290,18 @@ describe('operations', () => {
       expect(result.steps.map((s) => s.name)).toEqual(['health', 'sign_in', 'content', 'create_episode', 'register', 'question_open', 'answer', 'episode_end', 'statistics']);
       const report = await producer.call('GET', `/api/v1/report/episode/${result.episodeId}`);
       expect(report.status).toBe(200);
+      // The same user is refused everything else an admin may do: the report of its own episode, the errors, another question.
+      const asCanary = api(tokens.accessToken);
+      for (const refused of [
+        await asCanary.get(`/api/v1/report/episode/${result.episodeId}`),
+        await asCanary.get('/api/v1/errors'),
+        await asCanary.post('/api/v1/question', { id: `${RUN}-canary-other`, question: 'Not the canary’s?', options: ['a', 'b'], answer: 0 }),
+      ]) {
+        expect(refused.status).toBe(403);
+        expect(refused.body).toMatchObject({ error: { code: 'admin_only', message: expect.any(String) } });
+        expect(Object.keys(refused.body as object)).toEqual(['error']);
+      }
+      expect((await producer.call('GET', `/api/v1/question/${RUN}-canary-other`)).status).toBe(404);
     });
 
     it('fails, saying why, with a wrong password', async () => {

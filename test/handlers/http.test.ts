@@ -65,12 +65,12 @@ describe('parseGroups', () => {
 
   it('does not mistake a group whose name contains "admin" for admin', () => {
     const caller = http.callerOf(httpEvent('GET', '/x', '/x', { claims: { sub: 'u1', 'cognito:groups': '[administrators]' } }));
-    expect(caller).toEqual({ sub: 'u1', email: undefined, groups: ['administrators'], isAdmin: false });
+    expect(caller).toEqual({ sub: 'u1', email: undefined, groups: ['administrators'], isAdmin: false, isCanary: false });
   });
 
   it('identifies the caller from the JWT claims', () => {
     const caller = http.callerOf(httpEvent('GET', '/x', '/x', { claims: { ...ADMIN, 'cognito:groups': '[players admin]' } }));
-    expect(caller).toEqual({ sub: ADMIN.sub, email: ADMIN.email, groups: ['players', 'admin'], isAdmin: true });
+    expect(caller).toEqual({ sub: ADMIN.sub, email: ADMIN.email, groups: ['players', 'admin'], isAdmin: true, isCanary: false });
   });
 });
 

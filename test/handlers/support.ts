@@ -112,6 +112,8 @@ export interface Claims {
 
 export const ADMIN: Claims = { sub: 'admin-sub-0001', email: 'admin@example.com', 'cognito:groups': '[admin]' };
 export const PLAYER: Claims = { sub: 'player-sub-0001', email: 'player1@example.com' };
+/** The canary's user: in the `canary` group, not `admin` (lambda/domain/canaryScope.ts). */
+export const CANARY: Claims = { sub: 'canary-sub-0001', email: 'canary@example.com', 'cognito:groups': '[canary]' };
 export const OTHER_PLAYER: Claims = { sub: 'player-sub-0002', email: 'player2@example.com', 'cognito:groups': '[players]' };
 
 export interface HttpEventOptions {

@@ -150,6 +150,14 @@ describe('Cognito', () => {
       UserPoolId: { Ref: logicalId(stack.userPool) },
     });
   });
+
+  it('has the canary group beside it, for the canary user (not an admin: lambda/domain/canaryScope.ts)', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      GroupName: 'canary',
+      UserPoolId: { Ref: logicalId(stack.userPool) },
+    });
+    expect(Object.keys(template.findResources('AWS::Cognito::UserPoolGroup'))).toHaveLength(2);
+  });
 });
 
 describe('HTTP API', () => {
