@@ -40,7 +40,7 @@ export const handler = httpHandler({ auth: 'user', body: responseInput }, async 
       const rejected = metrics.singleMetric();
       rejected.addDimension('reason', err.code);
       rejected.addMetric(metricName.AnswersRejected, MetricUnit.Count, 1);
-      publishRejection({ error: err, requestId: event.requestContext.requestId, body, userId: caller?.sub, episode: seen, now });
+      await publishRejection({ error: err, requestId: event.requestContext.requestId, body, userId: caller?.sub, episode: seen, now });
     }
     throw err;
   } finally {

@@ -7,21 +7,21 @@
  * later during a show); the SDK retries a connection that the freeze broke (with the request timeouts of
  * lambda/shared/requestTimeouts.ts). None is lost while the environment is alive; one in flight when Lambda retires an
  * idle environment is lost (a sampled diagnostic record, not game state). Pending writes are bounded, so a stalled
- * table cannot grow the queue without limit: past the bound, new ones are dropped and counted in the logs.
+ * table cannot grow the queue without limit: at the bound, the request that adds one more waits for room (back-pressure:
+ * that refusal is slower, none is dropped). In Lambda an environment serves one request at a time, so the bound is met
+ * only when the table stalls; the local stack runs many invocations in one thread and meets it under a burst.
  */
 import { logger } from './powertools.ts';
 
 const MAX_PENDING = 1000;
 const pending = new Set<Promise<void>>();
-let dropped = 0;
 
-/** Starts `write` without waiting for it; a failure is logged, never thrown. */
-export function inBackground(what: string, write: () => Promise<unknown>): void {
-  if (pending.size >= MAX_PENDING) {
-    dropped += 1;
-    if (dropped === 1 || dropped % 100 === 0) logger.warn('background writes dropped: too many pending', { what, dropped, pending: pending.size });
-    return;
-  }
+/**
+ * Starts `write` without waiting for it; a failure is logged, never thrown. Resolves at once while fewer than
+ * MAX_PENDING writes are pending, else once one of them has finished and this one has started.
+ */
+export async function inBackground(what: string, write: () => Promise<unknown>, maxPending = MAX_PENDING): Promise<void> {
+  while (pending.size >= maxPending) await Promise.race(pending);
   const running: Promise<void> = Promise.resolve()
     .then(write)
     .then(
@@ -31,6 +31,9 @@ export function inBackground(what: string, write: () => Promise<unknown>): void 
     .finally(() => pending.delete(running));
   pending.add(running);
 }
+
+/** How many writes are pending (tests). */
+export const pendingBackgroundWrites = () => pending.size;
 
 /** Resolves once every write started so far has finished (tests, and a process about to exit). */
 export async function backgroundSettled(): Promise<void> {

@@ -161,7 +161,7 @@ function episodeOf(event: HttpEvent, keys: RequestKeys, raw: string | undefined)
   return episodeInPath(event);
 }
 
-function recordRejection(ports: HttpPorts, err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): void {
+async function recordRejection(ports: HttpPorts, err: DomainError, status: number, event: HttpEvent, caller: Caller | null, keys: RequestKeys): Promise<void> {
   const counted = metrics.singleMetric();
   counted.addDimension('reason', err.code);
   counted.addMetric(metricName.Rejections, MetricUnit.Count, 1);
@@ -182,7 +182,7 @@ function recordRejection(ports: HttpPorts, err: DomainError, status: number, eve
     payload: redactPayload(raw),
     represents,
   };
-  inBackground('recording a rejection', () => ports.recordRejection(entry));
+  await inBackground('recording a rejection', () => ports.recordRejection(entry));
 }
 
 export function errorReply(err: unknown): Reply {
@@ -309,7 +309,7 @@ export const httpAdapter =
       });
     } catch (err) {
       reply = errorReply(err);
-      if (err instanceof DomainError) recordRejection(ports, err, reply.status, event, caller, keys);
+      if (err instanceof DomainError) await recordRejection(ports, err, reply.status, event, caller, keys);
     } finally {
       logger.removeKeys(['request_id', 'route', 'user_id', 'episode_id', 'question_index']);
     }

@@ -24,8 +24,8 @@ export interface RefusedAnswer {
   now: number;
 }
 
-/** Starts publishing the refusal's event; false when the refusal is not one the event stands for. */
-export function publishRejection(r: RefusedAnswer): boolean {
+/** Starts publishing the refusal's event (lambda/shared/background.ts); false when the refusal is not one the event stands for. */
+export async function publishRejection(r: RefusedAnswer): Promise<boolean> {
   const err = r.error;
   if (!(err instanceof DomainError) || !REJECTION_CODES.has(err.code) || !r.userId || !r.episode) return false;
   const index = r.episode.qset.indexOf(r.body.question_id);
@@ -40,6 +40,6 @@ export function publishRejection(r: RefusedAnswer): boolean {
     status: STATUS[err.kind] ?? 400,
     at: r.now,
   });
-  inBackground('publishing response.rejected', () => publishEvents([event]));
+  await inBackground('publishing response.rejected', () => publishEvents([event]));
   return true;
 }
