@@ -1,17 +1,18 @@
 #!/usr/bin/env -S npx tsx
 /**
- * `npm run bench:events`: The Eye under load on a fresh local stack. SUBJECTS signed-in clients (tokens signed like
- * cognito-local's) each send BATCHES batches of EVENTS_PER_BATCH events (page views, some with campaigns, some
- * sign-ups, 1 in 50 invalid), CONCURRENCY requests at a time, through the real API. DynamoDB requests are counted by
- * the metering proxy. Reports accepted events per second (202s), stored events per second (until the consumer has
- * written them all), and DynamoDB item writes per event by table and to the hottest item.
+ * `npm run bench:events`: The Eye under load on a fresh local stack. SUBJECTS signed-in clients (access tokens
+ * signed like cognito-local's: the API refuses ID tokens) each send BATCHES batches of EVENTS_PER_BATCH events (page
+ * views, some with campaigns, some sign-ups, 1 in 50 invalid), CONCURRENCY requests at a time, through the real
+ * API. DynamoDB requests are counted by the metering proxy. Reports accepted events per second (202s), stored events
+ * per second (until the consumer has written them all), and DynamoDB item writes per event by table and to the
+ * hottest item.
  *
  *   npm run bench:events -- [--subjects 200] [--batches 5] [--events 20] [--concurrency 32]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../lib/local/stack.ts';
-import { localIdToken } from '../lib/local/tokens.ts';
+import { localAccessToken } from '../lib/local/tokens.ts';
 import { round, sleep } from './measure.ts';
 
 const { values } = parseArgs({
@@ -29,7 +30,7 @@ const stack = await startLocalStack({ quiet: true, demoUsers: false, dynamoProxy
 try {
   const issuer = `${stack.outputs.CognitoEndpoint}/${stack.outputs.UserPoolId}`;
   const run = `ev-${Date.now().toString(36)}`;
-  const tokens = await Promise.all(Array.from({ length: SUBJECTS }, (_, i) => localIdToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub: `${run}-u${i}` })));
+  const tokens = await Promise.all(Array.from({ length: SUBJECTS }, (_, i) => localAccessToken({ issuer, clientId: stack.outputs.UserPoolClientId, sub: `${run}-u${i}` })));
   const post = async (token: string, events: unknown[]) => {
     const res = await fetch(`${stack.apiUrl}/api/v1/client-events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
     await res.text();

@@ -3,6 +3,8 @@
  *
  * - ours: players register and answer through the real HTTP API (JWT authorizer, answer handler, answers queue,
  *   consumer, stream grader, runner); "counted" means the grader's partial sums reached every accepted answer.
+ * - refused: the same players answer again at the same concurrency, 409 each, recorded in the background; their
+ *   latency and CPU beside the accepted answers', and proof that every refusal's event was recorded.
  * - baseline: the original system's synchronous path (bench/baseline/submitResponse.ts), behind the same kind of
  *   HTTP server and authorizer, at the same concurrency.
  * A metering proxy in front of DynamoDB Local counts the write requests of each phase and the hottest item.
@@ -11,13 +13,14 @@
  * Both paths share this machine's cores, so the bench also reports the CPU each costs per answer.
  *
  * The phases live in bench/answers/: config.ts (flags), setUp.ts (stack and players), ours.ts (our path, its
- * final statistics, refusals), baseline.ts (the original path), report.ts (figures, price, the table and the file).
+ * final statistics), refusals.ts (the same players' second answers, refused), baseline.ts (the original path), report.ts (figures, price, the table and the file).
  *
  * Flags: --players N (2000), --concurrency C (64), --accuracy p (0.7), --out FILE (bench-results.json).
  */
-import { REFUSED_ANSWERS, log, readConfig } from './answers/config.ts';
+import { log, readConfig } from './answers/config.ts';
 import { measureBaseline } from './answers/baseline.ts';
-import { finalStatistics, measureRefusals, playShow } from './answers/ours.ts';
+import { finalStatistics, playShow } from './answers/ours.ts';
+import { measureRefusals } from './answers/refusals.ts';
 import { computeBetween, report } from './answers/report.ts';
 import { meter, quiescent, setUpBench } from './answers/setUp.ts';
 
@@ -48,8 +51,8 @@ async function main() {
       cpu: show.cpu,
     };
 
-    const refused = await measureRefusals(bench, episodeId, players.slice(0, Math.min(config.players, REFUSED_ANSWERS)));
-    log(`refused: ${refused.answers} answers, p50 ${refused.p50_ms} ms, p99 ${refused.p99_ms} ms`);
+    const refused = await measureRefusals(bench, episodeId, players);
+    log(`refused: ${refused.latencies.length} second answers, ${JSON.stringify(refused.refused_by_code)}, every one recorded`);
 
     await quiescent(stack);
     const baseline = await measureBaseline(bench);

@@ -14,8 +14,6 @@ export const OPTIONS = ['A', 'B', 'C'];
 export const RIGHT = 1;
 export const WINDOW_SECONDS = 30;
 export const REVEAL_SECONDS = 5;
-/** How many refused answers are measured (players of the measured show answering an episode they did not join). */
-export const REFUSED_ANSWERS = 1000;
 
 export function readConfig(args = process.argv.slice(2)): BenchConfig {
   const { values: flags } = parseArgs({

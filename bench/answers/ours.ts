@@ -1,13 +1,12 @@
 /**
  * Our answer path, through the real HTTP API: registration, then every player answers, measured from the first POST
- * until the grader's partial sums reach every accepted answer; the final statistics; refused answers beside them.
+ * until the grader's partial sums reach every accepted answer; the final statistics.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SourceStats } from '../../lib/local/stats.ts';
-import { cpuNow, percentile, round } from '../measure.ts';
+import { cpuNow } from '../measure.ts';
 import { OPTIONS, REVEAL_SECONDS, RIGHT, WINDOW_SECONDS, log } from './config.ts';
 import { call, pool, until } from './http.ts';
-import { answerOf, cpuSince, quiescent, type Bench, type BenchPlayer, type CpuPerAnswer } from './setUp.ts';
+import { answerOf, countedSoFar, cpuSince, quiescent, type Bench, type BenchPlayer, type CpuPerAnswer } from './setUp.ts';
 
 export interface ShowResult {
   accepted: number;
@@ -25,7 +24,7 @@ export interface ShowResult {
  * Each show gets a question and a game of its own: two running episodes never share a question (rule 6 across
  * episodes), and the warm-up show is still running when the measured one is created.
  */
-async function gameFor(bench: Bench, episodeId: string) {
+export async function gameFor(bench: Bench, episodeId: string) {
   const api = bench.stack.apiUrl;
   const id = `${episodeId}-q`;
   await call(`${api}/api/v1/question`, bench.admin, 'POST', { id, question: 'Benchmark?', options: OPTIONS, answer: RIGHT });
@@ -68,13 +67,7 @@ export async function playShow(bench: Bench, episodeId: string, showPlayers: Ben
   });
   const tAccepted = performance.now();
   // Counted: the grader's partial sums reach every accepted answer (read directly, not through the meter).
-  const countedSoFar = async () => {
-    const out = await bench.direct.send(
-      new QueryCommand({ TableName: stack.tableNames.statistics, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${episodeId}#q0` }, ConsistentRead: true }),
-    );
-    return (out.Items ?? []).filter((i) => String(i.sk).startsWith('p#')).reduce((n, i) => n + (i.value?.total ?? 0), 0);
-  };
-  await until(countedSoFar, (n) => n >= accepted, 120_000, 'every accepted answer counted');
+  await until(() => countedSoFar(bench, episodeId), (n) => n >= accepted, 120_000, 'every accepted answer counted');
   const tCounted = performance.now();
   return { accepted, latencies, statsBefore, t0, tAccepted, tCounted, cpu: cpuSince(cpu0, accepted) };
 }
@@ -91,43 +84,4 @@ export async function finalStatistics(bench: Bench, episodeId: string, accepted:
   const q0 = final.body.questions[0];
   if (q0.answered_count !== accepted) throw new Error(`statistics counted ${q0.answered_count} answers, ${accepted} were accepted`);
   return final.body.timings.questions[0].close_to_final_ms as number;
-}
-
-export interface RefusedAnswers {
-  answers: number;
-  p50_ms: number;
-  p99_ms: number;
-}
-
-/**
- * Refused answers, measured apart so that their records do not enter the answer path's figures: a second episode
- * with one registered player, open; the given players (not registered) answer it, 403 each. A refusal makes the same
- * checks as an accepted answer (cached episode, one BatchGet), then records the error and publishes
- * response.rejected in the background (lambda/shared/background.ts) instead of queueing.
- */
-export async function measureRefusals(bench: Bench, measuredEpisode: string, refusedPlayers: BenchPlayer[]): Promise<RefusedAnswers> {
-  const { stack, admin, config } = bench;
-  const api = stack.apiUrl;
-  const refusalEpisode = `${measuredEpisode}-refusals`;
-  const { questionId, gameId } = await gameFor(bench, refusalEpisode);
-  const created = await call(`${api}/api/v1/episode`, admin, 'POST', {
-    id: refusalEpisode,
-    game_id: gameId,
-    min_participant: 1,
-    answer_window_seconds: 60,
-    reveal_seconds: REVEAL_SECONDS,
-    lead_seconds: 0,
-  });
-  if (created.status !== 201) throw new Error(`episode not created: ${JSON.stringify(created.body)}`);
-  const registered = await call(`${api}/api/v1/participant`, bench.warmupPlayers[0].token, 'POST', { episode_id: refusalEpisode });
-  if (registered.status !== 201) throw new Error(`registration failed: ${JSON.stringify(registered.body)}`);
-  await until(() => call(`${api}/api/v1/episode/${refusalEpisode}`, admin, 'GET'), (r) => r.body?.state === 'QUESTION_OPEN', 120_000, 'refusal question open');
-  await quiescent(stack);
-  let refusedCount = 0;
-  const latencies = await pool(refusedPlayers, config.concurrency, async (p) => {
-    const r = await call(`${api}/api/v1/response`, p.token, 'POST', { episode_id: refusalEpisode, question_id: questionId, answer: RIGHT });
-    if (r.status === 403 && r.body?.error?.code === 'not_registered') refusedCount++;
-    else log('expected a refusal (403 not_registered), got', r.status, r.body);
-  });
-  return { answers: refusedCount, p50_ms: round(percentile(latencies, 50), 1), p99_ms: round(percentile(latencies, 99), 1) };
 }

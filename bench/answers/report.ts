@@ -7,7 +7,7 @@ import { functions, type FunctionId } from '../../lib/wiring.ts';
 import { costPerMillionAnswers, PRICES } from '../cost.ts';
 import { percentile, round } from '../measure.ts';
 import type { BenchConfig } from './config.ts';
-import type { RefusedAnswers } from './ours.ts';
+import { refusedVsAccepted, type RefusalPhase, type AnswerFigures } from './refusals.ts';
 import type { CpuPerAnswer } from './setUp.ts';
 
 export interface PathResult {
@@ -71,7 +71,7 @@ export function computeBetween(before: Record<string, SourceStats>, after: Recor
 }
 
 /** Writes the results file and prints the table of both paths. */
-export function report(config: BenchConfig, measured: { ours: PathMeasurement; baseline: PathMeasurement; refused: RefusedAnswers }): void {
+export function report(config: BenchConfig, measured: { ours: PathMeasurement; baseline: PathMeasurement; refused: RefusalPhase }): void {
   const ours = pathResult(measured.ours);
   const baseline = pathResult(measured.baseline);
   const ratios = Object.fromEntries(
@@ -81,7 +81,7 @@ export function report(config: BenchConfig, measured: { ours: PathMeasurement; b
   // at most 1,000 writes/s (one partition): that caps a path at 1,000 / (hottest-item writes per answer) answers/s.
   const ceiling = (m: PathMeasurement) => (m.meter.hottestItem.writes === 0 ? null : Math.round((1000 * m.answers) / m.meter.hottestItem.writes));
   const awsPartitionCeiling = { ours: ceiling(measured.ours), baseline: ceiling(measured.baseline) };
-  const { refused } = measured;
+  const refused = refusedVsAccepted(measured.ours, measured.refused);
   const results = {
     players: config.players,
     concurrency: config.concurrency,
@@ -89,7 +89,7 @@ export function report(config: BenchConfig, measured: { ours: PathMeasurement; b
     ours,
     baseline,
     ratios,
-    // A refused answer's latency beside an accepted one's (ours.p50_ms, ours.p99_ms): refusals are recorded in the background.
+    // The same players' second answers (refused, recorded in the background) beside their accepted first ones.
     refused_answers: refused,
     hottest_items: { ours: measured.ours.meter.hottestItem, baseline: measured.baseline.meter.hottestItem },
     aws_partition_ceiling_answers_per_second: awsPartitionCeiling,
@@ -113,7 +113,8 @@ export function report(config: BenchConfig, measured: { ours: PathMeasurement; b
   console.log(
     `\nOn AWS one item takes at most 1,000 writes/s: the hottest item caps ours at ${awsPartitionCeiling.ours ?? '—'} answers/s per show, the baseline at ${awsPartitionCeiling.baseline ?? '—'}.`,
   );
-  console.log(`POST latency of a refused answer (403, recorded in the background): p50 ${refused.p50_ms} ms, p99 ${refused.p99_ms} ms over ${refused.answers}; an accepted one: p50 ${ours.p50_ms} ms, p99 ${ours.p99_ms} ms.`);
+  printRefused(refused.accepted, refused.refused);
+  console.log(`refused ${JSON.stringify(refused.refused_by_code)}; response.rejected events recorded ${JSON.stringify(refused.recorded_by_code)}; lost ${refused.lost}`);
   const cpuTotal = (c: CpuPerAnswer) => round(c.node + c.dynamodb_local, 1);
   console.log(
     `CPU per answer on this machine (Node processes + DynamoDB Local): ours ${cpuTotal(measured.ours.cpu)} ms, baseline ${cpuTotal(measured.baseline.cpu)} ms; both paths share its ${availableParallelism()} cores.`,
@@ -122,4 +123,19 @@ export function report(config: BenchConfig, measured: { ours: PathMeasurement; b
   console.log(
     `ratios ours/baseline: throughput ${ratios.answers_per_second}x, writes/answer ${ratios.writes_per_answer}, hottest item ${ratios.hottest_item_writes_per_answer}, cost ${ratios.cost_per_million_usd}`,
   );
+}
+
+/** Accepted and refused answers side by side: client-side latency and the stack's CPU per answer. */
+function printRefused(accepted: AnswerFigures, refused: AnswerFigures): void {
+  const cpu = (f: AnswerFigures) => round(f.cpu_ms_per_answer.node + f.cpu_ms_per_answer.dynamodb_local, 1);
+  const rows: [string, (f: AnswerFigures) => number][] = [
+    ['answers', (f) => f.answers],
+    ['POST latency p50 ms', (f) => f.p50_ms],
+    ['POST latency p95 ms', (f) => f.p95_ms],
+    ['POST latency p99 ms', (f) => f.p99_ms],
+    ['POST latency max ms', (f) => f.max_ms],
+    ['CPU per answer ms (Node + DDB Local)', cpu],
+  ];
+  console.log(`\n${'same players, same concurrency'.padEnd(38)}${'accepted'.padStart(12)}${'refused'.padStart(12)}`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(38)}${String(value(accepted)).padStart(12)}${String(value(refused)).padStart(12)}`);
 }

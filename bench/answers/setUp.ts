@@ -2,7 +2,7 @@
  * Set-up of the answers bench: a fresh local stack with the metering proxy, an admin, the measured show's players
  * (the first `accuracy` share answer right) and the warm-up show's, all with local access tokens.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../../lib/local/dynamo.ts';
 import type { MeterSnapshot } from '../../lib/local/dynamoProxy.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/stack.ts';
@@ -82,3 +82,11 @@ export async function quiescent(stack: LocalStack, idleMs = 1500, timeoutMs = 12
 }
 
 export const meter = (stack: LocalStack): MeterSnapshot => stack.proxy!.meter.snapshot();
+
+/** Answers of an episode's first question the grader has counted so far (its partial sums, read directly, not through the meter). */
+export async function countedSoFar(bench: Bench, episodeId: string): Promise<number> {
+  const out = await bench.direct.send(
+    new QueryCommand({ TableName: bench.stack.tableNames.statistics, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${episodeId}#q0` }, ConsistentRead: true }),
+  );
+  return (out.Items ?? []).filter((i) => String(i.sk).startsWith('p#')).reduce((n, i) => n + (i.value?.total ?? 0), 0);
+}
