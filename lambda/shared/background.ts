@@ -15,20 +15,25 @@ import { logger } from './powertools.ts';
 
 const MAX_PENDING = 1000;
 const pending = new Set<Promise<void>>();
+/** Callers held at the bound, first come first served; each finished write lets one in. */
+const waiting: (() => void)[] = [];
 
 /**
  * Starts `write` without waiting for it; a failure is logged, never thrown. Resolves at once while fewer than
- * MAX_PENDING writes are pending, else once one of them has finished and this one has started.
+ * `maxPending` writes are pending, else once a write has finished and this one has started.
  */
 export async function inBackground(what: string, write: () => Promise<unknown>, maxPending = MAX_PENDING): Promise<void> {
-  while (pending.size >= maxPending) await Promise.race(pending);
+  while (pending.size >= maxPending) await new Promise<void>((admit) => waiting.push(admit));
   const running: Promise<void> = Promise.resolve()
     .then(write)
     .then(
       () => undefined,
       (err: unknown) => logger.warn(`${what} failed`, { error: err as Error }),
     )
-    .finally(() => pending.delete(running));
+    .finally(() => {
+      pending.delete(running);
+      waiting.shift()?.();
+    });
   pending.add(running);
 }
 
