@@ -21,7 +21,9 @@ import { onRecordFailure, type RecordKeys } from '../usecases/deadLetters.ts';
 import { CONSUMER_REASONS } from '../domain/operations.ts';
 import { errorSampler, putError } from '../store/errorRecords.ts';
 
-const processor = new BatchProcessor(EventType.SQS);
+// A BatchProcessor holds one batch's results: each invocation gets its own. Lambda never runs two invocations in one
+// environment, but the local runtime does, and a shared processor handed one batch's failures to the other (its
+// failed records were then deleted as done: test/handlers/consumers.test.ts, "keeps two concurrent invocations apart").
 
 /** Near finalization a cached episode could hide that the question's statistics are already final: read it fresh. */
 const FRESH_READ_MARGIN_MS = 1000;
@@ -88,7 +90,7 @@ async function recordDuplicate(record: SQSRecord, keys: RecordKeys): Promise<voi
 }
 
 const base = async (event: SQSEvent, context: Context) => {
-  const response = await processPartialResponse(event, recordAnswer, processor, { context, throwOnFullBatchFailure: false });
+  const response = await processPartialResponse(event, recordAnswer, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
   await retrySoon(event, response.batchItemFailures.map((f) => f.itemIdentifier));
   return response;
 };

@@ -21,7 +21,9 @@ import { putErrors } from '../store/errorRecords.ts';
 import { publishEvents } from '../store/events.ts';
 import { putGrowthPartials } from '../store/growth.ts';
 
-const processor = new BatchProcessor(EventType.SQS);
+// A BatchProcessor holds one batch's results: each invocation gets its own. Lambda never runs two invocations in one
+// environment, but the local runtime does, and a shared processor handed one batch's failures to the other (its
+// failed records were then deleted as done: test/handlers/consumers.test.ts, "keeps two concurrent invocations apart").
 
 /** Each sign-up's first and last touch: this batch's own touches and the visitor's stored ones. */
 async function attributions(events: ClientEvent[]): Promise<Map<string, Attribution>> {
@@ -88,6 +90,6 @@ async function recordMessage(record: SQSRecord): Promise<void> {
 }
 
 const base = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordMessage, processor, { context, throwOnFullBatchFailure: false });
+  processPartialResponse(event, recordMessage, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
 
 export const handler = observed(base, { metrics: true });

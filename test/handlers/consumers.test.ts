@@ -110,6 +110,16 @@ describe('recordAnswers (answers queue)', () => {
     expect(puts().map((p) => p.Item?.user_id).sort()).toEqual(['u-1', 'u-4']);
   });
 
+  it('keeps two concurrent invocations apart: each reports its own failed records (the local runtime runs them in one module)', async () => {
+    ddb.on(PutCommand).resolves({});
+    const [withFailures, clean] = await Promise.all([
+      run([record('m1', answer('u-1', 1)), record('m2', '{"episode_id": "ep1", "answer": '), record('m3', answer('u-3', 2))]),
+      run([record('n1', answer('u-4', 1)), record('n2', answer('u-5', 2))]),
+    ]);
+    expect(withFailures.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect(clean.batchItemFailures).toEqual([]);
+  });
+
   it('reports an answer that arrives after its question’s statistics are final and is not stored', async () => {
     const closed: Episode = { ...openEpisode(0, 20_000), state: 'QUESTION_CLOSED', finalized_index: 0, next_step_at: NOW + 1000 };
     episodeIs(closed);
