@@ -6,8 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { triviaCli, type Run, type Trivia } from './support/cli.ts';
 import { validateResponse } from './support/openapi.ts';
 
-// The window is the one timing the bots must beat; 4 s leaves room on a loaded 2-core machine (2 s did not: answers
-// of a 20-bot show missed it at load 12).
+// The window is the one timing the bots must beat; 4 s leaves room on a loaded 2-core machine.
 const FAST = ['--window', '4', '--reveal', '1', '--lead', '1'];
 
 let trivia: Trivia;
