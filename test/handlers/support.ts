@@ -20,6 +20,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { HttpResponse, type HttpRequest } from '@smithy/protocol-http';
+import { Readable } from 'node:stream';
 import { envNames, type QueueId, type TableId } from '../../lambda/shared/resources.ts';
 import { newEpisode } from '../../lambda/domain/episode.ts';
 import type { Episode, Question } from '../../lambda/domain/schemas.ts';
@@ -342,7 +345,8 @@ export function setFields(input: {
   const fields: Record<string, unknown> = {};
   for (const assignment of set.split(', ')) {
     const [name, value] = assignment.split(' = ');
-    fields[input.ExpressionAttributeNames?.[name] ?? name] = input.ExpressionAttributeValues?.[value];
+    // A copy of another attribute (`#a = #b`) is the fake table's to apply; only placeholders' values are read here.
+    if (value.startsWith(':')) fields[input.ExpressionAttributeNames?.[name] ?? name] = input.ExpressionAttributeValues?.[value];
   }
   return fields;
 }
@@ -375,6 +379,7 @@ export function episodesTableFake(ddb: DocumentsMock, initial: Episode) {
     if (condition === '#version = :expected') {
       if (item.version !== values[':expected']) throw conditionalCheckFailed();
       const next = { ...item, ...setFields(input) };
+      if ((input.UpdateExpression ?? '').includes('#announced = #count')) next.announced_count = item.participant_count;
       const removes = (input.UpdateExpression ?? '').split(' REMOVE ')[1]?.split(' ADD ')[0];
       for (const name of removes ? removes.split(', ') : []) delete next[input.ExpressionAttributeNames?.[name] ?? name];
       if (/ ADD #seq :one$/.test(input.UpdateExpression ?? '')) next.seq = ((item.seq as number) ?? 0) + 1;
@@ -412,27 +417,29 @@ export interface CapturedPublish {
 }
 
 /**
- * Captures what the functions publish to the Event API (fetch to EVENT_API): channel, events, and whether the request
- * carried a SigV4 signature. `failNext(n)` makes the next n publishes fail with a 500, as an unavailable endpoint would.
+ * Captures what the functions publish to the Event API (requests to EVENT_API through the SDK's Node HTTP handler):
+ * channel, events, and whether the request carried a SigV4 signature. `failNext(n)` makes the next n publishes fail
+ * with a 500, as an unavailable endpoint would.
  */
 export function liveChannel() {
   const published: CapturedPublish[] = [];
   let failures = 0;
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
-    if (String(url) !== EVENT_API) return realFetch(url, init);
+  const endpoint = new URL(EVENT_API);
+  const realHandle = NodeHttpHandler.prototype.handle;
+  const reply = (status: number, body: string) => ({ response: new HttpResponse({ statusCode: status, headers: {}, body: Readable.from([Buffer.from(body)]) }) });
+  vi.spyOn(NodeHttpHandler.prototype, 'handle').mockImplementation(async function (this: NodeHttpHandler, request: HttpRequest, options) {
+    if (request.hostname !== endpoint.hostname || request.path !== endpoint.pathname) return realHandle.call(this, request, options);
     if (failures > 0) {
       failures--;
-      return new Response('{"errors":[{"errorType":"InternalFailure"}]}', { status: 500 });
+      return reply(500, '{"errors":[{"errorType":"InternalFailure"}]}');
     }
-    const body = JSON.parse(String(init?.body)) as { channel: string; events: string[] };
-    const headers = new Headers(init?.headers as Record<string, string>);
+    const body = JSON.parse(String(request.body)) as { channel: string; events: string[] };
     published.push({
       channel: body.channel,
       events: body.events.map((e) => JSON.parse(e) as Record<string, unknown>),
-      signed: (headers.get('authorization') ?? '').startsWith('AWS4-HMAC-SHA256 '),
+      signed: String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 '),
     });
-    return new Response(JSON.stringify({ successful: body.events.map((_, index) => ({ identifier: `id-${index}`, index })), failed: [] }));
+    return reply(200, JSON.stringify({ successful: body.events.map((_, index) => ({ identifier: `id-${index}`, index })), failed: [] }));
   });
   return {
     published,
