@@ -75,9 +75,10 @@ const RUNNER_FIELDS = [
  * the runner's steps are not.
  */
 export async function saveTransition(from: Episode, to: Episode, now: number, audit?: { by: string; at: number }): Promise<Episode | undefined> {
-  const names: Record<string, string> = { '#version': 'version', '#seq': 'seq', '#seqAt': 'seq_at' };
+  const names: Record<string, string> = { '#version': 'version', '#seq': 'seq', '#seqAt': 'seq_at', '#announced': 'announced_count', '#count': 'participant_count' };
   const values: Record<string, unknown> = { ':expected': from.version, ':one': 1, ':now': now };
-  const sets: string[] = ['#seqAt = :now'];
+  // Every transition's event carries the participant count as stored: it is announced with it.
+  const sets: string[] = ['#seqAt = :now', '#announced = #count'];
   const removes: string[] = [];
   RUNNER_FIELDS.forEach((field, n) => {
     const value = to[field];

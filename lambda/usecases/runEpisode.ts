@@ -54,7 +54,10 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
     if (isTerminal(episode)) return { steps, state: episode.state };
     const now = opts.clock();
     const announceAt = countAnnouncementAt(episode);
-    if (announceAt !== null && announceAt <= now) {
+    // A due transition goes first: its event carries the participant count, and an announcement ahead of it would
+    // only put a second fan-out to every player between the commit and its delivery.
+    const transitionDue = (dueAt(episode) ?? Infinity) <= now;
+    if (announceAt !== null && announceAt <= now && !transitionDue) {
       const announced = await announceParticipantCount(episodeId, now, COUNT_ANNOUNCE_INTERVAL_MS);
       if (announced) {
         await publishAnnouncement(announced);
@@ -73,7 +76,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
       }
       return { steps, state: episode.state };
     }
-    const next = await nextTransition(episode, opts.clock);
+    const next = await nextTransition(episode, opts.clock, () => startBlocked(episode));
     if (next === 'settling') {
       // Answers of the closed question are still queued or not yet counted: look again shortly.
       if (opts.clock() - started < SETTLE_POLL_BUDGET_MS) {
@@ -84,8 +87,7 @@ export async function runEpisode(episodeId: string, opts: RunOptions): Promise<R
       await scheduleTick({ episode_id: episodeId, due_at: now + 1000 }, now);
       return { steps, state: episode.state, scheduledFor: now + 1000 };
     }
-    if (!next) return { steps, state: episode.state };
-    if (next.step === 'start' && (await startBlocked(episode))) return { steps, state: episode.state };
+    if (!next || next === 'held') return { steps, state: episode.state };
     const stored = await saveTransition(episode, next.episode, next.at);
     if (!stored) {
       // Another runner moved the episode first; it owns the follow-up tick.
@@ -125,17 +127,24 @@ async function startBlocked(episode: Episode): Promise<boolean> {
 }
 
 /**
- * Loads whatever facts the due step needs, then asks `advance` again; 'settling' while a question cannot be finalized yet.
- * Each ask reads the clock anew: finalizing takes several reads and writes, and the transition it yields is stamped
- * (`seq_at`, the event's `server_time`) and its reveal counted from when the statistics are final, not from before.
+ * Loads whatever facts the due step needs, then asks `advance` again; 'settling' while a question cannot be finalized
+ * yet, 'held' while a start is blocked. Each ask reads the clock anew: finalizing takes several reads and writes, and
+ * the start a query of the running episodes, and the transition they yield is stamped (`seq_at`, the event's
+ * `server_time`) and its reveal or lead counted from when those facts are in, not from before.
  */
-async function nextTransition(episode: Episode, clock: () => number) {
+async function nextTransition(episode: Episode, clock: () => number, isStartBlocked: () => Promise<boolean>) {
   const facts: StepFacts = {};
+  let startChecked = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = clock();
     const result = advance(episode, now, facts);
     if (!result) return null;
-    if (result.kind === 'transition') return { ...result, at: now };
+    if (result.kind === 'transition') {
+      if (result.step !== 'start' || startChecked) return { ...result, at: now };
+      if (await isStartBlocked()) return 'held' as const;
+      startChecked = true;
+      continue;
+    }
     const question = await getQuestionCached(result.questionId);
     if (!question) throw new Error(`question ${result.questionId} of episode ${episode.id} is missing`);
     if (result.step === 'open') facts.nextQuestion = question;

@@ -159,6 +159,14 @@ describe('runEpisode', () => {
     expect(channel.events()).toEqual([expect.objectContaining({ type: 'participants.counted', seq: 3, participant_count: 1, server_time: NOW + 600 })]);
   });
 
+  it('starts before it announces an owed count: the start carries the count, and a second fan-out would only delay it', async () => {
+    episodesTable(episode({ participant_count: 2, announced_count: 1, seq: 2, published_seq: 2, seq_at: NOW - 5_000, version: 0 }));
+    const channel = liveChannel();
+    expect((await runEpisode('ep1', clockAt())).steps).toEqual(['start']);
+    // One event: the start, with the count; the count is not owed after it either.
+    expect(channel.events()).toEqual([expect.objectContaining({ type: 'episode.started', episode: expect.objectContaining({ participant_count: 2 }) })]);
+  });
+
   it('schedules no tick when it loses the conditional write to another runner', async () => {
     episodesTable(episode({ state: 'STARTED', participant_count: 3, next_step_at: NOW - 5, version: 1 }));
     ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
@@ -219,6 +227,21 @@ describe('runEpisode', () => {
 
     liveEpisodes([{ id: 'other', state: 'CREATED', qset: ['q9', 'q2'] }, { id: 'ended-soon', state: 'QUESTION_OPEN', qset: ['q7'] }]);
     expect((await runEpisode('ep1', clockAt())).steps).toEqual(['start']);
+  });
+
+  it('stamps the start after the check for running episodes, so its event and lead count from the commit', async () => {
+    const table = episodesTable(episode({ participant_count: 2, version: 0 }));
+    const channel = liveChannel();
+    const opts = clockAt();
+    // The check for running episodes that share a question (a query of the live index) takes 80 ms of the clock.
+    let checking = 0;
+    ddb.on(QueryCommand, { TableName: TABLES.episodes, IndexName: 'live' }).callsFake(() => {
+      checking = 80;
+      return { Items: [] };
+    });
+    expect((await runEpisode('ep1', { ...opts, clock: () => opts.clock() + checking })).steps).toEqual(['start']);
+    expect(table.current()).toMatchObject({ state: 'STARTED', started_at: NOW + 80, seq_at: NOW + 80, next_step_at: NOW + 80 + 60_000 });
+    expect(channel.events().filter((e) => e.type === 'episode.started')).toEqual([expect.objectContaining({ server_time: NOW + 80 })]);
   });
 
   it('publishes the notification to SNS when the topic is a real one', async () => {
