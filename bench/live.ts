@@ -3,8 +3,8 @@
  *
  * - push: N subscribers on the local Event API (client/realtime.ts), one WebSocket each;
  * - poll: N clients polling `GET /api/v1/episode/{id}` once a second, each with its own token, as today's clients do.
- * Each path watches its own episode of the same game, on an otherwise idle stack; the audience runs in a child
- * process (bench/liveWatchers.ts), so the CPU and memory measured here are the stack's. Two bot players register and
+ * Each path watches its own episode of the same game, on an otherwise idle stack; the audience runs in processes of
+ * its own (bench/liveAudience.ts: by default one per core), so the CPU and memory measured here are the stack's. Two bot players register and
  * answer right on `question.opened` (so that the show plays all three questions); their calls are not counted as
  * the audience's origin requests.
  *
@@ -17,13 +17,11 @@
  * Push lag is also broken down by stage, from the local Event API's publish log: the publisher (commit → its request
  * at the Event API), the server's checks, its fan-out, and delivery (fan-out written → receipt in the audience).
  *
- * Flags: --watchers N (5000), --out FILE (bench-live-results.json), --push-only (the push show and its lag only, for
- * profiling runs: no poll show, no results file).
+ * Flags: --watchers N (5000), --audience-processes K (one per core), --out FILE (bench-live-results.json), --push-only
+ * (the push show and its lag only, for profiling runs: no poll show, no results file).
  */
-import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { connectRealtime, type RealtimeSocketConstructor } from '../client/realtime.ts';
@@ -31,18 +29,22 @@ import { liveChannel, type LiveEvent } from '../lambda/domain/live.ts';
 import { startLocalStack, type LocalStack } from '../lib/local/stack.ts';
 import { localAccessToken } from '../lib/local/tokens.ts';
 import { describeCost, MILLION_PLAYER_SHOW, pollCostPerShow, pushCostPerShow, transitionsPerShow, type ShowModel } from './liveCost.ts';
-import type { Receipt, WatchersConfig, WatchersMessage } from './liveWatchers.ts';
-import { cpuNow, cpuOf, javaChildren, percentile, round, rssMbOf, sleep } from './measure.ts';
+import { Audience } from './liveAudience.ts';
+import type { Receipt, WatchersConfig } from './liveWatchers.ts';
+import { cpuNow, javaChildren, percentile, round, rssMbOf, sleep } from './measure.ts';
 
 const { values: flags } = parseArgs({
   options: {
     watchers: { type: 'string', default: '5000' },
     out: { type: 'string', default: 'bench-live-results.json' },
     'push-only': { type: 'boolean', default: false },
+    'audience-processes': { type: 'string', default: String(availableParallelism()) },
   },
 });
 const WATCHERS = Number(flags.watchers);
 if (!Number.isInteger(WATCHERS) || WATCHERS < 1 || WATCHERS > 20_000) throw new Error('--watchers must be an integer from 1 to 20000');
+const AUDIENCE_PROCESSES = Number(flags['audience-processes']);
+if (!Number.isInteger(AUDIENCE_PROCESSES) || AUDIENCE_PROCESSES < 1 || AUDIENCE_PROCESSES > 64) throw new Error('--audience-processes must be an integer from 1 to 64');
 const QUESTIONS = 3;
 const TRANSITIONS = transitionsPerShow(QUESTIONS);
 /** The contract's default window: room for the bots' answers to queue behind N pollers' requests and still count. */
@@ -106,10 +108,29 @@ interface Transition {
 const stateKey = (e: LiveEvent) => `${e.episode.state}#${e.episode.current_question_index}`;
 
 interface PublishRecord {
+  function: string;
   received_at: number;
   checked_at: number;
   sent_at: number;
   events: { episode_id?: string; seq?: number }[];
+}
+
+/** The three transitions with the highest lag p99 over their receipts, each with its publisher's share. */
+function slowest(published: { t: Transition; p: PublishRecord }[], receipts: Receipt[][]): string {
+  const lags = new Map<number, number[]>();
+  for (const watcher of receipts) {
+    for (const [seq, committedAt, receivedAt] of watcher) {
+      const list = lags.get(seq as number) ?? [];
+      list.push(receivedAt - committedAt);
+      lags.set(seq as number, list);
+    }
+  }
+  return published
+    .map(({ t, p }) => ({ t, p, p99: percentile((lags.get(t.seq) ?? []).sort((a, b) => a - b), 99) }))
+    .sort((a, b) => b.p99 - a.p99)
+    .slice(0, 3)
+    .map(({ t, p, p99 }) => `${t.type} #${t.seq} ${round(p99)} (${p.received_at - t.committedAt})`)
+    .join(', ');
 }
 
 /**
@@ -139,6 +160,7 @@ async function lagStages(httpEndpoint: string, r: { episodeId: string; transitio
     'Event API: signature and checks': stage(published.map(({ p }) => p.checked_at - p.received_at)),
     'Event API: fan-out (first to last send)': stage(published.map(({ p }) => p.sent_at - p.checked_at)),
     'receipt, from the fan-out\'s start': stage(delivery),
+    'slowest transitions (lag p99; publisher)': slowest(published, r.done.receipts),
   };
 }
 
@@ -196,25 +218,6 @@ async function main() {
         if (e.type === 'episode.ended' || e.type === 'episode.cancelled') ended();
       });
 
-      const child = fork(fileURLToPath(new URL('./liveWatchers.ts', import.meta.url)), [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      const messages: WatchersMessage[] = [];
-      let wake: () => void = () => {};
-      child.on('message', (m: WatchersMessage) => {
-        messages.push(m);
-        wake();
-      });
-      const next = async (kind: WatchersMessage['kind']) => {
-        const deadline = Date.now() + PHASE_TIMEOUT_MS;
-        for (;;) {
-          const m = messages.find((x) => x.kind === kind);
-          if (m) return m;
-          if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the ${mode} audience sent no ${kind}`);
-          await new Promise<void>((r) => {
-            wake = r;
-            setTimeout(r, 1000);
-          });
-        }
-      };
       const config: WatchersConfig = {
         mode,
         tokens: watcherTokens,
@@ -225,20 +228,20 @@ async function main() {
         deadline: Date.now() + PHASE_TIMEOUT_MS,
         connectConcurrency: 100,
       };
-      child.send(config);
-      const ready = (await next('ready')) as Extract<WatchersMessage, { kind: 'ready' }>;
+      const audience = new Audience(config, AUDIENCE_PROCESSES, PHASE_TIMEOUT_MS);
+      const ready = await audience.ready();
       log(`${mode}: ${ready.connected} watchers ready (${ready.failed} failed to connect); the show starts`);
 
       // From here on everything the stack does is this show's.
       const http0 = httpInvocations(stack);
       const published0 = stack.stats().eventApi.published;
       const cpu0 = cpuNow();
-      const childCpu0 = cpuOf(child.pid!);
+      const audienceCpu0 = audience.cpuMs();
       const peak = { stackMb: 0, audienceMb: 0 };
       const javaPids = javaChildren();
       const sampler = setInterval(() => {
         peak.stackMb = Math.max(peak.stackMb, rssMbOf(process.pid) + javaPids.reduce((t, pid) => t + rssMbOf(pid), 0));
-        peak.audienceMb = Math.max(peak.audienceMb, rssMbOf(child.pid!));
+        peak.audienceMb = Math.max(peak.audienceMb, audience.rssMb());
       }, 250);
       const t0 = Date.now();
       for (const bot of bots) {
@@ -248,18 +251,16 @@ async function main() {
       }
       await Promise.race([showEnded, sleep(PHASE_TIMEOUT_MS)]);
       loads.push(`${mode} ${loadAverage()}`);
-      const done = (await next('done')) as Extract<WatchersMessage, { kind: 'done' }>;
+      const done = await audience.done();
       const seconds = (Date.now() - t0) / 1000;
       clearInterval(sampler);
       const cpu = cpuNow();
       const stackCpuMs = cpu.node - cpu0.node + (cpu.java - cpu0.java);
-      const audienceCpuMs = cpuOf(child.pid!) - childCpu0;
+      const audienceCpuMs = audience.cpuMs() - audienceCpu0;
       const originRequests = httpInvocations(stack) - http0 - benchCalls;
       const publishes = stack.stats().eventApi.published - published0;
       await sub.unsubscribe();
-      // The audience ends on its own once it has reported; a straggling socket gets 10 s, then the child is stopped.
-      await Promise.race([new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r))), sleep(10_000)]);
-      if (child.exitCode === null) child.kill();
+      await audience.stop(10_000);
       if (transitions.size !== TRANSITIONS) log(`${mode}: the reference saw ${transitions.size} transitions, ${TRANSITIONS} expected`);
       return { episodeId, transitions, done, seconds, stackCpuMs, audienceCpuMs, peak, originRequests, publishes };
     };
@@ -352,7 +353,7 @@ async function main() {
     const cell = (v: unknown) => String(v).padStart(12);
     console.log(`\n${'metric'.padEnd(38)}${'push'.padStart(12)}${'poll'.padStart(12)}`);
     for (const [label, of] of rows) console.log(`${label.padEnd(38)}${cell(of(push, pushRun))}${cell(of(poll, pollRun))}`);
-    console.log(`\n${WATCHERS} watchers, ${QUESTIONS} questions (${TRANSITIONS} transitions), ${availableParallelism()} cores; audience in a child process.`);
+    console.log(`\n${WATCHERS} watchers, ${QUESTIONS} questions (${TRANSITIONS} transitions), ${availableParallelism()} cores; audience in ${AUDIENCE_PROCESSES} processes of its own.`);
     console.log(`Load average (1 / 5 / 15 min) at the start and at each show's end: ${loads.join('; ')}. Lag is wall-clock: on a shared machine compare runs at like loads.`);
     console.log(`Modelled show: ${MILLION_PLAYER_SHOW.players.toLocaleString('en-US')} players, ${MILLION_PLAYER_SHOW.minutes} minutes, ${MILLION_PLAYER_SHOW.questions} questions; sizes measured here: event ${model.eventBytes} B, snapshot ${model.snapshotBytes} B, episode view ${model.pollBodyBytes} B.`);
     for (const line of [...describeCost('push', pushCost), ...describeCost('poll', pollCost)]) console.log(line);
