@@ -17,8 +17,9 @@
  * Push lag is also broken down by stage, from the local Event API's publish log: the publisher (commit → its request
  * at the Event API), the server's checks, its fan-out, and delivery (fan-out written → receipt in the audience).
  *
- * Flags: --watchers N (5000), --audience-processes K (one per core), --out FILE (bench-live-results.json), --push-only
- * (the push show and its lag only, for profiling runs: no poll show, no results file).
+ * Flags: --watchers N (5000), --audience-processes K (one per core), --audience-nice P (10: the audience's CPU priority
+ * below the stack's), --out FILE (bench-live-results.json), --push-only (the push show and its lag only, for profiling
+ * runs: no poll show, no results file).
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -39,12 +40,15 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: 'bench-live-results.json' },
     'push-only': { type: 'boolean', default: false },
     'audience-processes': { type: 'string', default: String(availableParallelism()) },
+    'audience-nice': { type: 'string', default: '10' },
   },
 });
 const WATCHERS = Number(flags.watchers);
 if (!Number.isInteger(WATCHERS) || WATCHERS < 1 || WATCHERS > 20_000) throw new Error('--watchers must be an integer from 1 to 20000');
 const AUDIENCE_PROCESSES = Number(flags['audience-processes']);
 if (!Number.isInteger(AUDIENCE_PROCESSES) || AUDIENCE_PROCESSES < 1 || AUDIENCE_PROCESSES > 64) throw new Error('--audience-processes must be an integer from 1 to 64');
+const AUDIENCE_NICE = Number(flags['audience-nice']);
+if (!Number.isInteger(AUDIENCE_NICE) || AUDIENCE_NICE < 0 || AUDIENCE_NICE > 19) throw new Error('--audience-nice must be an integer from 0 to 19');
 const QUESTIONS = 3;
 const TRANSITIONS = transitionsPerShow(QUESTIONS);
 /** The contract's default window: room for the bots' answers to queue behind N pollers' requests and still count. */
@@ -228,7 +232,7 @@ async function main() {
         deadline: Date.now() + PHASE_TIMEOUT_MS,
         connectConcurrency: 100,
       };
-      const audience = new Audience(config, AUDIENCE_PROCESSES, PHASE_TIMEOUT_MS);
+      const audience = new Audience(config, { processes: AUDIENCE_PROCESSES, nice: AUDIENCE_NICE }, PHASE_TIMEOUT_MS);
       const ready = await audience.ready();
       log(`${mode}: ${ready.connected} watchers ready (${ready.failed} failed to connect); the show starts`);
 
@@ -353,7 +357,7 @@ async function main() {
     const cell = (v: unknown) => String(v).padStart(12);
     console.log(`\n${'metric'.padEnd(38)}${'push'.padStart(12)}${'poll'.padStart(12)}`);
     for (const [label, of] of rows) console.log(`${label.padEnd(38)}${cell(of(push, pushRun))}${cell(of(poll, pollRun))}`);
-    console.log(`\n${WATCHERS} watchers, ${QUESTIONS} questions (${TRANSITIONS} transitions), ${availableParallelism()} cores; audience in ${AUDIENCE_PROCESSES} processes of its own.`);
+    console.log(`\n${WATCHERS} watchers, ${QUESTIONS} questions (${TRANSITIONS} transitions), ${availableParallelism()} cores; audience in ${AUDIENCE_PROCESSES} processes of its own at nice ${AUDIENCE_NICE}.`);
     console.log(`Load average (1 / 5 / 15 min) at the start and at each show's end: ${loads.join('; ')}. Lag is wall-clock: on a shared machine compare runs at like loads.`);
     console.log(`Modelled show: ${MILLION_PLAYER_SHOW.players.toLocaleString('en-US')} players, ${MILLION_PLAYER_SHOW.minutes} minutes, ${MILLION_PLAYER_SHOW.questions} questions; sizes measured here: event ${model.eventBytes} B, snapshot ${model.snapshotBytes} B, episode view ${model.pollBodyBytes} B.`);
     for (const line of [...describeCost('push', pushCost), ...describeCost('poll', pollCost)]) console.log(line);

@@ -2,9 +2,12 @@
  * The audience of `npm run bench:live`: N watchers spread over K processes of their own (bench/liveWatchers.ts), as
  * one. N phones each read their own socket; one process reading N sockets in turn would add its own queue to the lag
  * it measures (the last of N frames waits for the N − 1 before it), so the audience gets as many processes as the
- * machine has cores, and the stack's CPU and memory stay the stack's.
+ * machine has cores, and the stack's CPU and memory stay the stack's. For the same reason the audience runs at a lower
+ * CPU priority (`nice`): the phones of a real show have CPUs of their own, and here the stack (which stands in for
+ * AWS) would otherwise be preempted by the clients it is writing to.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Receipt, WatchersConfig, WatchersMessage } from './liveWatchers.ts';
 import { cpuOf, rssMbOf, sleep } from './measure.ts';
@@ -18,8 +21,9 @@ class Watchers {
   private readonly messages: WatchersMessage[] = [];
   private wake: () => void = () => {};
 
-  constructor(config: WatchersConfig) {
+  constructor(config: WatchersConfig, nice: number) {
     this.child = fork(fileURLToPath(new URL('./liveWatchers.ts', import.meta.url)), [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    setPriority(this.child.pid!, nice);
     this.child.on('message', (m: WatchersMessage) => {
       this.messages.push(m);
       this.wake();
@@ -43,14 +47,17 @@ class Watchers {
 export class Audience {
   private readonly parts: Watchers[];
 
-  /** Splits `config.tokens` into `processes` contiguous shares, one process each. */
+  /** Splits `config.tokens` into `processes` contiguous shares, one process each, at CPU priority `nice` (0–19). */
   constructor(
     config: WatchersConfig,
-    processes: number,
+    { processes, nice }: { processes: number; nice: number },
     private readonly timeoutMs: number,
   ) {
     const share = Math.ceil(config.tokens.length / processes);
-    this.parts = Array.from({ length: Math.min(processes, config.tokens.length) }, (_, i) => new Watchers({ ...config, tokens: config.tokens.slice(i * share, (i + 1) * share) }));
+    this.parts = Array.from(
+      { length: Math.min(processes, config.tokens.length) },
+      (_, i) => new Watchers({ ...config, tokens: config.tokens.slice(i * share, (i + 1) * share) }, nice),
+    );
   }
 
   get processes() {
