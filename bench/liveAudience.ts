@@ -60,10 +60,6 @@ export class Audience {
     );
   }
 
-  get processes() {
-    return this.parts.length;
-  }
-
   /** Once every watcher has connected (or failed to). */
   async ready(): Promise<Ready> {
     const deadline = Date.now() + this.timeoutMs;
