@@ -18,6 +18,7 @@ import { badRequest } from '../domain/errors.ts';
 import { tableName } from '../shared/env.ts';
 import { batchPut } from './batchPut.ts';
 import { documents } from './clients.ts';
+import { queryUpTo } from './query.ts';
 
 const CLIENT_EVENT_SHARDS = 8;
 const RETENTION_MS = 90 * 24 * 3600_000;
@@ -116,26 +117,17 @@ async function bySession(q: ClientEventsQuery & { sessionId: string }): Promise<
 
 /** Up to `limit` items of one index partition after `after`, in sort-key order. */
 async function shardPage(index: string, keyName: string, keyValue: string, lo: string, hi: string, limit: number, after?: { pk: string; sk: string }) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined = after ? { pk: after.pk, sk: after.sk, [keyName]: keyValue } : undefined;
-  let more = false;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: index,
-        KeyConditionExpression: '#k = :k AND sk BETWEEN :lo AND :hi',
-        ExpressionAttributeNames: { '#k': keyName },
-        ExpressionAttributeValues: { ':k': keyValue, ':lo': lo, ':hi': hi },
-        Limit: limit - items.length,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-    more = !!start;
-  } while (start && items.length < limit);
-  return { items, more };
+  return queryUpTo(
+    {
+      TableName: table(),
+      IndexName: index,
+      KeyConditionExpression: '#k = :k AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeNames: { '#k': keyName },
+      ExpressionAttributeValues: { ':k': keyValue, ':lo': lo, ':hi': hi },
+    },
+    limit,
+    after ? { pk: after.pk, sk: after.sk, [keyName]: keyValue } : undefined,
+  );
 }
 
 /** A category's events, or every event, in [from, to], oldest first: day by day, the day's shards merged. */

@@ -13,7 +13,7 @@
  * index and every reason's keys) is written with it, and the dead-letter sweep skips messages whose marker exists.
  */
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ERROR_SHARDS,
   ERROR_TTL_MS,
@@ -28,6 +28,7 @@ import { numberFromEnv, tableName } from '../shared/env.ts';
 import { fnv1a } from '../domain/answers.ts';
 import { batchPut } from './batchPut.ts';
 import { documents } from './clients.ts';
+import { queryUpTo } from './query.ts';
 
 const MAX_DETAIL = 500;
 
@@ -132,26 +133,20 @@ const toRecord = (item: Record<string, unknown>): ErrorRecord => {
 /** Queries one partition's [from, to], newest first, up to `limit` items. */
 async function queryPartition(index: string | undefined, keyName: string, keyValue: string, q: ErrorQuery): Promise<{ items: ErrorRecord[]; more: boolean }> {
   const { lo, hi } = sortKeyRange(q.from, q.to);
-  const items: ErrorRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: tableName('errors'),
-        ...(index ? { IndexName: index } : {}),
-        KeyConditionExpression: '#k = :k AND sk BETWEEN :lo AND :hi',
-        ExpressionAttributeNames: { '#k': keyName, ...(q.reason && index ? { '#r': 'reason' } : {}) },
-        ExpressionAttributeValues: { ':k': keyValue, ':lo': lo, ':hi': hi, ...(q.reason && index ? { ':r': q.reason } : {}) },
-        ...(q.reason && index ? { FilterExpression: '#r = :r' } : {}),
-        ScanIndexForward: false,
-        Limit: q.limit + 1,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []).map(toRecord));
-    start = out.LastEvaluatedKey;
-  } while (start && items.length <= q.limit);
-  return { items: items.slice(0, q.limit + 1), more: items.length > q.limit || !!start };
+  // One item past the page says whether there is more.
+  const { items, more } = await queryUpTo(
+    {
+      TableName: tableName('errors'),
+      ...(index ? { IndexName: index } : {}),
+      KeyConditionExpression: '#k = :k AND sk BETWEEN :lo AND :hi',
+      ExpressionAttributeNames: { '#k': keyName, ...(q.reason && index ? { '#r': 'reason' } : {}) },
+      ExpressionAttributeValues: { ':k': keyValue, ':lo': lo, ':hi': hi, ...(q.reason && index ? { ':r': q.reason } : {}) },
+      ...(q.reason && index ? { FilterExpression: '#r = :r' } : {}),
+      ScanIndexForward: false,
+    },
+    q.limit + 1,
+  );
+  return { items: items.map(toRecord), more: items.length > q.limit || more };
 }
 
 /** Runs `tasks` with at most `n` at a time. */

@@ -4,12 +4,11 @@
  * next `limit + 1` right answers after the cursor's `user_id`: at most shards × (limit + 1) winners read per page,
  * however many players won. One more than the page tells whether another page follows.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { badRequest } from '../domain/errors.ts';
 import { MAX_ID_LENGTH, type Episode } from '../domain/schemas.ts';
 import { openCursor, signCursor } from '../shared/cursor.ts';
 import { tableName } from '../shared/env.ts';
-import { documents } from './clients.ts';
+import { queryUpTo } from './query.ts';
 
 export interface WinnerIdPage {
   user_ids: string[];
@@ -30,24 +29,17 @@ function decodeCursor(episodeId: string, cursor: string): string {
 
 /** Up to `want` right answers of one shard after `after`, in `user_id` order (a filtered page may come back short: read on). */
 async function shardWinners(pk: string, want: number, after: string | undefined): Promise<string[]> {
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documents.send(
-      new QueryCommand({
-        TableName: tableName('responses'),
-        KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND user_id > :after',
-        FilterExpression: 'correct = :yes',
-        ProjectionExpression: 'user_id',
-        ExpressionAttributeValues: { ':pk': pk, ':yes': true, ...(after === undefined ? {} : { ':after': after }) },
-        Limit: want - ids.length,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) ids.push((item as { user_id: string }).user_id);
-    start = out.LastEvaluatedKey;
-  } while (start && ids.length < want);
-  return ids.slice(0, want);
+  const { items } = await queryUpTo<{ user_id: string }>(
+    {
+      TableName: tableName('responses'),
+      KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND user_id > :after',
+      FilterExpression: 'correct = :yes',
+      ProjectionExpression: 'user_id',
+      ExpressionAttributeValues: { ':pk': pk, ':yes': true, ...(after === undefined ? {} : { ':after': after }) },
+    },
+    want,
+  );
+  return items.map((item) => item.user_id);
 }
 
 /** One page of the winners' ids of an ended episode (the right answers to `finalized_index`). */
