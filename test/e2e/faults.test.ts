@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { FaultPlan, MeterSnapshot } from '../../lib/local/dynamoProxy.ts';
-import { admin, player, waitForEpisode, questionOpen, type Player } from './support/game.ts';
+import { admin, createShow, player, waitForEpisode, questionOpen, type Player } from './support/game.ts';
 import { sqsClient, stack } from './support/index.ts';
 import { answerCounts } from '../support/statistics.ts';
 
@@ -31,11 +31,7 @@ async function playOneQuestion(run: string, duringAnswers: () => Promise<void>) 
   expect((await producer.call('POST', '/api/v1/question', q)).status).toBe(201);
   expect((await producer.call('POST', '/api/v1/game', { id: `${run}-game`, qset: [q.id, q.id] })).status).toBe(201);
   const episodeId = `${run}-episode`;
-  expect(
-    (await producer.call('POST', '/api/v1/episode', { id: episodeId, game_id: `${run}-game`, min_participant: PLAYERS, answer_window_seconds: 6, reveal_seconds: 1, lead_seconds: 0 }))
-      .status,
-  ).toBe(201);
-  for (const pl of players) expect((await pl.call('POST', '/api/v1/participant', { episode_id: episodeId })).status).toBe(201);
+  await createShow(producer, { id: episodeId, game_id: `${run}-game`, answer_window_seconds: 6, reveal_seconds: 1, lead_seconds: 0 }, players);
   await waitForEpisode(producer, episodeId, questionOpen(0), 'question 0 open');
   await duringAnswers();
   const statuses = await Promise.all(

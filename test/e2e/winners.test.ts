@@ -4,7 +4,7 @@
  * time, by user id, each cursor leading to the next page, until the last page has no `next`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, player, questionOpen, waitForEpisode, type Player } from './support/game.ts';
+import { admin, createShow, player, questionOpen, waitForEpisode, type Player } from './support/game.ts';
 
 const RUN = `winners-${Date.now().toString(36)}`;
 
@@ -20,17 +20,8 @@ describe('GET /api/v1/report/episode/{id}/winners', () => {
     winners = players.slice(0, 5);
     expect((await producer.call('POST', '/api/v1/question', { id: questionId, question: 'Two plus two?', options: ['3', '4'], answer: 1 })).status).toBe(201);
     expect((await producer.call('POST', '/api/v1/game', { id: `${RUN}-game`, qset: [questionId] })).status).toBe(201);
-    const created = await producer.call('POST', '/api/v1/episode', {
-      id: episodeId,
-      game_id: `${RUN}-game`,
-      min_participant: players.length,
-      // Long enough for six answers on a loaded machine.
-      answer_window_seconds: 20,
-      reveal_seconds: 1,
-      lead_seconds: 0,
-    });
-    expect(created.status).toBe(201);
-    for (const p of players) expect((await p.call('POST', '/api/v1/participant', { episode_id: episodeId })).status).toBe(201);
+    // A window long enough for six answers on a loaded machine.
+    await createShow(producer, { id: episodeId, game_id: `${RUN}-game`, answer_window_seconds: 20, reveal_seconds: 1, lead_seconds: 0 }, players);
     await waitForEpisode(producer, episodeId, questionOpen(0), 'question 0 open', 120_000);
     for (const [i, p] of players.entries()) {
       expect((await p.call('POST', '/api/v1/response', { episode_id: episodeId, question_id: questionId, answer: i < 5 ? 1 : 0 })).status).toBe(202);

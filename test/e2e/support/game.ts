@@ -70,6 +70,12 @@ export async function episode(as: Player, id: string): Promise<EpisodeBody> {
   return res.body as EpisodeBody;
 }
 
+/** Creates an episode (for every one of `players`, so that it starts once they are in) and registers each of them. */
+export async function createShow(producer: Player, body: { id: string; game_id: string; [field: string]: unknown }, players: Player[]): Promise<void> {
+  expect((await producer.call('POST', '/api/v1/episode', { min_participant: players.length, ...body })).status).toBe(201);
+  for (const p of players) expect((await p.call('POST', '/api/v1/participant', { episode_id: body.id })).status).toBe(201);
+}
+
 export const waitForEpisode = (as: Player, id: string, ok: (e: EpisodeBody) => boolean, what: string, timeoutMs?: number) =>
   eventually(() => episode(as, id), ok, `episode ${id}: ${what}`, timeoutMs);
 

@@ -3,7 +3,7 @@
  * transition, once each after deduplication by `seq`, in `seq` order, with nothing about an open question's answer.
  */
 import { expect } from 'vitest';
-import { admin, episode, type Player } from './game.ts';
+import { admin, createShow, episode, type Player } from './game.ts';
 
 export const SHOW_QUESTIONS = 2;
 
@@ -59,17 +59,8 @@ export async function playShortShow(episodeId: string, players: Player[], show: 
   for (const q of questions) expect((await producer.call('POST', '/api/v1/question', q)).status).toBe(201);
   const gameId = `${episodeId}-game`;
   expect((await producer.call('POST', '/api/v1/game', { id: gameId, qset: questions.map((q) => q.id), title: 'Live channel' })).status).toBe(201);
-  const created = await producer.call('POST', '/api/v1/episode', {
-    id: episodeId,
-    game_id: gameId,
-    min_participant: players.length,
-    lead_seconds: 1,
-    // Generous: on a loaded 2-core machine answers can take seconds to post.
-    answer_window_seconds: 8,
-    reveal_seconds: 1,
-  });
-  expect(created.status).toBe(201);
-  for (const p of players) expect((await p.call('POST', '/api/v1/participant', { episode_id: episodeId })).status).toBe(201);
+  // A generous window: on a loaded 2-core machine answers can take seconds to post.
+  await createShow(producer, { id: episodeId, game_id: gameId, lead_seconds: 1, answer_window_seconds: 8, reveal_seconds: 1 }, players);
   for (let i = 0; i < questions.length; i++) {
     const next = await show.waitFor((e) => e.type === 'episode.ended' || (e.type === 'question.opened' && e.episode?.current_question_index === i));
     if (next.type === 'episode.ended') break;
