@@ -3,15 +3,18 @@
  * core), so that the CPU and memory measured for the stack are the stack's, and N clients do not share its event loop.
  *
  * - push: N subscribers on the episode's channel, each its own WebSocket connection (client/realtime.ts connects and
- *   subscribes), stamping every event frame the moment it arrives and reading it after the show (StampingSocket);
+ *   subscribes), stamping the bytes of its socket the moment they arrive and framing and reading them after the show
+ *   (StampingSocket);
  * - poll: N clients polling `GET /api/v1/episode/{id}` once a second (as today's clients do), each with its own token,
  *   recording when it first sees each state.
  * Every loop is bounded: a client stops at the episode's end or at the deadline.
  */
+import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
-import { connectRealtime, type RealtimeConnection, type RealtimeSocket, type RealtimeSocketConstructor } from '../client/realtime.ts';
+import { connectRealtime, type RealtimeConnection, type RealtimeSocket } from '../client/realtime.ts';
 import { liveChannel, type LiveEvent } from '../lambda/domain/live.ts';
 import { sleep } from './measure.ts';
+import { textMessagesOf, type Chunk, type StampedText } from './wsFrames.ts';
 
 export interface WatchersConfig {
   mode: 'push' | 'poll';
@@ -37,61 +40,92 @@ export type WatchersMessage =
 const send = (m: WatchersMessage) => new Promise<void>((resolve, reject) => process.send!(m, undefined, {}, (err) => (err ? reject(err) : resolve())));
 const isEnd = (state: string) => state === 'ENDED' || state === 'CANCELLED';
 
-/** A `data` frame as it arrived: when, and its text (read after the show). */
-type Stamped = [receivedAt: number, frame: string];
-const DATA_FRAME = Buffer.from('{"type":"data"');
-const ENDED = /episode\.(ended|cancelled)/;
+const DATA_MESSAGE = '{"type":"data"';
+const DATA_FRAME = Buffer.from(DATA_MESSAGE);
+const ENDED = ['episode.ended', 'episode.cancelled'];
 
-/**
- * A WebSocket for client/realtime.ts that keeps `data` frames to itself: each is stamped and stored as it arrives,
- * unparsed. N sockets share this process's one loop, and had the client parsed every frame (the message, then its
- * event) before the next one is stamped, the last of N watchers would wait for N − 1 parses: the lag would then be
- * the audience's own, not the channel's. Everything else (ack, subscribe_success, ka) reaches the client as usual.
- */
-function stampingSocket(frames: Stamped[], onEnd: () => void): RealtimeSocketConstructor {
-  return class StampingSocket implements RealtimeSocket {
-    private readonly ws: WebSocket;
-    constructor(url: string, protocols: string[]) {
-      // ws checks every text frame's UTF-8 before it is handed over: a phone's cost, on its own CPU, which N watchers
-      // sharing this machine's cores would add to the channel's lag (a quarter of a frame's CPU here). The frames are
-      // still parsed after the show.
-      this.ws = new WebSocket(url, protocols, { skipUTF8Validation: true });
-    }
-    get readyState() {
-      return this.ws.readyState;
-    }
-    send(data: string) {
-      this.ws.send(data);
-    }
-    close(code?: number, reason?: string) {
-      this.ws.close(code, reason);
-    }
-    addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void) {
-      if (type === 'message') {
-        this.ws.on('message', (data: RawData) => {
-          const bytes = data as Buffer;
-          if (bytes.subarray(0, DATA_FRAME.length).equals(DATA_FRAME)) {
-            const frame = bytes.toString();
-            frames.push([Date.now(), frame]);
-            if (ENDED.test(frame)) onEnd();
-          } else listener({ data: bytes.toString() });
-        });
-      } else if (type === 'close') this.ws.on('close', (code: number, reason: Buffer) => listener({ code, reason: reason.toString() }));
-      else this.ws.on(type, () => listener({}));
-    }
-  };
+/** What one watcher received: `data` messages stamped by ws before it was subscribed, then its socket's raw bytes. */
+interface Watcher {
+  messages: StampedText[];
+  chunks: Chunk[];
+  socket?: StampingSocket;
+  onEnd: () => void;
 }
 
-/** The receipts of one watcher's stamped frames. */
-function receiptsOf(frames: Stamped[]): Receipt[] {
-  return frames.map(([receivedAt, frame]) => {
-    const e = JSON.parse((JSON.parse(frame) as { event: string }).event) as LiveEvent;
+/**
+ * A WebSocket for client/realtime.ts that keeps its events to itself, unparsed. Until the subscription is made it is
+ * `ws`, and everything but `data` messages reaches the client as usual (ack, subscribe_success). Once the client has
+ * subscribed, `takeSocket()` takes the TCP socket from `ws`: from then on every chunk of bytes is stamped the moment it
+ * arrives and stored, and framed and parsed after the show (bench/wsFrames.ts).
+ *
+ * Why: the N sockets of a share of the audience are read by this process's one loop, and whatever it does per frame
+ * before the next socket's frame is stamped (ws's framing and checks, converting, parsing) adds to that next
+ * watcher's lag. With 2,500 watchers a process, the last would wait for 2,499 frames' work: the lag would then be the
+ * audience's queue, not the channel's. A phone reads its one socket on a CPU of its own; here a frame is received when
+ * its bytes reach the process, which is what a phone's own read would see.
+ */
+class StampingSocket implements RealtimeSocket {
+  private readonly ws: WebSocket;
+  private taken = false;
+  constructor(
+    url: string,
+    protocols: string[],
+    private readonly watcher: Watcher,
+  ) {
+    this.ws = new WebSocket(url, protocols);
+    watcher.socket = this;
+  }
+  get readyState() {
+    return this.ws.readyState;
+  }
+  send(data: string) {
+    this.ws.send(data);
+  }
+  /** Once taken, the socket is not ws's any more: it is closed at once, without ws's closing handshake. */
+  close(code?: number, reason?: string) {
+    if (this.taken) this.ws.terminate();
+    else this.ws.close(code, reason);
+  }
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void) {
+    if (type === 'message') {
+      this.ws.on('message', (data: RawData) => {
+        const bytes = data as Buffer;
+        if (bytes.subarray(0, DATA_FRAME.length).equals(DATA_FRAME)) {
+          const text = bytes.toString();
+          this.watcher.messages.push([Date.now(), text]);
+          if (ENDED.some((e) => text.includes(e))) this.watcher.onEnd();
+        } else listener({ data: bytes.toString() });
+      });
+    } else if (type === 'close') this.ws.on('close', (code: number, reason: Buffer) => listener({ code, reason: reason.toString() }));
+    else this.ws.on(type, () => listener({}));
+  }
+  /** From here on, the socket's bytes go to the watcher as they arrive, not to ws. */
+  takeSocket() {
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket) return;
+    this.taken = true;
+    socket.removeAllListeners('data');
+    const { chunks, onEnd } = this.watcher;
+    socket.on('data', (bytes: Buffer) => {
+      chunks.push([Date.now(), bytes]);
+      // A native search of the chunk; the message that ends the show is a few hundred bytes, one chunk on loopback
+      // (were it ever cut in two, the watcher would stop at the deadline instead).
+      if (ENDED.some((e) => bytes.includes(e))) onEnd();
+    });
+  }
+}
+
+/** The receipts of one watcher's `data` messages. */
+function receiptsOf({ messages, chunks }: Watcher): Receipt[] {
+  const data = [...messages, ...textMessagesOf(chunks).filter(([, text]) => text.startsWith(DATA_MESSAGE))];
+  return data.map(([receivedAt, text]) => {
+    const e = JSON.parse((JSON.parse(text) as { event: string }).event) as LiveEvent;
     return [e.seq, e.server_time, receivedAt];
   });
 }
 
 async function push(c: WatchersConfig): Promise<void> {
-  const frames: Stamped[][] = c.tokens.map(() => []);
+  const watchers: Watcher[] = [];
   const connections: RealtimeConnection[] = [];
   let failed = 0;
   let ended = 0;
@@ -103,21 +137,30 @@ async function push(c: WatchersConfig): Promise<void> {
     Array.from({ length: Math.min(c.connectConcurrency, c.tokens.length) }, async () => {
       while (next < c.tokens.length) {
         const i = next++;
-        try {
-          const onEnd = () => {
+        const watcher: Watcher = (watchers[i] = {
+          messages: [],
+          chunks: [],
+          onEnd: () => {
             if (sawEnd[i]) return;
             sawEnd[i] = true;
             if (++ended === c.tokens.length - failed) allEnded();
-          };
+          },
+        });
+        try {
           const live = await connectRealtime({
             realtimeUrl: c.realtimeUrl,
             httpUrl: c.httpUrl,
             token: () => Promise.resolve(c.tokens[i]),
-            WebSocket: stampingSocket(frames[i], onEnd),
+            WebSocket: class extends StampingSocket {
+              constructor(url: string, protocols: string[]) {
+                super(url, protocols, watcher);
+              }
+            },
           });
           connections.push(live);
-          // Its events never reach the client: the socket keeps them (stampingSocket).
+          // Its events never reach the client: the watcher keeps them (StampingSocket).
           await live.subscribe(liveChannel(c.episodeId), () => {});
+          watcher.socket?.takeSocket();
         } catch {
           failed++;
         }
@@ -127,7 +170,7 @@ async function push(c: WatchersConfig): Promise<void> {
   await send({ kind: 'ready', connected: c.tokens.length - failed, failed });
   await Promise.race([done, sleep(Math.max(0, c.deadline - Date.now()))]);
   for (const live of connections) live.close();
-  await send({ kind: 'done', receipts: frames.map(receiptsOf), errors: failed, bodyBytes: 0 });
+  await send({ kind: 'done', receipts: watchers.map(receiptsOf), errors: failed, bodyBytes: 0 });
 }
 
 async function poll(c: WatchersConfig): Promise<void> {
