@@ -12,6 +12,7 @@ import { httpEvent, httpResponse } from './events.ts';
 import { errorFields, silentLog, type LocalLog } from './log.ts';
 import { LOCAL_MEDIA_PATH, type LocalMedia } from './media.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from './ports.ts';
+import { readRequestBody, RequestTooLarge } from './requestBody.ts';
 import type { Router } from './router.ts';
 import type { LocalWebApps } from './webApps.ts';
 
@@ -47,30 +48,6 @@ export interface ApiServer {
 }
 
 const json = (body: unknown) => Buffer.from(JSON.stringify(body), 'utf8');
-
-class TooLarge extends Error {}
-
-/** Reads the body; past the limit it keeps draining (so the client can read the 413) and then rejects with TooLarge. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-      // Beyond a sane amount, stop listening: the connection is closed after the 413.
-      if (size > 8 * MAX_REQUEST_BYTES) {
-        req.removeAllListeners('data');
-        req.removeAllListeners('end');
-        reject(new TooLarge());
-      }
-    });
-    req.on('end', () => (tooLarge ? reject(new TooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const log = options.log ?? silentLog;
@@ -119,9 +96,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
       let body: Buffer;
       try {
-        body = await readBody(req);
+        body = await readRequestBody(req, MAX_REQUEST_BYTES);
       } catch (err) {
-        if (err instanceof TooLarge) {
+        if (err instanceof RequestTooLarge) {
           res.setHeader('connection', 'close');
           send(413, json({ message: 'Request Entity Too Large' }), { 'content-type': 'application/json' });
           return;

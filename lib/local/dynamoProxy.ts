@@ -10,6 +10,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestBody } from './requestBody.ts';
 
 export interface FaultPlan {
   /** Only requests to these operations (e.g. "PutItem"); all operations when absent. */
@@ -112,15 +113,6 @@ export interface DynamoProxy {
   stop(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /** The attempt number the AWS SDK sends with each try of a request (`amz-sdk-request: attempt=2; max=6`); 1 when absent. */
 function sdkAttempt(req: IncomingMessage): number {
   const match = /attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''));
@@ -153,7 +145,7 @@ export async function startDynamoProxy(target: string, keyNamesOf: (table: strin
   const server: Server = createServer(async (req, res) => {
     try {
       if (req.url?.startsWith('/__')) return control(req, res);
-      const raw = await readBody(req);
+      const raw = await readRequestBody(req);
       const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
       let body: Record<string, unknown> = {};
       if (raw.length > 0 && operation) {
@@ -202,7 +194,7 @@ export async function startDynamoProxy(target: string, keyNamesOf: (table: strin
       return sendJson(res, 200, meter.snapshot());
     }
     if (path === '/__faults' && req.method === 'POST') {
-      const plan = JSON.parse((await readBody(req)).toString('utf8')) as FaultPlan;
+      const plan = JSON.parse((await readRequestBody(req)).toString('utf8')) as FaultPlan;
       faults = { ...plan, used: 0, seen: 0 };
       return sendJson(res, 200, { ok: true });
     }

@@ -21,6 +21,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { JwtAuthorizer } from '../authorizer.ts';
 import { errorFields, silentLog, type LocalLog } from '../log.ts';
 import { LOCAL_HOST, isAddressInUse, portInUse } from '../ports.ts';
+import { readRequestBody, RequestTooLarge } from '../requestBody.ts';
 import { checkChannel, wildcardPrefixes } from './channels.ts';
 import { fanOut } from './frames.ts';
 import { isSigV4, verifySigV4, type IamCredentials, type SignedRequest } from './sigv4.ts';
@@ -31,7 +32,8 @@ export const REALTIME_PATH = '/event/realtime';
 /** AppSync Events' limits: events per publish, bytes per event. */
 export const MAX_EVENTS_PER_PUBLISH = 5;
 export const MAX_EVENT_BYTES = 240 * 1024;
-const MAX_BODY_BYTES = MAX_EVENTS_PER_PUBLISH * MAX_EVENT_BYTES + 64 * 1024;
+/** A publish request's body: five of the largest events and room for the rest of the JSON. */
+export const MAX_BODY_BYTES = MAX_EVENTS_PER_PUBLISH * MAX_EVENT_BYTES + 64 * 1024;
 const NOT_AUTHORIZED = 'You are not authorized to make this call.';
 const MAX_VERIFIED_TOKENS = 100_000;
 
@@ -218,18 +220,6 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
     res.end(text);
   }
 
-  const readBody = (req: IncomingMessage) =>
-    new Promise<string | undefined>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(c);
-      });
-      req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    });
-
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
     const receivedAt = Date.now();
     const path = (req.url ?? '/').split('?')[0];
@@ -241,8 +231,14 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
       return res.end();
     }
     if (req.method !== 'POST') return reply(req, res, 405, errors('BadRequestException', 'Only POST publishes'), 'BadRequestException');
-    const body = await readBody(req);
-    if (body === undefined) return reply(req, res, 413, errors('PayloadTooLargeException', 'The request is too large'), 'PayloadTooLargeException');
+    let body: string;
+    try {
+      body = (await readRequestBody(req, MAX_BODY_BYTES)).toString('utf8');
+    } catch (err) {
+      if (!(err instanceof RequestTooLarge)) throw err;
+      res.setHeader('connection', 'close');
+      return reply(req, res, 413, errors('PayloadTooLargeException', 'The request is too large'), 'PayloadTooLargeException');
+    }
 
     const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
     // The namespace publishes with IAM only: no signature (nothing, an API key, a user-pool token) is not authorized.
@@ -289,8 +285,10 @@ export async function startEventApi(options: EventApiOptions): Promise<EventApiS
       return reply(req, res, 200, { used });
     }
     if (req.method !== 'POST') return reply(req, res, 405, errors('BadRequestException', 'POST or DELETE'), 'BadRequestException');
-    const plan = JSON.parse((await readBody(req)) ?? '{}') as { failPublishesFrom?: unknown; count?: unknown };
-    if (typeof plan.failPublishesFrom !== 'string' || !Number.isInteger(plan.count)) {
+    const plan = (await readRequestBody(req, MAX_BODY_BYTES)
+      .then((body) => JSON.parse(body.toString('utf8')) as unknown)
+      .catch(() => undefined)) as { failPublishesFrom?: unknown; count?: unknown } | undefined;
+    if (typeof plan?.failPublishesFrom !== 'string' || !Number.isInteger(plan.count)) {
       return reply(req, res, 400, errors('BadRequestException', '{"failPublishesFrom": "<function id>", "count": N}'), 'BadRequestException');
     }
     faults = { from: plan.failPublishesFrom, left: plan.count as number, used: 0 };

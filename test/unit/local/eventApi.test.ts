@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkChannel, wildcardPrefixes } from '../../../lib/local/eventApi/channels.ts';
-import type { EventApiServer } from '../../../lib/local/eventApi/server.ts';
+import { MAX_BODY_BYTES, type EventApiServer } from '../../../lib/local/eventApi/server.ts';
 import { publishToChannel } from '../../../lambda/store/liveChannel.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../../lib/local/names.ts';
 import { ackedClient, event, plainClient, post, signedPublish, startTestEventApi, testPool, type PlainClient, type Pool } from './fixtures/eventApi.ts';
@@ -235,6 +235,13 @@ describe('publishing over HTTP (IAM only)', () => {
       const res = await signedPublish(server, body);
       expect({ name, status: res.status, errorType: (res.body.errors as { errorType: string }[])[0].errorType }).toEqual({ name, status: 400, errorType: 'BadRequestException' });
     }
+    expect(server.stats().published).toBe(before);
+  });
+
+  it('refuses a request body over the size of five of the largest events with PayloadTooLargeException, publishing nothing', async () => {
+    const before = server.stats().published;
+    const res = await post(server, 'x'.repeat(MAX_BODY_BYTES + 1), { 'content-type': 'application/json' });
+    expect(res).toEqual({ status: 413, body: { errors: [{ errorType: 'PayloadTooLargeException', message: 'The request is too large' }] } });
     expect(server.stats().published).toBe(before);
   });
 
