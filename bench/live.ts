@@ -32,7 +32,7 @@ import { localAccessToken } from '../lib/local/tokens.ts';
 import { describeCost, MILLION_PLAYER_SHOW, pollCostPerShow, pushCostPerShow, transitionsPerShow, type ShowModel } from './liveCost.ts';
 import { Audience } from './liveAudience.ts';
 import type { Receipt, WatchersConfig } from './liveWatchers.ts';
-import { cpuNow, javaChildren, percentile, round, rssMbOf, sleep } from './measure.ts';
+import { cpuNow, javaChildren, percentile, round, rssMbOf, within } from './measure.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -253,7 +253,7 @@ async function main() {
         await setup(`${api}/api/v1/participant`, bot, { episode_id: episodeId }, 'registration');
         benchCalls += httpInvocations(stack) - before;
       }
-      await Promise.race([showEnded, sleep(PHASE_TIMEOUT_MS)]);
+      await within(showEnded, PHASE_TIMEOUT_MS);
       loads.push(`${mode} ${loadAverage()}`);
       const done = await audience.done();
       const seconds = (Date.now() - t0) / 1000;

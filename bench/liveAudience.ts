@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Receipt, WatchersConfig, WatchersMessage } from './liveWatchers.ts';
-import { cpuOf, rssMbOf, sleep } from './measure.ts';
+import { cpuOf, rssMbOf, within } from './measure.ts';
 
 type Ready = Extract<WatchersMessage, { kind: 'ready' }>;
 type Done = Extract<WatchersMessage, { kind: 'done' }>;
@@ -86,7 +86,7 @@ export class Audience {
   async stop(graceMs: number): Promise<void> {
     await Promise.all(
       this.parts.map(async ({ child }) => {
-        await Promise.race([new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r))), sleep(graceMs)]);
+        await within(new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r))), graceMs);
         if (child.exitCode === null) child.kill();
       }),
     );

@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
 import { connectRealtime, type RealtimeConnection, type RealtimeSocket } from '../client/realtime.ts';
 import { liveChannel, type LiveEvent } from '../lambda/domain/live.ts';
-import { sleep } from './measure.ts';
+import { sleep, within } from './measure.ts';
 import { textMessagesOf, type Chunk, type StampedText } from './wsFrames.ts';
 
 export interface WatchersConfig {
@@ -168,7 +168,7 @@ async function push(c: WatchersConfig): Promise<void> {
     }),
   );
   await send({ kind: 'ready', connected: c.tokens.length - failed, failed });
-  await Promise.race([done, sleep(Math.max(0, c.deadline - Date.now()))]);
+  await within(done, Math.max(0, c.deadline - Date.now()));
   for (const live of connections) live.close();
   await send({ kind: 'done', receipts: watchers.map(receiptsOf), errors: failed, bodyBytes: 0 });
 }

@@ -11,6 +11,16 @@ export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 1
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `promise`'s value, or undefined once `ms` have passed; the timer ends with the race (a pending one would keep the process alive). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** /proc/<pid>/stat of a process: its command, parent and CPU time (user + system, ms; ticks of 10 ms, USER_HZ 100). */
 function procStat(pid: string): { comm: string; ppid: string; cpuMs: number } {
   const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim()) ?? [];
