@@ -91,6 +91,8 @@ export function topOf(counts: Record<string, number>): PlayerCount | null {
 }
 
 export const DEFAULT_WINDOW_MINUTES = 60;
+/** How long a container serves the live stats it computed (LIVE_STATS_CACHE_MS): a dashboard polled by many admins reads the table little. */
+export const DEFAULT_LIVE_STATS_CACHE_MS = 1000;
 export const MAX_WINDOW_MINUTES = 24 * 60;
 
 /** The minutes of the window ending at `now`: the current (partial) minute and the `windowMinutes - 1` before it. */

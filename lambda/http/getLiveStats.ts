@@ -1,5 +1,5 @@
 import { liveStatsQuery } from '../domain/contract.ts';
-import { DEFAULT_WINDOW_MINUTES, summarize, windowMinutes, type LiveStats } from '../domain/liveStats.ts';
+import { DEFAULT_LIVE_STATS_CACHE_MS, DEFAULT_WINDOW_MINUTES, summarize, windowMinutes, type LiveStats } from '../domain/liveStats.ts';
 import { numberFromEnv } from '../shared/env.ts';
 import { httpHandler, json } from './httpHandler.ts';
 import { countLiveEpisodes, readLivePartials } from '../store/liveStats.ts';
@@ -7,7 +7,7 @@ import { countLiveEpisodes, readLivePartials } from '../store/liveStats.ts';
 /** The window when the query names none (LIVE_STATS_WINDOW_MINUTES, default an hour). */
 const defaultWindow = () => Math.min(Math.max(1, Math.round(numberFromEnv('LIVE_STATS_WINDOW_MINUTES', DEFAULT_WINDOW_MINUTES))), 24 * 60);
 
-/** Computed at most once a second per container and window: a dashboard polled by many admins reads the table little. */
+/** Computed at most once per DEFAULT_LIVE_STATS_CACHE_MS, per container and window. */
 const computed = new Map<number, { at: number; stats: LiveStats }>();
 
 async function liveStats(now: number, minutes: number): Promise<LiveStats> {
@@ -23,7 +23,7 @@ async function liveStats(now: number, minutes: number): Promise<LiveStats> {
  */
 export const handler = httpHandler({ auth: 'admin', query: liveStatsQuery }, async ({ query: { window_minutes }, now }) => {
   const minutes = window_minutes ?? defaultWindow();
-  const maxAge = numberFromEnv('LIVE_STATS_CACHE_MS', 1000);
+  const maxAge = numberFromEnv('LIVE_STATS_CACHE_MS', DEFAULT_LIVE_STATS_CACHE_MS);
   const hit = computed.get(minutes);
   if (hit && Date.now() - hit.at < maxAge) return json(200, hit.stats);
   const stats = await liveStats(now, minutes);

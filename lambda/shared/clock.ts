@@ -54,7 +54,8 @@ export function clockAhead(offsetMs: number, speed = 1, realNow = Date.now()): C
   return { at: realNow + offsetMs, anchor: realNow, speed };
 }
 
-const RECHECK_MS = 100;
+/** How stale the clock file's settings can be: a function re-reads the file at most this often. */
+export const CLOCK_RECHECK_MS = 100;
 const fromEnv = (() => {
   if (!testClockAllowed()) return undefined;
   const offset = Number(process.env.LOCAL_CLOCK_OFFSET_MS ?? 0);
@@ -70,7 +71,7 @@ function fileSettings(): ClockSettings | undefined {
   const file = process.env.LOCAL_CLOCK_FILE;
   if (!file || !testClockAllowed()) return undefined;
   const real = Date.now();
-  if (fileState && real - fileState.checkedAt < RECHECK_MS) return fileState.settings;
+  if (fileState && real - fileState.checkedAt < CLOCK_RECHECK_MS) return fileState.settings;
   let mtimeMs = -1;
   try {
     mtimeMs = statSync(file).mtimeMs;

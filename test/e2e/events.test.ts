@@ -15,8 +15,8 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOf } from '../../lambda/domain/answers.ts';
 import { TYPE_ORDER, type DomainEvent, type EventType } from '../../lambda/domain/events.ts';
-import type { LiveStats } from '../../lambda/domain/liveStats.ts';
-import { clockAhead } from '../../lambda/shared/clock.ts';
+import { DEFAULT_LIVE_STATS_CACHE_MS, type LiveStats } from '../../lambda/domain/liveStats.ts';
+import { CLOCK_RECHECK_MS, clockAhead } from '../../lambda/shared/clock.ts';
 import type { FaultPlan } from '../../lib/local/dynamoProxy.ts';
 import { admin, eventually, player, questionOpen, sleepUntilServerTime, waitForEpisode, type EpisodeBody, type Player } from './support/game.ts';
 import { dynamoDocumentClient, stack, tableName } from './support/index.ts';
@@ -85,7 +85,8 @@ describe('domain events of a scripted show', () => {
 
   beforeAll(async () => {
     setClock(clockAhead(DAYS_AHEAD * 86_400_000));
-    await sleep(300); // the functions re-read the clock file at most every 100 ms
+    // Not a race: every function re-reads the clock file within CLOCK_RECHECK_MS of its change (three times that, for a loaded machine's timers).
+    await sleep(3 * CLOCK_RECHECK_MS);
     producer = await admin();
     for (let p = 0; p < PLAYERS; p++) {
       players.push(await player(`${RUN}-p${p}@example.com`, {}));
@@ -111,7 +112,7 @@ describe('domain events of a scripted show', () => {
   afterAll(async () => {
     await clearFaults().catch(() => undefined);
     setClock(undefined);
-    await sleep(300);
+    await sleep(3 * CLOCK_RECHECK_MS);
   });
 
   it('plays the show while the live aggregates fail to be written now and then', async () => {
@@ -349,7 +350,7 @@ describe('domain events of a scripted show', () => {
           }),
         )
       ).Items!.filter((i) => ['STARTED', 'QUESTION_OPEN', 'QUESTION_CLOSED', 'QUESTION_RESULTS'].includes(i.state as string)).length;
-    await sleep(1100); // past the stats' one-second cache
+    await sleep(DEFAULT_LIVE_STATS_CACHE_MS + 100); // past the stats' cache, so the answer is computed between the two counts
     const before = await running();
     const { live_episodes } = (await producer.call('GET', '/api/v1/stats/live?window_minutes=5')).body as { live_episodes: number };
     const after = await running();
