@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/handlers/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          setupFiles: ['test/infra/cdkOutdir.ts'],
           testTimeout: 60_000,
         },
       },
