@@ -101,8 +101,9 @@ class StampingSocket implements RealtimeSocket {
   }
   /** From here on, the socket's bytes go to the watcher as they arrive, not to ws. */
   takeSocket() {
-    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-    if (!socket) return;
+    const { _socket: socket, _receiver: receiver } = this.ws as unknown as { _socket?: Socket; _receiver?: { _bufferedBytes: number } };
+    // A frame that ws has begun to read stays ws's, and so does the socket: its bytes would not frame from the middle.
+    if (!socket || receiver?._bufferedBytes) return;
     this.taken = true;
     socket.removeAllListeners('data');
     const { chunks, onEnd } = this.watcher;
